@@ -1,0 +1,53 @@
+"""The roles staff hold, as Django groups, and a cached way to ask about them.
+
+Roles are groups so that administrators manage them in the admin like any other
+permission; code asks `has_role(user, Role.SENIOR_MANAGER)` and never compares group names.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "Officer"
+    SERVICE_MANAGER = "service_manager", "Service Manager"
+    SENIOR_MANAGER = "senior_manager", "Senior Manager"
+    INDEPENDENT_REVIEWER = "independent_reviewer", "Independent Reviewer"
+    DIRECTORATE_LEAD = "directorate_lead", "Directorate Lead"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Group names are the human labels: that is what administrators see in the admin.
+GROUP_NAMES: dict[str, str] = {role.value: role.label for role in Role}
+ROLE_BY_GROUP: dict[str, str] = {label: value for value, label in GROUP_NAMES.items()}
+
+# Roles that may see case files (personal data). Directorate leads see aggregates only.
+CASEWORK_ROLES = frozenset(
+    {
+        Role.OFFICER,
+        Role.SERVICE_MANAGER,
+        Role.SENIOR_MANAGER,
+        Role.INDEPENDENT_REVIEWER,
+    }
+)
+
+
+def roles_of(user) -> frozenset[str]:
+    """The user's roles, cached on the user object for the rest of the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_ucp_roles", None)
+    if cached is None:
+        names = user.groups.values_list("name", flat=True)
+        cached = frozenset(ROLE_BY_GROUP[n] for n in names if n in ROLE_BY_GROUP)
+        user._ucp_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def role_labels(user) -> list[str]:
+    return [Role(r).label for r in Role.values if r in roles_of(user)]

@@ -1,0 +1,50 @@
+"""Which directorates a member of staff works in."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from accounts.models import Directorate
+
+
+def directorate_ids_for(user) -> frozenset[int] | None:
+    """Ids of the user's directorates, or None when the user sees every directorate.
+
+    Cached on the user object: every selector asks, and it must cost one query per request.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if hasattr(user, "_ucp_directorates"):
+        return user._ucp_directorates
+    profile = getattr(user, "staff_profile", None) if _has_profile(user) else None
+    if user.is_superuser or (profile is not None and profile.council_wide):
+        result = None
+    elif profile is None:
+        result = frozenset()
+    else:
+        result = frozenset(profile.directorates.values_list("id", flat=True))
+    user._ucp_directorates = result
+    return result
+
+
+def _has_profile(user) -> bool:
+    try:
+        user.staff_profile  # noqa: B018
+    except Exception:  # RelatedObjectDoesNotExist
+        return False
+    return True
+
+
+def directorates_for(user) -> QuerySet[Directorate]:
+    ids = directorate_ids_for(user)
+    qs = Directorate.objects.all()
+    return qs if ids is None else qs.filter(id__in=ids)
+
+
+def staff_in_directorates(directorate_ids) -> QuerySet:
+    User = get_user_model()
+    qs = User.objects.filter(is_active=True)
+    if directorate_ids is not None:
+        qs = qs.filter(staff_profile__directorates__in=directorate_ids).distinct()
+    return qs.order_by("first_name", "last_name")

@@ -1,0 +1,127 @@
+"""The case page's buttons: each workflow transition, its form and its service.
+
+The buttons shown come from django-fsm-2's `get_available_user_state_transitions`, so the
+page, the services and the tests all ask the same transitions the same question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cases import forms, services
+from cases.models import DesignationCase
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    name: str
+    form_class: type[forms.ActionForm]
+    service: Callable[..., DesignationCase]
+    title: str
+    description: str
+    # Maps cleaned form data to the service's keyword arguments.
+    to_kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda data: data
+
+
+def _note(data: dict) -> dict:
+    return {"expected_state": data["expected_state"], "note": data.get("note", "")}
+
+
+ACTIONS: dict[str, CaseAction] = {
+    a.name: a
+    for a in [
+        CaseAction(
+            "issue_formal_warning",
+            forms.FormalWarningForm,
+            services.case_issue_formal_warning,
+            "Issue a formal written warning",
+            "Record the written warning that the customer's behaviour is unacceptable "
+            "(section 2.3). The case then moves to monitoring.",
+        ),
+        CaseAction(
+            "skip_warning",
+            forms.SkipWarningForm,
+            services.case_skip_warning,
+            "Proceed without a warning",
+            "Harassment, aggression or threats to staff may go to a decision without a "
+            "prior warning (section 2.4). Only a senior manager may decide that a warning "
+            "would obviously have no effect (section 2.3). The reason is recorded.",
+        ),
+        CaseAction(
+            "close_referral",
+            forms.CloseReferralForm,
+            services.case_close_referral,
+            "Close the referral",
+            "Close the case with no further action.",
+            _note,
+        ),
+        CaseAction(
+            "behaviour_continued",
+            forms.BehaviourContinuedForm,
+            services.case_behaviour_continued,
+            "Behaviour continued after the warning",
+            "Move to assessment: the five preconditions and the alternatives of section 2.3.",
+            _note,
+        ),
+        CaseAction(
+            "behaviour_stopped",
+            forms.BehaviourStoppedForm,
+            services.case_behaviour_stopped,
+            "Behaviour stopped",
+            "Close the case with no designation.",
+            _note,
+        ),
+        CaseAction(
+            "submit_for_decision",
+            forms.SubmitForDecisionForm,
+            services.case_submit_for_decision,
+            "Submit for a senior manager's decision",
+            "All five preconditions are confirmed and every alternative is recorded.",
+            _note,
+        ),
+        CaseAction(
+            "close_precondition_failed",
+            forms.ClosePreconditionFailedForm,
+            services.case_close_precondition_failed,
+            "Close: a precondition failed",
+            "If the matter was not dealt with properly, or the customer brings significant "
+            "new information, put that right instead of designating.",
+            _note,
+        ),
+        CaseAction(
+            "designate",
+            forms.DesignateForm,
+            services.case_designate,
+            "Designate the customer",
+            "Designate the customer as unreasonable or unreasonably persistent.",
+        ),
+        CaseAction(
+            "decline",
+            forms.DeclineForm,
+            services.case_decline,
+            "Do not designate",
+            "Close the case without designating, with reasons.",
+        ),
+        CaseAction(
+            "return_for_more_work",
+            forms.ReturnForm,
+            services.case_return_for_more_work,
+            "Return for more work",
+            "Send the case back to the service manager's assessment.",
+            _note,
+        ),
+    ]
+}
+
+
+def available_actions(case: DesignationCase, user) -> list[tuple[CaseAction, dict]]:
+    """The actions this user may take on this case now, in the order the policy reads."""
+    result = []
+    for transition in case.get_available_user_state_transitions(user):
+        action = ACTIONS.get(transition.name)
+        if action is not None:
+            result.append((action, transition.custom))
+    result.sort(key=lambda pair: pair[1].get("order", 50))
+    return result

@@ -1,0 +1,613 @@
+"""Forms for the pages. They validate input and hand clean values to the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Directorate
+from accounts.roles import Role
+from accounts.selectors import directorates_for, staff_in_directorates
+from cases import rules
+from cases.models import (
+    TIMED_CHANNELS,
+    AlternativeOutcome,
+    Channel,
+    Contact,
+    Customer,
+    Direction,
+    Indicator,
+    IndicatorGroup,
+    Matter,
+    MatterKind,
+    MatterStatus,
+    WarningMethod,
+    WarningSkipKind,
+)
+from ucp.forms import GovukFormMixin
+
+ALLOWED_UPLOAD_EXTENSIONS = {
+    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".eml", ".msg", ".jpg", ".jpeg", ".png",
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        cleaned = []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            ext = Path(upload.name).suffix.lower()
+            if ext not in ALLOWED_UPLOAD_EXTENSIONS:
+                raise forms.ValidationError(
+                    f"{upload.name} is not a file type we accept. Upload a PDF, Word or "
+                    "OpenDocument file, text, email or a JPG/PNG picture."
+                )
+            if upload.size > settings.UPLOAD_MAX_BYTES:
+                limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+                raise forms.ValidationError(f"{upload.name} must be smaller than {limit} MB.")
+            if upload.size == 0:
+                raise forms.ValidationError(f"{upload.name} is empty.")
+            cleaned.append(upload)
+        return cleaned
+
+
+def indicator_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Indicators grouped under section 2.1's three headings, for checkbox lists."""
+    groups: dict[str, list[tuple[int, str]]] = {g: [] for g in IndicatorGroup.values}
+    for ind in Indicator.objects.filter(active=True).order_by("group", "order", "id"):
+        groups[ind.group].append((ind.pk, ind.text))
+    return [(IndicatorGroup(g).label, items) for g, items in groups.items() if items]
+
+
+class IndicatorField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Indicator.objects.filter(active=True))
+        super().__init__(**kwargs)
+
+    def _set_grouped(self) -> None:
+        self.choices = indicator_choices()
+
+
+class DirectorateChoiceMixin:
+    """A directorate field limited to the user's own directorates; hidden if only one."""
+
+    def setup_directorate(self, user, field_name: str = "directorate") -> None:
+        qs = directorates_for(user)
+        field = self.fields[field_name]
+        field.queryset = qs
+        options = list(qs[:2])
+        if len(options) == 1:
+            field.initial = options[0].pk
+            field.widget = forms.HiddenInput()
+
+
+class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
+    directorate = forms.ModelChoiceField(
+        queryset=Directorate.objects.none(),
+        label="Your directorate dealing with this customer",
+        error_messages={"required": "Choose the directorate dealing with this customer"},
+    )
+
+    class Meta:
+        model = Customer
+        fields = [
+            "full_name",
+            "address",
+            "postcode",
+            "email",
+            "phone",
+            "preferred_contact_method",
+            "communication_needs",
+            "large_print",
+            "reasonable_adjustments",
+            "representative_name",
+            "representative_details",
+            "representative_consent",
+            "representative_consent_on",
+        ]
+        labels = {"full_name": "Full name"}
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "communication_needs": forms.Textarea(attrs={"rows": 3}),
+            "reasonable_adjustments": forms.Textarea(attrs={"rows": 3}),
+            "representative_consent_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {"full_name": {"required": "Enter the customer's full name"}}
+
+    def __init__(self, *args, user, creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if creating:
+            self.setup_directorate(user)
+        else:
+            del self.fields["directorate"]
+
+    def clean_representative_consent_on(self):
+        value = self.cleaned_data.get("representative_consent_on")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date consent was given cannot be in the future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("representative_consent") and not cleaned.get("representative_name"):
+            self.add_error(
+                "representative_name", "Enter the representative the customer consented to"
+            )
+        if cleaned.get("representative_consent") and not cleaned.get(
+            "representative_consent_on"
+        ):
+            self.add_error("representative_consent_on", "Enter the date consent was given")
+        method = cleaned.get("preferred_contact_method")
+        if method == "email" and not cleaned.get("email"):
+            self.add_error("email", "Enter an email address, or choose another contact method")
+        if method == "phone" and not cleaned.get("phone"):
+            self.add_error("phone", "Enter a phone number, or choose another contact method")
+        return cleaned
+
+
+class SearchForm(GovukFormMixin, forms.Form):
+    q = forms.CharField(
+        label="Name, reference, email, phone number or postcode",
+        max_length=200,
+        required=False,
+    )
+
+
+class MatterForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = Matter
+        fields = [
+            "directorate", "kind", "summary", "details", "status", "outcome",
+            "received_on", "decided_on", "closed_on",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "details": forms.Textarea(attrs={"rows": 6}),
+            "outcome": forms.Textarea(attrs={"rows": 4}),
+            "received_on": forms.DateInput(attrs={"type": "date"}),
+            "decided_on": forms.DateInput(attrs={"type": "date"}),
+            "closed_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "kind": {"required": "Choose whether this is a complaint, enquiry, request or concern"},
+            "summary": {"required": "Enter a one-line summary"},
+            "details": {"required": "Enter the full details"},
+            "received_on": {"required": "Enter the date it was received"},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MatterKind.choices
+        self.setup_directorate(user)
+        if self.instance.pk:
+            del self.fields["directorate"]
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        received = cleaned.get("received_on")
+        for name in ("received_on", "decided_on", "closed_on"):
+            value = cleaned.get(name)
+            if value and value > today:
+                self.add_error(name, "The date cannot be in the future")
+        for name in ("decided_on", "closed_on"):
+            value = cleaned.get(name)
+            if value and received and value < received:
+                self.add_error(name, "The date cannot be before the date it was received")
+        status = cleaned.get("status")
+        if status in (MatterStatus.DECIDED, MatterStatus.CLOSED) and not cleaned.get("outcome"):
+            self.add_error("outcome", "Enter the decision or outcome reached")
+        if status == MatterStatus.DECIDED and not cleaned.get("decided_on"):
+            self.add_error("decided_on", "Enter the date the decision was made")
+        if status == MatterStatus.CLOSED and not cleaned.get("closed_on"):
+            self.add_error("closed_on", "Enter the date it was closed")
+        return cleaned
+
+
+class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
+    directorate = forms.ModelChoiceField(
+        queryset=Directorate.objects.none(),
+        label="Directorate",
+        error_messages={"required": "Choose the directorate that dealt with the contact"},
+    )
+    channel = forms.ChoiceField(
+        choices=Channel.choices,
+        widget=forms.RadioSelect,
+        label="How did the contact happen?",
+        help_text="Contact routed through an MP, councillor, solicitor, the police or the "
+        "Ombudsman is recorded as such: it is how the 'scattergun' approach shows up.",
+        error_messages={"required": "Choose how the contact happened"},
+    )
+    direction = forms.ChoiceField(
+        choices=Direction.choices,
+        widget=forms.RadioSelect,
+        initial=Direction.INBOUND,
+        error_messages={"required": "Choose whether the contact was from or to the customer"},
+    )
+    occurred_at = forms.DateTimeField(
+        label="When did it happen?",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={
+            "required": "Enter the date and time of the contact",
+            "invalid": "Enter a real date and time, like 14/06/2026 09:30",
+        },
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration in minutes",
+        required=False,
+        min_value=1,
+        max_value=600,
+        help_text="Needed for telephone calls and personal contacts.",
+        error_messages={
+            "min_value": "The duration must be at least 1 minute",
+            "max_value": "The duration must be 600 minutes or fewer",
+            "invalid": "Enter the duration as a whole number of minutes",
+        },
+    )
+    handled_by = forms.ModelChoiceField(
+        queryset=None, label="Handled by", error_messages={"required": "Choose who handled it"}
+    )
+    recipients = forms.IntegerField(
+        label="How many people or addresses was it sent to?",
+        min_value=1,
+        max_value=500,
+        initial=1,
+        error_messages={
+            "required": "Enter how many recipients there were",
+            "min_value": "There must be at least 1 recipient",
+            "max_value": "Enter 500 or fewer recipients",
+            "invalid": "Enter the number of recipients as a whole number",
+        },
+    )
+    matter = forms.ModelChoiceField(
+        queryset=Matter.objects.none(), required=False, label="Which matter is it about?",
+        empty_label="Not about a recorded matter",
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Summary",
+        help_text="What was said or written. For a call or visit, write it up here.",
+        error_messages={"required": "Enter a summary of the contact"},
+    )
+    indicators = IndicatorField(
+        required=False, label="Indicators seen (section 2.1 of the policy)"
+    )
+    files = MultipleFileField(
+        required=False,
+        label="Correspondence",
+        help_text="Letters, emails or other documents. PDF, Word, text, email, JPG or PNG.",
+    )
+
+    def __init__(self, *args, user, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_directorate(user)
+        from accounts.selectors import directorate_ids_for
+
+        self.fields["handled_by"].queryset = staff_in_directorates(directorate_ids_for(user))
+        self.fields["handled_by"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["handled_by"].initial = user.pk
+        self.fields["matter"].queryset = customer.matters.order_by("-received_on")
+        self.fields["indicators"]._set_grouped()
+        if not self.is_bound:
+            self.fields["occurred_at"].initial = timezone.localtime().replace(
+                second=0, microsecond=0
+            )
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError("The time of the contact cannot be in the future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") in TIMED_CHANNELS and not cleaned.get("duration_minutes"):
+            if "duration_minutes" not in self.errors:
+                self.add_error(
+                    "duration_minutes", "Enter how many minutes the call or visit lasted"
+                )
+        return cleaned
+
+
+class InformalWarningForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
+    directorate = forms.ModelChoiceField(queryset=Directorate.objects.none())
+    method = forms.ChoiceField(
+        choices=WarningMethod.choices, widget=forms.RadioSelect, label="How was it given?",
+        error_messages={"required": "Choose how the warning was given"},
+    )
+    given_on = forms.DateField(
+        label="Date given", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the warning was given",
+                        "invalid": "Enter a real date"},
+    )
+    behaviours = IndicatorField(
+        label="Behaviours the warning is about",
+        error_messages={"required": "Choose at least one behaviour the warning is about"},
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="What the customer was told",
+        error_messages={"required": "Enter what the customer was told"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_directorate(user)
+        self.fields["behaviours"]._set_grouped()
+        self.fields["given_on"].initial = timezone.localdate()
+
+    def clean_given_on(self):
+        value = self.cleaned_data["given_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future")
+        return value
+
+
+class ReferForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
+    directorate = forms.ModelChoiceField(
+        queryset=Directorate.objects.none(), label="Your directorate",
+        error_messages={"required": "Choose your directorate"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Why are you referring this customer to a manager?",
+        error_messages={"required": "Enter why you are referring this customer"},
+    )
+    indicators = IndicatorField(
+        label="Indicators you have seen",
+        error_messages={"required": "Choose at least one indicator you have seen"},
+    )
+    evidence_contacts = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Contacts that show the behaviour",
+    )
+
+    def __init__(self, *args, user, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_directorate(user)
+        self.fields["indicators"]._set_grouped()
+        contacts = customer.contacts.order_by("-occurred_at")[:50]
+        self.fields["evidence_contacts"].queryset = customer.contacts.filter(
+            pk__in=[c.pk for c in contacts]
+        ).order_by("-occurred_at")
+        self.fields["evidence_contacts"].label_from_instance = lambda c: (
+            f"{timezone.localtime(c.occurred_at):%d %b %Y %H:%M} – {c.get_channel_display()}: "
+            f"{c.summary[:80]}"
+        )
+
+
+# --- case actions --------------------------------------------------------------------------
+
+
+class ActionForm(GovukFormMixin, forms.Form):
+    """Every case action carries the state the user saw, so a stale page is caught."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, case, user, **kwargs):
+        self.case = case
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["expected_state"].initial = case.state
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        return data
+
+
+class NoteActionForm(ActionForm):
+    note_label = "Note"
+    note_required = True
+
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = self.note_label
+        self.fields["note"].required = self.note_required
+        what = self.note_label[0].lower() + self.note_label[1:]
+        self.fields["note"].error_messages["required"] = f"Enter {what}"
+
+
+class FormalWarningForm(ActionForm):
+    method = forms.ChoiceField(
+        choices=[(WarningMethod.LETTER, "By letter"), (WarningMethod.EMAIL, "By email")],
+        widget=forms.RadioSelect,
+        label="How was the written warning sent?",
+        error_messages={"required": "Choose how the written warning was sent"},
+    )
+    given_on = forms.DateField(
+        label="Date sent", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the warning was sent",
+                        "invalid": "Enter a real date"},
+    )
+    behaviours = IndicatorField(
+        label="Behaviours the warning is about",
+        error_messages={"required": "Choose at least one behaviour the warning is about"},
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), label="What the warning says",
+        error_messages={"required": "Enter what the warning says"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["behaviours"]._set_grouped()
+        self.fields["given_on"].initial = timezone.localdate()
+
+    def clean_given_on(self):
+        value = self.cleaned_data["given_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future")
+        return value
+
+
+class SkipWarningForm(ActionForm):
+    kind = forms.ChoiceField(
+        widget=forms.RadioSelect, label="Why is no warning being given?",
+        error_messages={"required": "Choose why no warning is being given"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), label="Reason, with the evidence relied on",
+        error_messages={"required": "Enter the reason for proceeding without a warning"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = rules.skip_kinds_allowed(self.user)
+        self.fields["kind"].choices = [
+            (k, WarningSkipKind(k).label) for k in WarningSkipKind.values if k in allowed
+        ]
+
+
+class BehaviourContinuedForm(NoteActionForm):
+    note_label = "What behaviour continued after the warning"
+
+
+class BehaviourStoppedForm(NoteActionForm):
+    note_label = "How the behaviour has changed"
+
+
+class CloseReferralForm(NoteActionForm):
+    note_label = "Why no further action is needed"
+
+
+class ClosePreconditionFailedForm(NoteActionForm):
+    note_label = "Which precondition failed and how it is being put right"
+
+
+class SubmitForDecisionForm(NoteActionForm):
+    note_label = "Note for the senior manager (optional)"
+    note_required = False
+
+
+class DesignateForm(ActionForm):
+    reasons = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Reasons for designating, in plain words",
+        help_text="These explain to the customer why the policy is applied.",
+        error_messages={"required": "Enter the reasons for designating"},
+    )
+    indicators = IndicatorField(
+        label="Indicators the decision relies on",
+        error_messages={"required": "Choose the indicators the decision relies on"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"]._set_grouped()
+        if not self.is_bound:
+            self.fields["indicators"].initial = [
+                i.pk for i in self.case.referral_indicators.all()
+            ]
+
+
+class DeclineForm(ActionForm):
+    reasons = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Reasons for not designating",
+        error_messages={"required": "Enter the reasons for not designating"},
+    )
+
+
+class ReturnForm(NoteActionForm):
+    note_label = "What more work is needed"
+
+
+class PreconditionForm(GovukFormMixin, forms.Form):
+    """One per precondition on the case page, told apart by the form prefix."""
+
+    met = forms.TypedChoiceField(
+        choices=[("yes", "Yes, I am satisfied"), ("no", "No, this is not met")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        label="Are you satisfied?",
+        error_messages={"required": "Choose whether you are satisfied"},
+    )
+    confirmed_on = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="How you satisfied yourself",
+        error_messages={"required": "Enter a note of how you satisfied yourself"},
+    )
+
+    def __init__(self, *args, check=None, **kwargs):
+        if check is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "met": "yes" if check.met else "no",
+                "confirmed_on": check.confirmed_on,
+                "note": check.note,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed_on"].initial = timezone.localdate()
+
+    def clean_confirmed_on(self):
+        value = self.cleaned_data["confirmed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future")
+        return value
+
+
+class AlternativeForm(GovukFormMixin, forms.Form):
+    """One per alternative on the case page, told apart by the form prefix."""
+
+    outcome = forms.ChoiceField(
+        choices=AlternativeOutcome.choices, widget=forms.RadioSelect, label="Outcome",
+        error_messages={"required": "Choose what happened"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Reason",
+        error_messages={"required": "Enter the reason"},
+    )
+
+    def __init__(self, *args, record=None, **kwargs):
+        if record is not None and "initial" not in kwargs:
+            kwargs["initial"] = {"outcome": record.outcome, "reason": record.reason}
+        super().__init__(*args, **kwargs)
+
+
+class CoordinationForm(GovukFormMixin, forms.Form):
+    involved_directorates = forms.ModelMultipleChoiceField(
+        queryset=Directorate.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple, label="Other directorates involved",
+    )
+    key_officer = forms.ModelChoiceField(
+        queryset=None, required=False, label="Key officer",
+        help_text="Co-ordinates the council's response when more than one directorate is "
+        "involved.",
+        empty_label="No key officer",
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["involved_directorates"].queryset = Directorate.objects.exclude(
+            pk=case.lead_directorate_id
+        )
+        self.fields["key_officer"].queryset = staff_in_directorates(None).filter(
+            groups__name__in=[Role.OFFICER.label, Role.SERVICE_MANAGER.label]
+        ).distinct()
+        self.fields["key_officer"].label_from_instance = lambda u: u.get_full_name() or u.username
+        if not self.is_bound:
+            self.fields["involved_directorates"].initial = [
+                d.pk for d in case.involved_directorates.all()
+            ]
+            self.fields["key_officer"].initial = case.key_officer_id

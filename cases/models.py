@@ -1,0 +1,711 @@
+"""The records of section 2.5 and the designation case of section 2.2.
+
+Customers, matters, contacts, indicators and warnings are the council's record of what
+happened; `DesignationCase` carries the process from referral to the senior manager's
+decision (steps 2 to 8 of PROCESS.md) as a django-fsm-2 state machine.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Directorate
+from cases import rules
+from cases.references import unique_reference
+
+User = settings.AUTH_USER_MODEL
+
+
+def private_storage():
+    """Uploaded correspondence lives outside the web root; see the `private` storage."""
+    return storages["private"]
+
+
+# --- Reference data ---------------------------------------------------------------------
+
+
+class IndicatorGroup(models.TextChoices):
+    PERSISTENCE = "persistence", "Unreasonable or unreasonably persistent"
+    BEHAVIOUR = "behaviour", "Unacceptable behaviour"
+    ACTION = "action", "Actions and behaviours that can invoke the policy"
+
+
+class Indicator(models.Model):
+    """One item of the three lists of section 2.1. Administrators may edit the wording."""
+
+    group = models.CharField(max_length=20, choices=IndicatorGroup.choices)
+    code = models.SlugField(max_length=60, unique=True)
+    text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# --- Customers and their matters --------------------------------------------------------
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Telephone"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+
+
+def normalise_postcode(value: str) -> str:
+    """'ca11aa' and 'CA1 1AA' are the same postcode: upper case, one space before the last 3."""
+    compact = "".join((value or "").split()).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact
+
+
+class Customer(models.Model):
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    full_name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    # Digits only, so '01228 123456' is found by '01228123456'.
+    phone_digits = models.CharField(max_length=30, blank=True, editable=False)
+    preferred_contact_method = models.CharField(
+        max_length=20, choices=ContactMethod.choices, blank=True
+    )
+    communication_needs = models.TextField(
+        blank=True, help_text="For example large print, an interpreter, easy read."
+    )
+    large_print = models.BooleanField(
+        "Needs letters in large print", default=False
+    )
+    reasonable_adjustments = models.TextField(
+        blank=True, help_text="Adjustments agreed under the Equality Act 2010."
+    )
+    representative_name = models.CharField(
+        "Representative or advocate", max_length=200, blank=True
+    )
+    representative_details = models.CharField(
+        "Representative's role and contact details", max_length=300, blank=True
+    )
+    representative_consent = models.BooleanField(
+        "Customer has consented to the council dealing with the representative",
+        default=False,
+    )
+    representative_consent_on = models.DateField("Consent given on", null=True, blank=True)
+    # The directorates that deal with this customer; maintained by the services that add
+    # matters, contacts and cases, and the basis of who may see the customer at all.
+    directorates = models.ManyToManyField(Directorate, related_name="customers", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[directorates])
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        indexes = [
+            models.Index(fields=["full_name"]),
+            models.Index(fields=["postcode"]),
+            models.Index(fields=["email"]),
+            models.Index(fields=["phone_digits"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.reference})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.reference:
+            self.reference = unique_reference(Customer, "C")
+        self.postcode = normalise_postcode(self.postcode)
+        self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", args=[self.reference])
+
+
+class MatterKind(models.TextChoices):
+    COMPLAINT = "complaint", "Complaint"
+    ENQUIRY = "enquiry", "Enquiry"
+    REQUEST = "request", "Request"
+    CONCERN = "concern", "Concern"
+
+
+class MatterStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DECIDED = "decided", "Decided"
+    CLOSED = "closed", "Closed"
+
+
+class Matter(models.Model):
+    """A complaint, enquiry, request or concern: the 'full details' section 2.5 asks for."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="matters")
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=MatterKind.choices)
+    summary = models.CharField(max_length=200)
+    details = models.TextField()
+    status = models.CharField(
+        max_length=20, choices=MatterStatus.choices, default=MatterStatus.OPEN
+    )
+    outcome = models.TextField("Decision or outcome reached", blank=True)
+    received_on = models.DateField()
+    decided_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["customer", "directorate"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.summary}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.reference:
+            self.reference = unique_reference(Matter, "M")
+        super().save(*args, **kwargs)
+
+
+# --- Contacts -----------------------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Telephone"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    WEB_FORM = "web_form", "Web form"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    VIA_MP = "via_mp", "Via a Member of Parliament"
+    VIA_COUNCILLOR = "via_councillor", "Via a councillor"
+    VIA_SOLICITOR = "via_solicitor", "Via a solicitor or legal services"
+    VIA_POLICE = "via_police", "Via the police"
+    VIA_OMBUDSMAN = "via_ombudsman", "Via the Ombudsman"
+
+
+# Contact pursued through a third party at the same time: the 'scattergun' approach.
+SCATTERGUN_CHANNELS = frozenset(
+    {
+        Channel.VIA_MP,
+        Channel.VIA_COUNCILLOR,
+        Channel.VIA_SOLICITOR,
+        Channel.VIA_POLICE,
+        Channel.VIA_OMBUDSMAN,
+    }
+)
+# Channels where time is spent with the customer, so a duration is recorded.
+TIMED_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", "From the customer"
+    OUTBOUND = "outbound", "To the customer"
+
+
+class Contact(models.Model):
+    """One interaction with a customer, written or verbal (verbal ones written up)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contacts")
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, related_name="contacts", null=True, blank=True
+    )
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.INBOUND
+    )
+    occurred_at = models.DateTimeField("When")
+    duration_minutes = models.PositiveIntegerField("Duration in minutes", null=True, blank=True)
+    handled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recipients = models.PositiveSmallIntegerField("How many recipients", default=1)
+    summary = models.TextField()
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="contacts")
+    logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[indicators])
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-occurred_at"]),
+            models.Index(fields=["directorate", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} on {self.occurred_at:%d %b %Y %H:%M}"
+
+    @property
+    def is_scattergun(self) -> bool:
+        return self.channel in SCATTERGUN_CHANNELS
+
+
+class ContactAttachment(models.Model):
+    """Uploaded correspondence. Stored privately; served only by a scoped view."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to="correspondence/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- Warnings -----------------------------------------------------------------------------
+
+
+class WarningKind(models.TextChoices):
+    INFORMAL = "informal", "Informal warning"
+    FORMAL = "formal", "Formal written warning"
+
+
+class WarningMethod(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "By telephone"
+    LETTER = "letter", "By letter"
+    EMAIL = "email", "By email"
+
+
+class Warning(models.Model):  # noqa: A001 - the policy's own word
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="warnings")
+    case = models.ForeignKey(
+        "DesignationCase",
+        on_delete=models.PROTECT,
+        related_name="warnings",
+        null=True,
+        blank=True,
+    )
+    directorate = models.ForeignKey(Directorate, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=WarningKind.choices)
+    method = models.CharField(max_length=10, choices=WarningMethod.choices)
+    given_on = models.DateField()
+    given_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    behaviours = models.ManyToManyField(Indicator, related_name="warnings")
+    summary = models.TextField("What the customer was told")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[behaviours])
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        indexes = [models.Index(fields=["directorate", "given_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.given_on:%d %b %Y}"
+
+
+# --- The designation case -----------------------------------------------------------------
+
+
+class CaseState(models.TextChoices):
+    NEW = "new", "New"
+    REFERRED = "referred", "Referred to a manager"
+    WARNED = "warned", "Warned: monitoring behaviour"
+    ASSESSMENT = "assessment", "Assessment: preconditions and alternatives"
+    AWAITING_DECISION = "awaiting_decision", "Awaiting senior manager's decision"
+    DESIGNATED = "designated", "Designated"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATES = (
+    CaseState.REFERRED,
+    CaseState.WARNED,
+    CaseState.ASSESSMENT,
+    CaseState.AWAITING_DECISION,
+)
+
+
+class ClosingReason(models.TextChoices):
+    NO_ACTION = "no_action", "Referral not taken forward"
+    BEHAVIOUR_STOPPED = "behaviour_stopped", "Behaviour stopped after the warning"
+    PRECONDITION_FAILED = "precondition_failed", "A precondition failed and was put right"
+    NOT_DESIGNATED = "not_designated", "Senior manager decided not to designate"
+
+
+class WarningSkipKind(models.TextChoices):
+    SAFETY = "safety", "Harassment, aggression or a threat to staff safety (section 2.4)"
+    INEFFECTIVE = "ineffective", "A warning will obviously have no effect (section 2.3)"
+
+
+class Precondition(models.TextChoices):
+    """Section 2.3: the council must be satisfied of all five before deciding."""
+
+    DISCUSSED = "discussed", "The matter has been discussed with the relevant service manager/staff"
+    DEALT_WITH = "dealt_with", "Any complaint, enquiry or request has been dealt with properly"
+    DECISION_RIGHT = "decision_right", "Any decision reached is the right one"
+    COMMUNICATION = "communication", "Communications with the customer have been adequate"
+    NO_NEW_INFO = (
+        "no_new_info",
+        "The customer is not providing any significant new information",
+    )
+
+
+class Alternative(models.TextChoices):
+    """Section 2.3's further actions, plus the Equality Act adjustments (Ombudsman guidance)."""
+
+    MEETING = "meeting", "A meeting between the customer and officer(s)"
+    CROSS_DIRECTORATE = (
+        "cross_directorate",
+        "A cross-directorate meeting and a key officer to co-ordinate the response",
+    )
+    ADVOCATE = "advocate", "Help to find an independent advocate"
+    ADJUSTMENTS = "adjustments", "Reasonable adjustments under the Equality Act 2010"
+
+
+class AlternativeOutcome(models.TextChoices):
+    DONE = "done", "Done"
+    OFFERED = "offered", "Offered"
+    DECLINED = "declined", "Declined by the customer"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class DesignationCase(ConcurrentTransitionMixin, models.Model):
+    """From referral to the senior manager's decision.
+
+    Transition methods only set fields: locking, saving, the case event and any side
+    effects belong to `cases.services`, which every caller goes through.
+    """
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    lead_directorate = models.ForeignKey(
+        Directorate, on_delete=models.PROTECT, related_name="led_cases"
+    )
+    involved_directorates = models.ManyToManyField(
+        Directorate, related_name="involved_cases", blank=True
+    )
+    key_officer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    state = FSMField(
+        max_length=30, choices=CaseState.choices, default=CaseState.NEW, protected=True
+    )
+
+    referred_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
+    referred_at = models.DateTimeField(null=True)
+    referral_reason = models.TextField(blank=True)
+    referral_indicators = models.ManyToManyField(Indicator, related_name="+", blank=True)
+    evidence_contacts = models.ManyToManyField(Contact, related_name="cases", blank=True)
+
+    formal_warning = models.ForeignKey(
+        Warning, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    warning_skip_kind = models.CharField(
+        max_length=20, choices=WarningSkipKind.choices, blank=True
+    )
+    warning_skip_reason = models.TextField(blank=True)
+    warning_skipped_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    warning_skipped_at = models.DateTimeField(null=True, blank=True)
+
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reasons = models.TextField(blank=True)
+    # The reasons an invocation is counted under (section 2.5's "for what reason").
+    decision_indicators = models.ManyToManyField(Indicator, related_name="+", blank=True)
+    designated_on = models.DateField(null=True, blank=True)
+
+    closing_reason = models.CharField(max_length=30, choices=ClosingReason.choices, blank=True)
+    closing_note = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        m2m_fields=[involved_directorates, decision_indicators], excluded_fields=["updated_at"]
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "lead_directorate"]),
+            models.Index(fields=["customer", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="closed_case_has_reason",
+                condition=~Q(state="closed") | ~Q(closing_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.reference:
+            self.reference = unique_reference(DesignationCase, "UCP")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.reference])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_cross_directorate(self) -> bool:
+        return rules.is_cross_directorate(self)
+
+    # -- transitions (pure: set fields, return) ------------------------------------------
+
+    @transition(
+        field=state,
+        source=CaseState.NEW,
+        target=CaseState.REFERRED,
+        permission=rules.can_refer,
+        custom={"label": "Refer"},
+    )
+    def refer(self, *, by, at, reason: str) -> None:
+        self.referred_by = by
+        self.referred_at = at
+        self.referral_reason = reason
+
+    @transition(
+        field=state,
+        source=CaseState.REFERRED,
+        target=CaseState.WARNED,
+        permission=rules.is_service_manager,
+        custom={"label": "Issue formal warning", "order": 10},
+    )
+    def issue_formal_warning(self, *, warning: Warning) -> None:
+        self.formal_warning = warning
+
+    @transition(
+        field=state,
+        source=CaseState.REFERRED,
+        target=CaseState.ASSESSMENT,
+        permission=rules.can_skip_warning,
+        custom={"label": "Proceed without a warning", "order": 20, "secondary": True},
+    )
+    def skip_warning(self, *, kind: str, reason: str, by, at) -> None:
+        self.warning_skip_kind = kind
+        self.warning_skip_reason = reason
+        self.warning_skipped_by = by
+        self.warning_skipped_at = at
+
+    @transition(
+        field=state,
+        source=CaseState.REFERRED,
+        target=CaseState.CLOSED,
+        permission=rules.is_service_manager,
+        custom={"label": "Close: no further action", "order": 90, "warning": True},
+    )
+    def close_referral(self, *, note: str, at) -> None:
+        self._close(ClosingReason.NO_ACTION, note, at)
+
+    @transition(
+        field=state,
+        source=CaseState.WARNED,
+        target=CaseState.ASSESSMENT,
+        permission=rules.is_service_manager,
+        custom={"label": "Behaviour continued", "order": 10},
+    )
+    def behaviour_continued(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.WARNED,
+        target=CaseState.CLOSED,
+        permission=rules.is_service_manager,
+        custom={"label": "Behaviour stopped: close", "order": 20, "secondary": True},
+    )
+    def behaviour_stopped(self, *, note: str, at) -> None:
+        self._close(ClosingReason.BEHAVIOUR_STOPPED, note, at)
+
+    @transition(
+        field=state,
+        source=CaseState.ASSESSMENT,
+        target=CaseState.AWAITING_DECISION,
+        conditions=[
+            rules.preconditions_confirmed,
+            rules.alternatives_recorded,
+            rules.key_officer_named_if_cross_directorate,
+            rules.warning_given_or_skipped,
+        ],
+        permission=rules.is_service_manager,
+        custom={"label": "Submit for decision", "order": 10},
+    )
+    def submit_for_decision(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.ASSESSMENT,
+        target=CaseState.CLOSED,
+        permission=rules.is_service_manager,
+        custom={"label": "Close: a precondition failed", "order": 90, "warning": True},
+    )
+    def close_precondition_failed(self, *, note: str, at) -> None:
+        self._close(ClosingReason.PRECONDITION_FAILED, note, at)
+
+    @transition(
+        field=state,
+        source=CaseState.AWAITING_DECISION,
+        target=CaseState.DESIGNATED,
+        conditions=[rules.warning_given_or_skipped, rules.preconditions_confirmed],
+        permission=rules.is_senior_manager,
+        custom={"label": "Designate", "order": 10},
+    )
+    def designate(self, *, by, at, reasons: str) -> None:
+        self.decided_by = by
+        self.decided_at = at
+        self.decision_reasons = reasons
+        self.designated_on = at.date() if hasattr(at, "date") else at
+
+    @transition(
+        field=state,
+        source=CaseState.AWAITING_DECISION,
+        target=CaseState.CLOSED,
+        conditions=[rules.warning_given_or_skipped],
+        permission=rules.is_senior_manager,
+        custom={"label": "Do not designate", "order": 20, "secondary": True},
+    )
+    def decline(self, *, by, at, reasons: str) -> None:
+        self.decided_by = by
+        self.decided_at = at
+        self.decision_reasons = reasons
+        self._close(ClosingReason.NOT_DESIGNATED, reasons, at)
+
+    @transition(
+        field=state,
+        source=CaseState.AWAITING_DECISION,
+        target=CaseState.ASSESSMENT,
+        conditions=[rules.warning_given_or_skipped],
+        permission=rules.is_senior_manager,
+        custom={"label": "Return for more work", "order": 30, "secondary": True},
+    )
+    def return_for_more_work(self) -> None:
+        pass
+
+    def _close(self, reason: str, note: str, at) -> None:
+        self.closing_reason = reason
+        self.closing_note = note
+        self.closed_at = at
+
+
+class PreconditionCheck(models.Model):
+    """One of the five section 2.3 preconditions, confirmed (or found not met) by a person."""
+
+    case = models.ForeignKey(
+        DesignationCase, on_delete=models.CASCADE, related_name="precondition_checks"
+    )
+    precondition = models.CharField(max_length=20, choices=Precondition.choices)
+    met = models.BooleanField()
+    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    confirmed_on = models.DateField()
+    note = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "precondition"], name="one_check_per_precondition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_precondition_display()}: {'met' if self.met else 'not met'}"
+
+
+class AlternativeConsideration(models.Model):
+    case = models.ForeignKey(
+        DesignationCase, on_delete=models.CASCADE, related_name="alternatives"
+    )
+    alternative = models.CharField(max_length=20, choices=Alternative.choices)
+    outcome = models.CharField(max_length=20, choices=AlternativeOutcome.choices)
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_on = models.DateField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "alternative"], name="one_record_per_alternative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_alternative_display()}: {self.get_outcome_display()}"
+
+
+class CaseEvent(models.Model):
+    """The case's chronology: what happened, who did it, when, and the state change.
+
+    Written by the services in the same transaction as the change it records, so the
+    chronology can never disagree with the case.
+    """
+
+    case = models.ForeignKey(DesignationCase, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
+    at = models.DateTimeField()
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    summary = models.CharField(max_length=300)
+    details = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"]), models.Index(fields=["actor", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d %b %Y %H:%M} {self.summary}"
+
+    @property
+    def from_state_label(self) -> str:
+        return CaseState(self.from_state).label if self.from_state else ""
+
+    @property
+    def to_state_label(self) -> str:
+        return CaseState(self.to_state).label if self.to_state else ""
+
+
+class RecordView(models.Model):
+    """Who looked at a customer's or a case's record, and when (personal data access log)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        DesignationCase, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed {self.customer} at {self.at:%d %b %Y %H:%M}"

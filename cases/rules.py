@@ -1,0 +1,109 @@
+"""Who may take each workflow step, and the policy's guards on them.
+
+These are the `permission=` and `conditions=` of the transitions on `DesignationCase`, so
+the case page's buttons, the services and the tests all ask the same functions. Guards
+iterate `.all()` so that a case loaded with its checks prefetched costs no extra queries.
+"""
+
+from __future__ import annotations
+
+from accounts.roles import Role, has_role
+from accounts.selectors import directorate_ids_for
+
+
+def works_on_case(case, user) -> bool:
+    """The user works in the case's lead directorate or one it involves."""
+    ids = directorate_ids_for(user)
+    if ids is None:
+        return True
+    if case.lead_directorate_id in ids:
+        return True
+    if case.pk is None:
+        return False
+    return any(d.id in ids for d in case.involved_directorates.all())
+
+
+def can_refer(case, user) -> bool:
+    return has_role(user, Role.OFFICER) and works_on_case(case, user)
+
+
+def is_service_manager(case, user) -> bool:
+    return has_role(user, Role.SERVICE_MANAGER) and works_on_case(case, user)
+
+
+def is_senior_manager(case, user) -> bool:
+    return has_role(user, Role.SENIOR_MANAGER) and works_on_case(case, user)
+
+
+def can_skip_warning(case, user) -> bool:
+    """A service manager may take the safety route; only a senior manager may judge that a
+    warning would have no effect (section 2.3). The service checks which kind is chosen."""
+    return is_service_manager(case, user) or is_senior_manager(case, user)
+
+
+def skip_kinds_allowed(user) -> list[str]:
+    from cases.models import WarningSkipKind
+
+    kinds = []
+    if has_role(user, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER):
+        kinds.append(WarningSkipKind.SAFETY)
+    if has_role(user, Role.SENIOR_MANAGER):
+        kinds.append(WarningSkipKind.INEFFECTIVE)
+    return kinds
+
+
+# --- guards -------------------------------------------------------------------------------
+
+
+def missing_preconditions(case) -> list[str]:
+    from cases.models import Precondition
+
+    confirmed = {c.precondition for c in case.precondition_checks.all() if c.met}
+    return [p for p in Precondition.values if p not in confirmed]
+
+
+def missing_alternatives(case) -> list[str]:
+    from cases.models import Alternative
+
+    recorded = {a.alternative for a in case.alternatives.all()}
+    return [a for a in Alternative.values if a not in recorded]
+
+
+def preconditions_confirmed(case) -> bool:
+    return not missing_preconditions(case)
+
+
+def alternatives_recorded(case) -> bool:
+    return not missing_alternatives(case)
+
+
+def is_cross_directorate(case) -> bool:
+    if case.pk is None:
+        return False
+    return any(d.id != case.lead_directorate_id for d in case.involved_directorates.all())
+
+
+def key_officer_named_if_cross_directorate(case) -> bool:
+    return case.key_officer_id is not None or not is_cross_directorate(case)
+
+
+def warning_given_or_skipped(case) -> bool:
+    return case.formal_warning_id is not None or bool(
+        case.warning_skip_kind and case.warning_skip_reason.strip()
+    )
+
+
+def unmet_guards(case) -> list[str]:
+    """Plain-English reasons the case cannot yet go to the senior manager."""
+    from cases.models import Alternative, Precondition
+
+    reasons = []
+    for p in missing_preconditions(case):
+        reasons.append(f"Confirm the precondition: {Precondition(p).label.lower()}")
+    for a in missing_alternatives(case):
+        reasons.append(f"Record what was done about: {Alternative(a).label.lower()}")
+    if not key_officer_named_if_cross_directorate(case):
+        reasons.append("Name a key officer: more than one directorate is involved")
+    if not warning_given_or_skipped(case):
+        reasons.append("Record a formal warning, or the reason for proceeding without one")
+    return reasons

@@ -1,0 +1,191 @@
+"""Every read of personal data is scoped here, so no view can forget a permission check.
+
+A member of staff sees the customers and cases of their own directorates, and only if
+they hold a casework role. Directorate leads see aggregates (a later issue), never names.
+Anything outside a user's scope is a 404, never a 403: a guessed reference reveals nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import CASEWORK_ROLES, has_role
+from accounts.selectors import directorate_ids_for
+from cases.models import (
+    OPEN_STATES,
+    CaseEvent,
+    CaseState,
+    Contact,
+    ContactAttachment,
+    Customer,
+    DesignationCase,
+    Matter,
+    RecordView,
+    Warning,
+    normalise_postcode,
+)
+
+
+def _may_see_personal_data(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and has_role(user, *CASEWORK_ROLES)
+
+
+def customers_for(user) -> QuerySet[Customer]:
+    if not _may_see_personal_data(user):
+        return Customer.objects.none()
+    ids = directorate_ids_for(user)
+    qs = Customer.objects.all()
+    if ids is None:
+        return qs
+    through = Customer.directorates.through
+    return qs.filter(
+        Exists(through.objects.filter(customer_id=OuterRef("pk"), directorate_id__in=ids))
+    )
+
+
+def get_customer_for_user(user, reference: str) -> Customer:
+    try:
+        return customers_for(user).get(reference=reference)
+    except Customer.DoesNotExist:
+        raise Http404("No customer found") from None
+
+
+def customer_search(user, query: str) -> QuerySet[Customer]:
+    """Name, reference, email, phone or postcode; phone and postcode ignore spacing."""
+    query = (query or "").strip()
+    qs = customers_for(user)
+    if not query:
+        return qs.none()
+    compact = "".join(query.split())
+    condition = (
+        Q(full_name__icontains=query)
+        | Q(reference__iexact=query)
+        | Q(email__iexact=query)
+        | Q(postcode__iexact=normalise_postcode(query))
+        | Q(address__icontains=query)
+    )
+    if sum(ch.isdigit() for ch in compact) >= 6:
+        condition |= Q(phone_digits__contains="".join(ch for ch in compact if ch.isdigit()))
+    return qs.filter(condition).order_by("full_name", "id")
+
+
+def cases_for(user) -> QuerySet[DesignationCase]:
+    if not _may_see_personal_data(user):
+        return DesignationCase.objects.none()
+    ids = directorate_ids_for(user)
+    qs = DesignationCase.objects.exclude(state=CaseState.NEW)
+    if ids is None:
+        return qs
+    through = DesignationCase.involved_directorates.through
+    return qs.filter(
+        Q(lead_directorate_id__in=ids)
+        | Exists(
+            through.objects.filter(designationcase_id=OuterRef("pk"), directorate_id__in=ids)
+        )
+    )
+
+
+def get_case_for_user(user, reference: str, *, write: bool = False) -> DesignationCase:
+    """The case, with everything its page and its guards need, or a 404.
+
+    `write=True` is for views that change the case: they still rely on the transition's
+    own permission, but a user who may only read is refused here first.
+    """
+    qs = (
+        cases_for(user)
+        .select_related("customer", "lead_directorate", "key_officer", "referred_by",
+                        "decided_by", "formal_warning", "warning_skipped_by")
+        .prefetch_related(
+            "involved_directorates",
+            "precondition_checks__confirmed_by",
+            "alternatives__recorded_by",
+            "referral_indicators",
+            "decision_indicators",
+        )
+    )
+    try:
+        case = qs.get(reference=reference)
+    except DesignationCase.DoesNotExist:
+        raise Http404("No case found") from None
+    return case
+
+
+def case_events(case: DesignationCase) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+def case_evidence_contacts(case: DesignationCase) -> QuerySet[Contact]:
+    return (
+        case.evidence_contacts.select_related("handled_by", "directorate")
+        .prefetch_related("indicators")
+        .order_by("-occurred_at")
+    )
+
+
+def contacts_for_customer(user, customer: Customer) -> QuerySet[Contact]:
+    # The customer was reached through customers_for(user), so the user may see all of
+    # their contacts, including those other directorates logged (section 2.3's
+    # cross-directorate view).
+    return (
+        customer.contacts.select_related("handled_by", "directorate", "matter")
+        .prefetch_related("indicators", "attachments")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def matters_for_customer(customer: Customer) -> QuerySet[Matter]:
+    return customer.matters.select_related("directorate").order_by("-received_on", "-id")
+
+
+def warnings_for_customer(customer: Customer) -> QuerySet[Warning]:
+    return (
+        customer.warnings.select_related("given_by", "directorate")
+        .prefetch_related("behaviours")
+        .order_by("-given_on", "-id")
+    )
+
+
+def cases_for_customer(user, customer: Customer) -> QuerySet[DesignationCase]:
+    return cases_for(user).filter(customer=customer).select_related("lead_directorate")
+
+
+def get_matter_for_user(user, customer: Customer, reference: str) -> Matter:
+    try:
+        return customer.matters.select_related("directorate").get(reference=reference)
+    except Matter.DoesNotExist:
+        raise Http404("No matter found") from None
+
+
+def get_attachment_for_user(user, pk: int) -> ContactAttachment:
+    try:
+        return ContactAttachment.objects.select_related("contact").get(
+            pk=pk, contact__customer__in=customers_for(user)
+        )
+    except ContactAttachment.DoesNotExist:
+        raise Http404("No file found") from None
+
+
+def open_case_for_customer(customer: Customer) -> DesignationCase | None:
+    return customer.cases.filter(state__in=OPEN_STATES).first()
+
+
+def cases_awaiting(user, states) -> QuerySet[DesignationCase]:
+    return (
+        cases_for(user)
+        .filter(state__in=states)
+        .select_related("customer", "lead_directorate")
+        .order_by("updated_at")
+    )
+
+
+def record_view(user, customer: Customer, path: str, case: DesignationCase | None = None):
+    RecordView.objects.create(user=user, customer=customer, case=case, path=path[:300])
+
+
+def contacts_recently_logged_by(user) -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(logged_by=user, customer__in=customers_for(user))
+        .select_related("customer")
+        .order_by("-created_at")
+    )

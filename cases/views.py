@@ -1,0 +1,424 @@
+"""Pages for customers and cases. Reads go through selectors, writes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import CASEWORK_ROLES, Role, has_role
+from cases import forms, rules, selectors, services
+from cases.actions import ACTIONS, available_actions
+from cases.models import (
+    Alternative,
+    IndicatorGroup,
+    Precondition,
+)
+
+
+def _require_casework(request: HttpRequest) -> None:
+    if not has_role(request.user, *CASEWORK_ROLES):
+        raise PermissionDenied("Your role does not give access to customer records.")
+
+
+def _apply_service_error(form, exc: services.ServiceError | ValidationError) -> None:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error)
+        else:
+            for message in exc.messages:
+                form.add_error(None, message)
+        return
+    form.add_error(None, exc.message)
+    for reason in exc.reasons:
+        form.add_error(None, reason)
+
+
+# --- customers -----------------------------------------------------------------------------
+
+
+@require_GET
+def customer_search(request: HttpRequest) -> HttpResponse:
+    _require_casework(request)
+    form = forms.SearchForm(request.GET or None)
+    results = None
+    page = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        qs = selectors.customer_search(request.user, form.cleaned_data["q"]).prefetch_related(
+            "directorates"
+        )
+        page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        results = page.object_list
+    return render(
+        request,
+        "customers/search.html",
+        {"form": form, "results": results, "page": page, "query": request.GET.get("q", "")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def customer_create(request: HttpRequest) -> HttpResponse:
+    _require_casework(request)
+    form = forms.CustomerForm(request.POST or None, user=request.user, creating=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        directorate = data.pop("directorate")
+        try:
+            customer = services.customer_create(
+                actor=request.user, directorate=directorate, **data
+            )
+        except (services.ServiceError, ValidationError) as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, f"Customer {customer.reference} added.")
+            return redirect(customer)
+    return render(request, "customers/form.html", {"form": form, "creating": True})
+
+
+@require_http_methods(["GET", "POST"])
+def customer_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_casework(request)
+    customer = selectors.get_customer_for_user(request.user, reference)
+    form = forms.CustomerForm(
+        request.POST or None, instance=customer, user=request.user, creating=False
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(
+                actor=request.user, customer=customer, **form.cleaned_data
+            )
+        except (services.ServiceError, ValidationError) as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, "Customer's details saved.")
+            return redirect(customer)
+    return render(
+        request, "customers/form.html", {"form": form, "creating": False, "customer": customer}
+    )
+
+
+@require_GET
+def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_casework(request)
+    customer = selectors.get_customer_for_user(request.user, reference)
+    selectors.record_view(request.user, customer, request.path)
+    contacts = Paginator(selectors.contacts_for_customer(request.user, customer), 50).get_page(
+        request.GET.get("page")
+    )
+    cases = list(selectors.cases_for_customer(request.user, customer))
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "contacts": contacts,
+            "matters": list(selectors.matters_for_customer(customer)),
+            "warnings": list(selectors.warnings_for_customer(customer)),
+            "cases": cases,
+            "open_case": next((c for c in cases if c.is_open), None),
+            "can_refer": has_role(request.user, Role.OFFICER),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_casework(request)
+    customer = selectors.get_customer_for_user(request.user, reference)
+    form = forms.ContactForm(
+        request.POST or None, request.FILES or None, user=request.user, customer=customer
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.contact_log(
+                actor=request.user,
+                customer=customer,
+                files=data.pop("files") or (),
+                **data,
+            )
+        except (services.ServiceError, ValidationError) as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, "Contact logged.")
+            return redirect(customer)
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": form, "customer": customer, "indicator_groups": IndicatorGroup},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def matter_create(request: HttpRequest, reference: str) -> HttpResponse:
+    return _matter_form(request, reference, None)
+
+
+@require_http_methods(["GET", "POST"])
+def matter_edit(request: HttpRequest, reference: str, matter_ref: str) -> HttpResponse:
+    return _matter_form(request, reference, matter_ref)
+
+
+def _matter_form(request: HttpRequest, reference: str, matter_ref: str | None) -> HttpResponse:
+    _require_casework(request)
+    customer = selectors.get_customer_for_user(request.user, reference)
+    matter = (
+        selectors.get_matter_for_user(request.user, customer, matter_ref) if matter_ref else None
+    )
+    form = forms.MatterForm(request.POST or None, instance=matter, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()}
+        try:
+            if matter is None:
+                directorate = data.pop("directorate")
+                services.matter_create(
+                    actor=request.user, customer=customer, directorate=directorate, **data
+                )
+            else:
+                services.matter_update(actor=request.user, matter=matter, **data)
+        except (services.ServiceError, ValidationError) as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, "Matter saved.")
+            return redirect(customer)
+    return render(
+        request, "customers/matter_form.html",
+        {"form": form, "customer": customer, "matter": matter},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def warning_create(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_casework(request)
+    customer = selectors.get_customer_for_user(request.user, reference)
+    form = forms.InformalWarningForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.warning_give_informal(
+                actor=request.user, customer=customer, **form.cleaned_data
+            )
+        except (services.ServiceError, ValidationError) as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, "Informal warning recorded.")
+            return redirect(customer)
+    return render(
+        request, "customers/warning_form.html", {"form": form, "customer": customer}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def refer(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_casework(request)
+    if not has_role(request.user, Role.OFFICER):
+        raise PermissionDenied("Only officers refer customers to a manager.")
+    customer = selectors.get_customer_for_user(request.user, reference)
+    form = forms.ReferForm(request.POST or None, user=request.user, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, created = services.case_refer(
+                actor=request.user,
+                customer=customer,
+                directorate=data["directorate"],
+                reason=data["reason"],
+                indicators=data["indicators"],
+                evidence_contacts=data["evidence_contacts"],
+            )
+        except (services.ServiceError, ValidationError) as exc:
+            _apply_service_error(form, exc)
+        else:
+            if created:
+                messages.success(request, f"Referred to a manager: case {case.reference}.")
+            else:
+                messages.success(
+                    request,
+                    f"This customer already had an open case, {case.reference}. Your "
+                    "referral has been added to it.",
+                )
+            return redirect(case)
+    return render(request, "customers/refer.html", {"form": form, "customer": customer})
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    _require_casework(request)
+    attachment = selectors.get_attachment_for_user(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name,
+        content_type="application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+def _case_context(request: HttpRequest, case, *, error_form=None, error_item=None) -> dict:
+    checks = {c.precondition: c for c in case.precondition_checks.all()}
+    records = {a.alternative: a for a in case.alternatives.all()}
+    can_edit_checklist = case.state in services.CHECKLIST_STATES and rules.is_service_manager(
+        case, request.user
+    )
+
+    def form_for(item, make):
+        return error_form if error_item == item else make()
+
+    preconditions = [
+        (p, Precondition(p).label, checks.get(p),
+         form_for(p, lambda p=p: forms.PreconditionForm(prefix=p, check=checks.get(p))))
+        for p in Precondition.values
+    ]
+    alternatives = [
+        (a, Alternative(a).label, records.get(a),
+         form_for(a, lambda a=a: forms.AlternativeForm(prefix=a, record=records.get(a))))
+        for a in Alternative.values
+    ]
+    coordination_form = None
+    if can_edit_checklist:
+        coordination_form = form_for("coordination", lambda: forms.CoordinationForm(case=case))
+    return {
+        "case": case,
+        "customer": case.customer,
+        "events": list(selectors.case_events(case)),
+        "evidence": list(selectors.case_evidence_contacts(case)),
+        "warnings": list(selectors.warnings_for_customer(case.customer)),
+        "preconditions": preconditions,
+        "alternatives": alternatives,
+        "preconditions_done": sum(1 for c in checks.values() if c.met),
+        "alternatives_done": len(records),
+        "unmet_guards": rules.unmet_guards(case) if case.is_open else [],
+        "actions": available_actions(case, request.user),
+        "can_edit_checklist": can_edit_checklist,
+        "coordination_form": coordination_form,
+        "error_form": error_form,
+        "error_item": error_item,
+    }
+
+
+@require_GET
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_casework(request)
+    case = selectors.get_case_for_user(request.user, reference)
+    selectors.record_view(request.user, case.customer, request.path, case=case)
+    return render(request, "cases/detail.html", _case_context(request, case))
+
+
+@require_http_methods(["GET", "POST"])
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    _require_casework(request)
+    case = selectors.get_case_for_user(request.user, reference, write=True)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404("No such action")
+    available = {a.name for a, _ in available_actions(case, request.user)}
+    form = spec.form_class(request.POST or None, case=case, user=request.user)
+    if request.method == "GET" and action not in available:
+        messages.warning(request, "That step is not available on this case now.")
+        return redirect(case)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                spec.service(actor=request.user, case=case, **spec.to_kwargs(form.cleaned_data))
+        except services.CaseChanged as exc:
+            _apply_service_error(form, exc)
+            status = 409
+        except services.NotAllowed as exc:
+            _apply_service_error(form, exc)
+            status = 403 if action not in available else 422
+        except (services.ServiceError, ValidationError) as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, f"{spec.title}: done.")
+            return redirect(case)
+    return render(
+        request,
+        "cases/action.html",
+        {"case": case, "customer": case.customer, "form": form, "spec": spec,
+        },
+        status=status,
+    )
+
+
+def _checklist_post(request, reference: str, item: str, form, save, anchor: str):
+    """Shared POST handling for the checklist forms shown on the case page."""
+    _require_casework(request)
+    case = selectors.get_case_for_user(request.user, reference, write=True)
+    form = form(case)
+    status = 422
+    if form.is_valid():
+        try:
+            save(case, form.cleaned_data)
+        except services.CaseChanged as exc:
+            _apply_service_error(form, exc)
+            status = 409
+        except services.NotAllowed as exc:
+            _apply_service_error(form, exc)
+            status = 403
+        except services.ServiceError as exc:
+            _apply_service_error(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(f"{case.get_absolute_url()}#{anchor}")
+    context = _case_context(request, case, error_form=form, error_item=item)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+def _posted_choice(request: HttpRequest, name: str, choices) -> str:
+    value = request.POST.get(name, "")
+    if value not in choices:
+        raise Http404("Unknown checklist item")
+    return value
+
+
+@require_POST
+def precondition_record(request: HttpRequest, reference: str) -> HttpResponse:
+    item = _posted_choice(request, "precondition", Precondition.values)
+    return _checklist_post(
+        request, reference, item,
+        lambda case: forms.PreconditionForm(request.POST, prefix=item),
+        lambda case, data: services.precondition_record(
+            actor=request.user, case=case, precondition=item, **data
+        ),
+        f"precondition-{item}",
+    )
+
+
+@require_POST
+def alternative_record(request: HttpRequest, reference: str) -> HttpResponse:
+    item = _posted_choice(request, "alternative", Alternative.values)
+    return _checklist_post(
+        request, reference, item,
+        lambda case: forms.AlternativeForm(request.POST, prefix=item),
+        lambda case, data: services.alternative_record(
+            actor=request.user, case=case, alternative=item, **data
+        ),
+        f"alternative-{item}",
+    )
+
+
+@require_POST
+def coordination_update(request: HttpRequest, reference: str) -> HttpResponse:
+    return _checklist_post(
+        request, reference, "coordination",
+        lambda case: forms.CoordinationForm(request.POST, case=case),
+        lambda case, data: services.case_set_coordination(
+            actor=request.user, case=case,
+            involved_directorates=data["involved_directorates"],
+            key_officer=data["key_officer"],
+        ),
+        "coordination",
+    )

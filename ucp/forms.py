@@ -1,0 +1,178 @@
+"""GOV.UK Design System rendering for Django forms.
+
+`FORM_RENDERER = "ucp.forms.GovukFormRenderer"` makes `{{ form }}` and
+`{{ form.field.as_field_group }}` use templates/govuk/form.html and templates/govuk/field.html.
+Forms that should look right mix in `GovukFormMixin`, which puts the GOV.UK classes on the
+widgets and, through `GovukBoundField`, the error modifiers (`govuk-input--error` etc.):
+
+    class NoteForm(GovukFormMixin, forms.Form):
+        body = forms.CharField(widget=forms.Textarea, help_text="What happened")
+
+    {% include "includes/error_summary.html" %}   {# at the top of the page #}
+    <form method="post" novalidate>
+      {% csrf_token %}{{ form }}
+      <button type="submit" class="govuk-button" data-module="govuk-button">Save</button>
+    </form>
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import django.forms
+from django import forms
+from django.conf import settings
+from django.forms.boundfield import BoundField, BoundWidget
+from django.forms.renderers import DjangoTemplates
+from django.forms.widgets import ChoiceWidget, Input
+from django.utils.functional import cached_property
+
+# Base class for each kind of widget; the error modifier is "<base>--error".
+_ERROR_MODIFIED = ("govuk-input", "govuk-textarea", "govuk-select", "govuk-file-upload")
+
+
+def _widget_classes(widget: forms.Widget) -> str | None:
+    """The GOV.UK classes a widget's own element needs, or None if the template handles it."""
+    if isinstance(widget, forms.HiddenInput | forms.MultipleHiddenInput):
+        return None
+    if isinstance(widget, forms.RadioSelect):  # includes CheckboxSelectMultiple
+        return None  # each option is rendered by govuk/field.html
+    if isinstance(widget, forms.CheckboxInput):
+        return "govuk-checkboxes__input"
+    if isinstance(widget, forms.FileInput):  # includes ClearableFileInput
+        return "govuk-file-upload"
+    if isinstance(widget, forms.Textarea):
+        return "govuk-textarea"
+    if isinstance(widget, forms.Select):
+        return "govuk-select"
+    if isinstance(widget, forms.NumberInput | forms.DateInput):
+        return "govuk-input govuk-input--width-10"
+    if isinstance(widget, forms.DateTimeInput | forms.TimeInput):
+        return "govuk-input govuk-input--width-10"
+    if isinstance(widget, Input):
+        return "govuk-input"
+    return None
+
+
+def _add_classes(existing: str | None, extra: str) -> str:
+    classes = (existing or "").split()
+    classes += [c for c in extra.split() if c not in classes]
+    return " ".join(classes)
+
+
+def govuk_widget(widget: forms.Widget) -> None:
+    """Give a widget (and a MultiWidget's parts) the GOV.UK classes, keeping any it has."""
+    if isinstance(widget, forms.MultiWidget):
+        for part in widget.widgets:
+            govuk_widget(part)
+        return
+    classes = _widget_classes(widget)
+    if classes:
+        widget.attrs["class"] = _add_classes(widget.attrs.get("class"), classes)
+
+
+class GovukBoundField(BoundField):
+    """Adds the GOV.UK error modifier classes and exposes what govuk/field.html needs."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.errors and not widget.is_hidden:
+            current = attrs.get("class") or widget.attrs.get("class") or ""
+            modifiers = " ".join(f"{c}--error" for c in _ERROR_MODIFIED if c in current.split())
+            if modifiers:
+                attrs["class"] = _add_classes(current, modifiers)
+        return attrs
+
+    @property
+    def govuk_kind(self) -> str:
+        """How govuk/field.html lays the field out."""
+        widget = self.field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            return "checkboxes"
+        if isinstance(widget, forms.RadioSelect):
+            return "radios"
+        if isinstance(widget, forms.CheckboxInput):
+            return "checkbox"
+        if widget.use_fieldset:
+            return "fieldset"
+        return "input"
+
+    @cached_property
+    def govuk_choice_groups(self) -> list[dict]:
+        """Options of a radio/checkbox field as [{"name": group or None, "options": [...]}].
+
+        Each option is a BoundWidget, as in `field.subwidgets`, so the typed/selected values
+        survive a re-render; grouped choices (optgroups) keep their group.
+        """
+        widget = self.field.widget
+        if not isinstance(widget, ChoiceWidget):
+            return []
+        id_ = widget.attrs.get("id") or self.auto_id
+        attrs = self.build_widget_attrs({"id": id_} if id_ else {})
+        value = widget.format_value(self.value())
+        groups = []
+        for group_name, options, _index in widget.optgroups(self.html_name, value, attrs):
+            bound = [BoundWidget(widget, option, self.form.renderer) for option in options]
+            # Django makes each ungrouped choice a nameless group of one: join neighbours.
+            if group_name is None and groups and groups[-1]["name"] is None:
+                groups[-1]["options"].extend(bound)
+            else:
+                groups.append({"name": group_name, "options": bound})
+        return groups
+
+    @property
+    def govuk_error_target(self) -> str:
+        """The element id an error summary link should point at (the first input)."""
+        if self.govuk_kind in ("checkboxes", "radios"):
+            for group in self.govuk_choice_groups:
+                for option in group["options"]:
+                    if option.id_for_label:
+                        return option.id_for_label
+        return self.id_for_label or self.auto_id or ""
+
+
+class GovukFormMixin:
+    """Mix into a Form or ModelForm (before the Django base class) for GOV.UK styling."""
+
+    bound_field_class = GovukBoundField
+    template_name_div = "govuk/form.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            govuk_widget(field.widget)
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):
+    pass
+
+
+class GovukFormRenderer(DjangoTemplates):
+    """Django's own template renderer, also looking in the project's templates/ folder.
+
+    Django's default renderer only sees its built-in form templates and the apps'
+    templates folders; govuk/*.html live in the project-level templates/ folder.
+    """
+
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+
+    @cached_property
+    def engine(self):
+        project_dirs = []
+        for config in settings.TEMPLATES:
+            if config["BACKEND"].endswith("DjangoTemplates"):
+                project_dirs += [str(d) for d in config.get("DIRS", [])]
+        return self.backend(
+            {
+                "APP_DIRS": True,
+                "DIRS": [*project_dirs, str(Path(django.forms.__file__).parent / "templates")],
+                "NAME": "govukforms",
+                "OPTIONS": {},
+            }
+        )

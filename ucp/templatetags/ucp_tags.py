@@ -1,0 +1,22 @@
+from django import template
+
+register = template.Library()
+
+_STATE_CLASSES = {
+    "referred": "govuk-tag--blue",
+    "warned": "govuk-tag--yellow",
+    "assessment": "govuk-tag--purple",
+    "awaiting_decision": "govuk-tag--orange",
+    "designated": "govuk-tag--red",
+    "closed": "govuk-tag--grey",
+}
+
+
+@register.filter
+def state_tag_class(state: str) -> str:
+    return _STATE_CLASSES.get(str(state), "")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

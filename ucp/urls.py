@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cases.urls import case_patterns, customer_patterns
+from ucp import views
+
+admin.site.site_header = "Unreasonable Customer Policy – administration"
+admin.site.site_title = "UCP administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("customers/", include(customer_patterns)),
+    path("cases/", include(case_patterns)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,121 @@
+"""Cross-cutting pages: each role's home page, and the health check."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Role, has_role, role_labels
+from accounts.selectors import directorate_ids_for, directorates_for
+from cases import selectors
+from cases.models import CaseState, DesignationCase
+
+log = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    panels: dict[str, object] = {}
+    if has_role(user, Role.OFFICER):
+        panels["my_referrals"] = list(
+            selectors.cases_for(user)
+            .filter(referred_by=user)
+            .select_related("customer", "lead_directorate")
+            .order_by("-referred_at")[:10]
+        )
+        panels["my_contacts"] = list(
+            selectors.contacts_recently_logged_by(user)[:10]
+        )
+    if has_role(user, Role.SERVICE_MANAGER):
+        panels["to_manage"] = list(
+            selectors.cases_awaiting(
+                user, [CaseState.REFERRED, CaseState.WARNED, CaseState.ASSESSMENT]
+            )[:50]
+        )
+    if has_role(user, Role.SENIOR_MANAGER):
+        panels["to_decide"] = list(
+            selectors.cases_awaiting(user, [CaseState.AWAITING_DECISION])[:50]
+        )
+        panels["recently_designated"] = list(
+            selectors.cases_for(user)
+            .filter(state=CaseState.DESIGNATED)
+            .select_related("customer", "lead_directorate")
+            .order_by("-decided_at")[:10]
+        )
+    if has_role(user, Role.DIRECTORATE_LEAD):
+        panels["lead_counts"] = _state_counts(user)
+    return render(
+        request,
+        "home.html",
+        {
+            "panels": panels,
+            "roles": role_labels(user),
+            "directorates": list(directorates_for(user)),
+            "is_reviewer": has_role(user, Role.INDEPENDENT_REVIEWER),
+            "is_admin": has_role(user, Role.ADMINISTRATOR) or user.is_superuser,
+        },
+    )
+
+
+def _state_counts(user) -> list[dict]:
+    """Cases per directorate and state, as numbers only: leads see no names."""
+    ids = directorate_ids_for(user)
+    qs = DesignationCase.objects.exclude(state=CaseState.NEW)
+    if ids is not None:
+        qs = qs.filter(lead_directorate_id__in=ids)
+    open_states = [CaseState.REFERRED, CaseState.WARNED, CaseState.ASSESSMENT]
+    rows = (
+        qs.values("lead_directorate__name")
+        .annotate(
+            open=Count("id", filter=Q(state__in=open_states)),
+            awaiting=Count("id", filter=Q(state=CaseState.AWAITING_DECISION)),
+            designated=Count("id", filter=Q(state=CaseState.DESIGNATED)),
+            closed=Count("id", filter=Q(state=CaseState.CLOSED)),
+        )
+        .order_by("lead_directorate__name")
+    )
+    return list(rows)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    body: dict[str, str] = {}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        body["database"] = "ok"
+    except Exception as exc:  # any failure to reach the database is the answer
+        log.warning("healthz: database unreachable: %s", exc)
+        body["database"] = "unavailable"
+        status = 503
+    body["broker"] = _broker_status()
+    body["status"] = "ok" if status == 200 else "unavailable"
+    return JsonResponse(body, status=status)
+
+
+def _broker_status() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
+        return "eager"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        client.ping()
+        return "ok"
+    except Exception:
+        return "unavailable"
