@@ -385,6 +385,11 @@ class ReferForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         self.fields["evidence_contacts"].queryset = customer.contacts.filter(
             pk__in=[c.pk for c in contacts]
         ).order_by("-occurred_at")
+        if not self.is_bound:
+            # Start from the contacts where someone already noted an indicator.
+            self.fields["evidence_contacts"].initial = [
+                c.pk for c in customer.contacts.filter(indicators__isnull=False).distinct()[:20]
+            ]
         self.fields["evidence_contacts"].label_from_instance = lambda c: (
             f"{timezone.localtime(c.occurred_at):%d %b %Y %H:%M} – {c.get_channel_display()}: "
             f"{c.summary[:80]}"

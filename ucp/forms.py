@@ -122,6 +122,15 @@ class GovukBoundField(BoundField):
         return groups
 
     @property
+    def govuk_small(self) -> bool:
+        """Long lists of radios or checkboxes use the small size, so they fit on a screen."""
+        choices = getattr(self.field.widget, "choices", None)
+        if not isinstance(choices, list | tuple):
+            return False  # a model iterator: counting it would cost a query
+        count = sum(len(c[1]) if isinstance(c[1], list | tuple) else 1 for c in choices)
+        return count > 6
+
+    @property
     def govuk_error_target(self) -> str:
         """The element id an error summary link should point at (the first input)."""
         if self.govuk_kind in ("checkboxes", "radios"):

@@ -211,5 +211,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # Django's own console handler would print every request error twice beside root's.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
