@@ -28,3 +28,11 @@ class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     list_filter = ["groups", "is_active", "staff_profile__directorates"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser may hand out superuser status or individual permissions;
+        # an administrator manages staff through their roles (groups) and directorates.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions", "is_staff"]
+        return readonly

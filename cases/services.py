@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
@@ -113,14 +112,26 @@ def _open_cases_of(customer: Customer):
 
 
 def _lock_case(case: DesignationCase, expected_state: str | None) -> DesignationCase:
+    # of=("self",): lock the case row only, not the joined directorate (which would
+    # serialise every case in the directorate).
     locked = (
-        DesignationCase.objects.select_for_update()
+        DesignationCase.objects.select_for_update(of=("self",))
         .select_related("lead_directorate")
         .get(pk=case.pk)
     )
     if expected_state is not None and locked.state != expected_state:
         raise CaseChanged()
     return locked
+
+
+def _not_in_future(value: dt.date | dt.datetime, what: str) -> None:
+    # A few minutes' grace: the officer's clock and the server's are not the same clock.
+    if isinstance(value, dt.datetime):
+        late = value > timezone.now() + dt.timedelta(minutes=5)
+    else:
+        late = value > timezone.localdate()
+    if late:
+        raise ServiceError(f"{what} cannot be in the future.")
 
 
 def _clean_text(value: str, what: str) -> str:
@@ -201,6 +212,7 @@ def contact_log(
     _require_directorate(actor, directorate)
     if matter is not None and matter.customer_id != customer.pk:
         raise ServiceError("That matter belongs to another customer.")
+    _not_in_future(occurred_at, "The time of the contact")
     contact = Contact(
         customer=customer,
         matter=matter,
@@ -260,6 +272,7 @@ def warning_give_informal(
     behaviours = list(behaviours)
     if not behaviours:
         raise ServiceError("Choose at least one behaviour the warning is about.")
+    _not_in_future(given_on, "The date of the warning")
     warning = Warning(
         customer=customer,
         directorate=directorate,
@@ -316,6 +329,7 @@ def case_refer(
     if existing is not None:
         if existing.lead_directorate_id != directorate.pk:
             existing.involved_directorates.add(directorate)
+        _link_customer_to(customer, directorate)
         existing.referral_indicators.add(*indicators)
         existing.evidence_contacts.add(*evidence)
         _event(
@@ -414,6 +428,7 @@ def case_issue_formal_warning(
     if not behaviours:
         raise ServiceError("Choose at least one behaviour the warning is about.")
     summary = _clean_text(summary, "what the warning says")
+    _not_in_future(given_on, "The date of the warning")
 
     def create_warning(locked: DesignationCase) -> dict:
         warning = Warning(
@@ -426,6 +441,7 @@ def case_issue_formal_warning(
             given_by=actor,
             summary=summary,
         )
+        warning.full_clean()
         _save(warning, actor)
         warning.behaviours.set(behaviours)
         return {"warning": warning}
@@ -690,7 +706,3 @@ def case_set_coordination(
         _event(case, actor=actor, kind="coordination", summary="; ".join(changes)[:300])
     return case
 
-
-def validate_not_future(value: dt.datetime) -> None:
-    if value > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError("The time of the contact cannot be in the future.")
