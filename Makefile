@@ -58,7 +58,7 @@ run: install assets
 	else queue="eager (tasks run in the web process; set REDIS_URL for a worker)"; fi; \
 	echo "make run: database: $$db; Celery: $$queue; DEBUG=$$DEBUG"; \
 	$(BIN)/python manage.py migrate --noinput; \
-	$(BIN)/python manage.py seed_demo; \
+	$(BIN)/python manage.py seed_demo --url "http://127.0.0.1:$(PORT)/"; \
 	case "$$DEBUG" in 1|true|True|yes|on) ;; *) $(BIN)/python manage.py collectstatic --noinput ;; esac; \
 	pids=""; \
 	if [ -n "$${REDIS_URL:-}" ]; then \

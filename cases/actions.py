@@ -20,6 +20,7 @@ class CaseAction:
     form_class: type[forms.ActionForm]
     service: Callable[..., DesignationCase]
     title: str
+    done: str  # the confirmation shown once the step is taken
     description: str
     # Maps cleaned form data to the service's keyword arguments.
     to_kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda data: data
@@ -37,6 +38,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.FormalWarningForm,
             services.case_issue_formal_warning,
             "Issue a formal written warning",
+            "Formal warning recorded. The case is now being monitored.",
             "Record the written warning that the customer's behaviour is unacceptable "
             "(section 2.3). The case then moves to monitoring.",
         ),
@@ -45,6 +47,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.SkipWarningForm,
             services.case_skip_warning,
             "Proceed without a warning",
+            "Reason for proceeding without a warning recorded. The case is in assessment.",
             "Harassment, aggression or threats to staff may go to a decision without a "
             "prior warning (section 2.4). Only a senior manager may decide that a warning "
             "would obviously have no effect (section 2.3). The reason is recorded.",
@@ -54,6 +57,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.CloseReferralForm,
             services.case_close_referral,
             "Close the referral",
+            "Case closed: no further action.",
             "Close the case with no further action.",
             _note,
         ),
@@ -62,6 +66,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.BehaviourContinuedForm,
             services.case_behaviour_continued,
             "Behaviour continued after the warning",
+            "Behaviour continued: the case is in assessment.",
             "Move to assessment: the five preconditions and the alternatives of section 2.3.",
             _note,
         ),
@@ -70,6 +75,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.BehaviourStoppedForm,
             services.case_behaviour_stopped,
             "Behaviour stopped",
+            "Case closed: the behaviour stopped.",
             "Close the case with no designation.",
             _note,
         ),
@@ -78,6 +84,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.SubmitForDecisionForm,
             services.case_submit_for_decision,
             "Submit for a senior manager's decision",
+            "Submitted to a senior manager for a decision.",
             "All five preconditions are confirmed and every alternative is recorded.",
             _note,
         ),
@@ -86,6 +93,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.ClosePreconditionFailedForm,
             services.case_close_precondition_failed,
             "Close: a precondition failed",
+            "Case closed: a precondition failed.",
             "If the matter was not dealt with properly, or the customer brings significant "
             "new information, put that right instead of designating.",
             _note,
@@ -95,6 +103,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.DesignateForm,
             services.case_designate,
             "Designate the customer",
+            "The customer is designated.",
             "Designate the customer as unreasonable or unreasonably persistent.",
         ),
         CaseAction(
@@ -102,6 +111,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.DeclineForm,
             services.case_decline,
             "Do not designate",
+            "Case closed: the customer is not designated.",
             "Close the case without designating, with reasons.",
         ),
         CaseAction(
@@ -109,6 +119,7 @@ ACTIONS: dict[str, CaseAction] = {
             forms.ReturnForm,
             services.case_return_for_more_work,
             "Return for more work",
+            "Returned to the service manager for more work.",
             "Send the case back to the service manager's assessment.",
             _note,
         ),

@@ -321,10 +321,10 @@ class Warning(models.Model):  # noqa: A001 - the policy's own word
 
 class CaseState(models.TextChoices):
     NEW = "new", "New"
-    REFERRED = "referred", "Referred to a manager"
-    WARNED = "warned", "Warned: monitoring behaviour"
-    ASSESSMENT = "assessment", "Assessment: preconditions and alternatives"
-    AWAITING_DECISION = "awaiting_decision", "Awaiting senior manager's decision"
+    REFERRED = "referred", "Referred"
+    WARNED = "warned", "Warned – monitoring"
+    ASSESSMENT = "assessment", "Assessment"
+    AWAITING_DECISION = "awaiting_decision", "Awaiting decision"
     DESIGNATED = "designated", "Designated"
     CLOSED = "closed", "Closed"
 

@@ -342,12 +342,18 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         except (services.ServiceError, ValidationError) as exc:
             _apply_service_error(form, exc)
         else:
-            messages.success(request, f"{spec.title}: done.")
+            messages.success(request, spec.done)
             return redirect(case)
     return render(
         request,
         "cases/action.html",
-        {"case": case, "customer": case.customer, "form": form, "spec": spec,
+        {
+            "case": case,
+            "customer": case.customer,
+            "form": form,
+            "spec": spec,
+            "preconditions_done": sum(1 for c in case.precondition_checks.all() if c.met),
+            "alternatives_done": len(case.alternatives.all()),
         },
         status=status,
     )

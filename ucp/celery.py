@@ -20,10 +20,23 @@ app.autodiscover_tasks()
 _announced = False
 
 
+def _is_serving_process() -> bool:
+    """True for the process that serves or works: not migrate, seed_demo or the reloader."""
+    import sys
+
+    argv = [os.path.basename(a) for a in sys.argv[:2]]
+    if argv and argv[0] == "manage.py":
+        if argv[1:] != ["runserver"]:
+            return False
+        # runserver's autoreloader forks: announce in the child that serves requests.
+        return os.environ.get("RUN_MAIN") == "true" or "--noreload" in sys.argv
+    return True
+
+
 def announce_mode() -> None:
-    """Say once per process how tasks will run."""
+    """Say once, at start-up of the serving process, how tasks will run."""
     global _announced
-    if _announced:
+    if _announced or not _is_serving_process():
         return
     _announced = True
     from django.conf import settings
