@@ -12,6 +12,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -578,7 +579,8 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         self.decided_by = by
         self.decided_at = at
         self.decision_reasons = reasons
-        self.designated_on = at.date() if hasattr(at, "date") else at
+        # The legal date is the London date: 00:30 BST is already tomorrow in UTC terms.
+        self.designated_on = timezone.localdate(at)
 
     @transition(
         field=state,

@@ -7,10 +7,11 @@ Anything outside a user's scope is a 404, never a 403: a guessed reference revea
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.roles import CASEWORK_ROLES, has_role
+from accounts.roles import CASEWORK_ROLES, Role, has_role
 from accounts.selectors import directorate_ids_for
 from cases.models import (
     OPEN_STATES,
@@ -25,6 +26,9 @@ from cases.models import (
     Warning,
     normalise_postcode,
 )
+
+# Roles that take workflow steps on a case (the independent reviewer joins with challenges).
+CASE_ACTING_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER)
 
 
 def _may_see_personal_data(user) -> bool:
@@ -89,9 +93,12 @@ def cases_for(user) -> QuerySet[DesignationCase]:
 def get_case_for_user(user, reference: str, *, write: bool = False) -> DesignationCase:
     """The case, with everything its page and its guards need, or a 404.
 
-    `write=True` is for views that change the case: they still rely on the transition's
-    own permission, but a user who may only read is refused here first.
+    `write=True` is for views that change the case: a user whose role never acts on a case
+    (an officer, who refers but does not decide) is refused with a 403 before any form is
+    read. The transition's own permission still decides each step.
     """
+    if write and not has_role(user, *CASE_ACTING_ROLES):
+        raise PermissionDenied("Your role does not allow you to change a case.")
     qs = (
         cases_for(user)
         .select_related("customer", "lead_directorate", "key_officer", "referred_by",
@@ -117,8 +124,8 @@ def case_events(case: DesignationCase) -> QuerySet[CaseEvent]:
 
 def case_evidence_contacts(case: DesignationCase) -> QuerySet[Contact]:
     return (
-        case.evidence_contacts.select_related("handled_by", "directorate")
-        .prefetch_related("indicators")
+        case.evidence_contacts.select_related("handled_by", "directorate", "matter")
+        .prefetch_related("indicators", "attachments")
         .order_by("-occurred_at")
     )
 
@@ -147,7 +154,9 @@ def warnings_for_customer(customer: Customer) -> QuerySet[Warning]:
 
 
 def cases_for_customer(user, customer: Customer) -> QuerySet[DesignationCase]:
-    return cases_for(user).filter(customer=customer).select_related("lead_directorate")
+    return (
+        cases_for(user).filter(customer=customer).select_related("lead_directorate", "customer")
+    )
 
 
 def get_matter_for_user(user, customer: Customer, reference: str) -> Matter:

@@ -323,9 +323,10 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404("No such action")
-    available = {a.name for a, _ in available_actions(case, request.user)}
     form = spec.form_class(request.POST or None, case=case, user=request.user)
-    if request.method == "GET" and action not in available:
+    if request.method == "GET" and action not in {
+        a.name for a, _ in available_actions(case, request.user)
+    }:
         messages.warning(request, "That step is not available on this case now.")
         return redirect(case)
     status = 200
@@ -338,7 +339,8 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             status = 409
         except services.NotAllowed as exc:
             _apply_service_error(form, exc)
-            status = 403 if action not in available else 422
+            # Guards not yet met are a form problem (422); a role that may not act is 403.
+            status = 422 if exc.reasons else 403
         except (services.ServiceError, ValidationError) as exc:
             _apply_service_error(form, exc)
         else:

@@ -146,10 +146,9 @@ STORAGES = {
     # Correspondence uploads: outside any web root, no base URL, served only through a view
     # that checks the user may see the customer.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "ucp.storage.PrivateFileSystemStorage",
         "OPTIONS": {
             "location": os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")),
-            "base_url": None,
         },
     },
 }

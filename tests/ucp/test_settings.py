@@ -1,0 +1,67 @@
+"""Settings that protect personal data and keep time right."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _import_settings(env: dict) -> subprocess.CompletedProcess:
+    """Import ucp.settings in a clean interpreter (not under pytest) with `env`."""
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import ucp.settings as s; print(s.DATABASE_IS_POSTGRES, "
+         "s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)"],
+        cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_time_is_london_and_aware():
+    assert settings.TIME_ZONE == "Europe/London"
+    assert settings.USE_TZ is True
+
+
+def test_every_page_needs_sign_in_by_default():
+    assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
+    assert settings.LOGIN_URL == "login"
+
+
+def test_cookies_and_framing_are_locked_down():
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+    assert settings.CSRF_COOKIE_HTTPONLY is True
+    assert settings.X_FRAME_OPTIONS == "DENY"
+    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+
+
+def test_history_records_the_request_user():
+    assert "simple_history.middleware.HistoryRequestMiddleware" in settings.MIDDLEWARE
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _import_settings({"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_with_a_secret_key_starts_and_reads_the_environment():
+    result = _import_settings({
+        "DEBUG": "0", "SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "postgres://u:p@db.example:5432/ucp",
+        "REDIS_URL": "redis://redis.example:6379/0",
+    })
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "False"]
+
+
+def test_without_redis_tasks_run_eagerly():
+    result = _import_settings({"DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True"]
