@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 
@@ -41,3 +43,8 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+# Who gave whom a role, and when: the auth user's own changes (groups included) are audited
+# like everything else.
+register(get_user_model(), app="accounts", m2m_fields=["groups"], excluded_fields=["last_login"])

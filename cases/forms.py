@@ -35,6 +35,15 @@ ALLOWED_UPLOAD_EXTENSIONS = {
 }
 
 
+class IsoDateInput(forms.DateInput):
+    """A browser date picker. It only accepts ISO dates, whatever the locale's format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -125,7 +134,7 @@ class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "communication_needs": forms.Textarea(attrs={"rows": 3}),
             "reasonable_adjustments": forms.Textarea(attrs={"rows": 3}),
-            "representative_consent_on": forms.DateInput(attrs={"type": "date"}),
+            "representative_consent_on": IsoDateInput(),
         }
         error_messages = {"full_name": {"required": "Enter the customer's full name"}}
 
@@ -179,9 +188,9 @@ class MatterForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
             "kind": forms.RadioSelect,
             "details": forms.Textarea(attrs={"rows": 6}),
             "outcome": forms.Textarea(attrs={"rows": 4}),
-            "received_on": forms.DateInput(attrs={"type": "date"}),
-            "decided_on": forms.DateInput(attrs={"type": "date"}),
-            "closed_on": forms.DateInput(attrs={"type": "date"}),
+            "received_on": IsoDateInput(),
+            "decided_on": IsoDateInput(),
+            "closed_on": IsoDateInput(),
         }
         error_messages = {
             "kind": {"required": "Choose whether this is a complaint, enquiry, request or concern"},
@@ -332,7 +341,7 @@ class InformalWarningForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         error_messages={"required": "Choose how the warning was given"},
     )
     given_on = forms.DateField(
-        label="Date given", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date given", widget=IsoDateInput(),
         error_messages={"required": "Enter the date the warning was given",
                         "invalid": "Enter a real date"},
     )
@@ -438,7 +447,7 @@ class FormalWarningForm(ActionForm):
         error_messages={"required": "Choose how the written warning was sent"},
     )
     given_on = forms.DateField(
-        label="Date sent", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date sent", widget=IsoDateInput(),
         error_messages={"required": "Enter the date the warning was sent",
                         "invalid": "Enter a real date"},
     )
@@ -546,7 +555,7 @@ class PreconditionForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose whether you are satisfied"},
     )
     confirmed_on = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date", widget=IsoDateInput(),
         error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
     )
     note = forms.CharField(

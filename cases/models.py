@@ -706,6 +706,10 @@ class RecordView(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     path = models.CharField(max_length=300)
 
+    # An append-only log, but history is on every model so that even its removal (by a
+    # retention job, say) leaves a trace of who did it.
+    history = HistoricalRecords()
+
     class Meta:
         indexes = [models.Index(fields=["customer", "at"])]
 
