@@ -27,6 +27,12 @@ WORKDIR /app
 
 # Dependencies first, for layer caching. The project lists no Python packages of its own
 # (`packages = []`), so this installs exactly the runtime dependencies (no dev extras).
+# WeasyPrint renders letters to PDF with Pango, HarfBuzz and the DejaVu fonts.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml ./
 RUN pip install .
 

@@ -21,7 +21,7 @@ NODE_STAMP := node_modules/.installed
 ASSETS_STAMP := build/.built
 FRONTEND_SOURCES := $(wildcard frontend/*)
 
-.PHONY: help venv install assets run test lint clean distclean
+.PHONY: help venv install weasyprint-deps assets run test lint clean distclean
 
 help:
 	@echo "make run | test | lint | assets | install | clean | distclean"
@@ -29,11 +29,31 @@ help:
 
 # --- Python ------------------------------------------------------------------------------
 venv install: $(VENV_STAMP)
+	@$(BIN)/python -c "import weasyprint" >/dev/null 2>&1 || $(MAKE) --no-print-directory weasyprint-deps
 
 $(VENV_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# WeasyPrint (letters to PDF) needs Pango, HarfBuzz's subsetter and a font from Debian.
+# Installed only when missing, and only as root; otherwise say what to install.
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+weasyprint-deps:
+	@missing=""; for pkg in $(WEASYPRINT_DEBS); do \
+		dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q "install ok installed" \
+			|| missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+		echo "make: WeasyPrint needs Pango, HarfBuzz and the DejaVu fonts; install them" >&2; exit 1; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "make: WeasyPrint needs:$$missing. Run: sudo apt-get install$$missing" >&2; exit 1; fi; \
+	echo "make: installing for WeasyPrint:$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y --no-install-recommends $$missing \
+		|| { apt-get update && apt-get install -y --no-install-recommends $$missing; }
 
 # --- Front end ---------------------------------------------------------------------------
 assets: $(ASSETS_STAMP)

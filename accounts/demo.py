@@ -127,6 +127,7 @@ ADMIN_PERMISSIONS = [
         ("accounts", "directorate"),
         ("accounts", "staffprofile"),
         ("auth", "user"),
+        ("letters", "policyversion"),
     ]
     for action in ("view", "add", "change")
 ] + [("auth", "view_group")]
@@ -246,8 +247,19 @@ def submit(by: str, note: str = "") -> dict:
     return {"op": "submit", **locals()}
 
 
-def designate(by: str, reasons: str, indicators: tuple[str, ...]) -> dict:
+def designate(
+    by: str, reasons: str, indicators: tuple[str, ...], sanctions: tuple[dict, ...]
+) -> dict:
+    """The senior manager's decision with its sanctions (see `sanction`)."""
     return {"op": "designate", **locals()}
+
+
+def sanction(kind: str, reasons: str, **params) -> dict:
+    """One sanction chosen with a designation: `kind` is a sanctions.models.SanctionKind
+    value and `params` its typed parameters as model fields (`named_officer` is a demo
+    username). It covers the case's lead directorate from the day of the decision to the
+    six-month review."""
+    return {"kind": kind, "reasons": reasons, **params}
 
 
 def decline(by: str, reasons: str) -> dict:
@@ -716,7 +728,19 @@ CUSTOMERS = [
                       "continued after an informal and a formal warning. The grant and the "
                       "complaint were dealt with properly. Contact will be limited to one "
                       "named officer and calls to 15 minutes, for six months.",
-                      ("abusive-threatening", "high-volume", "complaints-about-staff")),
+                      ("abusive-threatening", "high-volume", "complaints-about-staff"),
+                      sanctions=(
+                          sanction("call_limit", "Several abusive calls a day to the "
+                                   "adaptations team. One call a week, at a set time, lets "
+                                   "him raise anything new while protecting staff.",
+                                   calls_per_week=1, call_weekdays="1",
+                                   call_period="morning"),
+                          sanction("time_limit", "Calls ran to 40 minutes or more and "
+                                   "turned abusive as they went on.", max_minutes=15),
+                          sanction("named_officer", "He asked repeatedly for other staff "
+                                   "to deal with him; one named officer gives him a "
+                                   "consistent point of contact.", named_officer="officer"),
+                      )),
         ],
     },
     {
@@ -778,7 +802,19 @@ CUSTOMERS = [
             designate("senior", "Threats to staff and repeated aggressive visits. Contact "
                       "will be in writing only; any meeting by appointment with two "
                       "officers present. Review in six months.",
-                      ("abusive-threatening", "bullying-harassment")),
+                      ("abusive-threatening", "bullying-harassment"),
+                      sanctions=(
+                          sanction("police_or_legal", "Ms Pattinson threatened the duty "
+                                   "officer at the Workington office; the threat was "
+                                   "reported to Cumbria Police.",
+                                   reference="Cumbria Police incident 0412 of {ago:95}"),
+                          sanction("office_access", "Repeated aggressive visits to council "
+                                   "offices, one ending with security called. Meetings only "
+                                   "by appointment.", all_offices=True),
+                          sanction("single_medium", "Written contact only keeps staff safe "
+                                   "and gives her a clear route to raise her concerns.",
+                                   allowed_channel="letter"),
+                      )),
         ],
     },
     {

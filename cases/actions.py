@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cases import forms, services
+from cases import forms, selectors, services
 from cases.models import DesignationCase
 
 
@@ -24,6 +24,9 @@ class CaseAction:
     description: str
     # Maps cleaned form data to the service's keyword arguments.
     to_kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda data: data
+    template: str = "cases/action.html"
+    # Extra context the page needs besides the form (e.g. the evidence for a decision).
+    context: Callable[[DesignationCase], dict[str, Any]] | None = None
 
 
 def _note(data: dict) -> dict:
@@ -104,7 +107,11 @@ ACTIONS: dict[str, CaseAction] = {
             services.case_designate,
             "Designate the customer",
             "The customer is designated.",
-            "Designate the customer as unreasonable or unreasonably persistent.",
+            "Designate the customer as unreasonable or unreasonably persistent, and "
+            "choose the proportionate sanctions: each scoped to the services affected, "
+            "dated, and ending by the six-month review (section 2.4).",
+            template="cases/designate.html",
+            context=lambda case: {"evidence": selectors.decision_evidence(case)},
         ),
         CaseAction(
             "decline",

@@ -269,6 +269,11 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
             "invalid": "Enter the duration as a whole number of minutes",
         },
     )
+    witness_present = forms.BooleanField(
+        label="A witness was present",
+        required=False,
+        help_text="For personal contacts: a restriction may allow them only with a witness.",
+    )
     handled_by = forms.ModelChoiceField(
         queryset=None, label="Handled by", error_messages={"required": "Choose who handled it"}
     )
@@ -331,6 +336,9 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
                 self.add_error(
                     "duration_minutes", "Enter how many minutes the call or visit lasted"
                 )
+        # The box is hidden for other channels; a tick left behind there means nothing.
+        if cleaned.get("channel") != Channel.IN_PERSON:
+            cleaned["witness_present"] = False
         return cleaned
 
 
@@ -523,13 +531,42 @@ class DesignateForm(ActionForm):
         error_messages={"required": "Choose the indicators the decision relies on"},
     )
 
+    NO_SANCTION = (
+        "Choose at least one sanction: a designation without one restricts nothing and "
+        "cannot be made"
+    )
+
     def __init__(self, *args, **kwargs):
+        from sanctions.forms import sanction_forms
+
         super().__init__(*args, **kwargs)
         self.fields["indicators"]._set_grouped()
         if not self.is_bound:
             self.fields["indicators"].initial = [
                 i.pk for i in self.case.referral_indicators.all()
             ]
+        # One sub-form per sanction kind, bound to the same POST (section 2.4).
+        self.sanction_forms = sanction_forms(
+            self.data if self.is_bound else None, case=self.case
+        )
+
+    def is_valid(self) -> bool:
+        own = super().is_valid()
+        # Every ticked sanction is validated, so all their errors show at once.
+        sanctions = [f.is_valid() for f in self.sanction_forms]
+        return own and all(sanctions)
+
+    @property
+    def has_any_errors(self) -> bool:
+        return bool(self.errors) or any(f.errors for f in self.sanction_forms)
+
+    def clean(self):
+        cleaned = super().clean()
+        used = [f for f in self.sanction_forms if f.used]
+        if not used:
+            self.add_error(None, self.NO_SANCTION)
+        cleaned["sanctions"] = [f.spec() for f in used if f.is_valid()]
+        return cleaned
 
 
 class DeclineForm(ActionForm):

@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Directorate
-from cases import rules
+from cases import deadlines, rules
 from cases.references import unique_reference
 
 User = settings.AUTH_USER_MODEL
@@ -326,7 +326,8 @@ class CaseState(models.TextChoices):
     WARNED = "warned", "Warned – monitoring"
     ASSESSMENT = "assessment", "Assessment"
     AWAITING_DECISION = "awaiting_decision", "Awaiting decision"
-    DESIGNATED = "designated", "Designated"
+    DESIGNATED = "designated", "Designated – to notify"
+    ACTIVE = "active", "Designation in force"
     CLOSED = "closed", "Closed"
 
 
@@ -430,6 +431,12 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
     # The reasons an invocation is counted under (section 2.5's "for what reason").
     decision_indicators = models.ManyToManyField(Indicator, related_name="+", blank=True)
     designated_on = models.DateField(null=True, blank=True)
+    # Deadlines, computed by cases.deadlines and changed only by named services.
+    review_due_on = models.DateField("Six-month review due", null=True, blank=True)
+    # The day the customer was sent the designation letter: "the policy being invoked"
+    # for the 14-day challenge window.
+    customer_notified_on = models.DateField(null=True, blank=True)
+    council_informed_at = models.DateTimeField(null=True, blank=True)
 
     closing_reason = models.CharField(max_length=30, choices=ClosingReason.choices, blank=True)
     closing_note = models.TextField(blank=True)
@@ -581,6 +588,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         self.decision_reasons = reasons
         # The legal date is the London date: 00:30 BST is already tomorrow in UTC terms.
         self.designated_on = timezone.localdate(at)
+        self.review_due_on = deadlines.review_due(self.designated_on)
 
     @transition(
         field=state,
@@ -606,6 +614,17 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
     )
     def return_for_more_work(self) -> None:
         pass
+
+    @transition(
+        field=state,
+        source=CaseState.DESIGNATED,
+        target=CaseState.ACTIVE,
+        conditions=[rules.customer_notified_and_council_informed],
+        permission=rules.is_senior_manager,
+        custom={"label": "Designation in force", "automatic": True},
+    )
+    def activate(self) -> None:
+        """Taken by the services once the letter is issued and the council informed."""
 
     def _close(self, reason: str, note: str, at) -> None:
         self.closing_reason = reason

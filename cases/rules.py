@@ -107,3 +107,9 @@ def unmet_guards(case) -> list[str]:
     if not warning_given_or_skipped(case):
         reasons.append("Record a formal warning, or the reason for proceeding without one")
     return reasons
+
+
+def customer_notified_and_council_informed(case) -> bool:
+    """Section 2.4: the customer is told in writing and the senior manager informs staff;
+    restrictions are not enforced before both have happened."""
+    return case.customer_notified_on is not None and case.council_informed_at is not None

@@ -125,7 +125,7 @@ def case_events(case: DesignationCase) -> QuerySet[CaseEvent]:
 def case_evidence_contacts(case: DesignationCase) -> QuerySet[Contact]:
     return (
         case.evidence_contacts.select_related("handled_by", "directorate", "matter")
-        .prefetch_related("indicators", "attachments")
+        .prefetch_related("indicators", "attachments", "breaches")
         .order_by("-occurred_at")
     )
 
@@ -136,7 +136,7 @@ def contacts_for_customer(user, customer: Customer) -> QuerySet[Contact]:
     # cross-directorate view).
     return (
         customer.contacts.select_related("handled_by", "directorate", "matter")
-        .prefetch_related("indicators", "attachments")
+        .prefetch_related("indicators", "attachments", "breaches")
         .order_by("-occurred_at", "-id")
     )
 
@@ -198,3 +198,81 @@ def contacts_recently_logged_by(user) -> QuerySet[Contact]:
         .select_related("customer")
         .order_by("-created_at")
     )
+
+
+def decision_evidence(case: DesignationCase) -> dict:
+    """What the senior manager weighs beside the choice of sanctions (steps 6 to 8).
+
+    The customer's contacts and the indicators noted on them over the last 6 and 12
+    calendar months (one aggregate query each), the warnings given, the needs and
+    adjustments recorded, and the state of the checklist. `case` comes from
+    `get_case_for_user`, which prefetches the checklist.
+    """
+    import datetime as dt
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from cases.deadlines import add_months
+    from cases.models import Alternative, Indicator, IndicatorGroup, Precondition
+
+    customer = case.customer
+    today = timezone.localdate()
+    since_6, since_12 = add_months(today, -6), add_months(today, -12)
+
+    def start_of(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    recent_6 = Q(occurred_at__gte=start_of(since_6))
+    contacts = customer.contacts.filter(occurred_at__gte=start_of(since_12)).aggregate(
+        last_6=Count("id", filter=recent_6), last_12=Count("id")
+    )
+    # filter() before annotate() on the same relation: the counts are of the customer's
+    # contacts in the period only.
+    by_indicator = (
+        Indicator.objects.filter(
+            contacts__customer=customer, contacts__occurred_at__gte=start_of(since_12)
+        )
+        .annotate(
+            last_12=Count("contacts"),
+            last_6=Count("contacts", filter=Q(contacts__occurred_at__gte=start_of(since_6))),
+        )
+        .order_by("-last_12", "-last_6", "group", "order", "id")
+    )
+    checks = {c.precondition: c for c in case.precondition_checks.all()}
+    records = {a.alternative: a for a in case.alternatives.all()}
+    return {
+        "today": today,
+        "since_6_months": since_6,
+        "since_12_months": since_12,
+        "contacts_6_months": contacts["last_6"],
+        "contacts_12_months": contacts["last_12"],
+        "indicators": [
+            {
+                "text": i.text,
+                "group": IndicatorGroup(i.group).label,
+                "last_6": i.last_6,
+                "last_12": i.last_12,
+            }
+            for i in by_indicator
+        ],
+        "warnings": list(warnings_for_customer(customer)),
+        "warning_skip": (
+            {
+                "kind": case.get_warning_skip_kind_display(),
+                "reason": case.warning_skip_reason,
+                "by": case.warning_skipped_by,
+                "at": case.warning_skipped_at,
+            }
+            if case.warning_skip_kind
+            else None
+        ),
+        "communication_needs": customer.communication_needs,
+        "large_print": customer.large_print,
+        "reasonable_adjustments": customer.reasonable_adjustments,
+        "representative": customer.representative_name,
+        "preconditions": [(Precondition(p).label, checks.get(p)) for p in Precondition.values],
+        "preconditions_met": sum(1 for c in checks.values() if c.met),
+        "alternatives": [(Alternative(a).label, records.get(a)) for a in Alternative.values],
+        "alternatives_recorded": len(records),
+    }

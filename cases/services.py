@@ -8,7 +8,7 @@ its history and its chronology entry together, or nothing at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -37,29 +37,7 @@ from cases.models import (
     WarningMethod,
     WarningSkipKind,
 )
-
-
-class ServiceError(Exception):
-    """A request the policy or the current state does not allow; the message is for users."""
-
-    def __init__(self, message: str, *, reasons: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.message = message
-        self.reasons = list(reasons)
-
-
-class NotAllowed(ServiceError):
-    pass
-
-
-class CaseChanged(ServiceError):
-    def __init__(self, message: str = "") -> None:
-        super().__init__(
-            message
-            or "Someone else changed this case while you were looking at it. "
-            "Nothing you entered was saved: check the case as it is now and try again."
-        )
-
+from ucp.errors import CaseChanged, NotAllowed, ServiceError
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -109,6 +87,14 @@ def _event(
 
 def _open_cases_of(customer: Customer):
     return DesignationCase.objects.filter(customer=customer, state__in=OPEN_STATES)
+
+
+def _cases_recording_contacts(customer: Customer):
+    """Cases whose chronology records new contacts: open ones, and designations being
+    monitored (section 2.2: "arrangements ... for recording and monitoring")."""
+    return DesignationCase.objects.filter(
+        customer=customer, state__in=(*OPEN_STATES, CaseState.DESIGNATED, CaseState.ACTIVE)
+    )
 
 
 def _lock_case(case: DesignationCase, expected_state: str | None) -> DesignationCase:
@@ -206,9 +192,13 @@ def contact_log(
     matter: Matter | None = None,
     indicators: Iterable[Indicator] = (),
     files: Iterable = (),
+    witness_present: bool = False,
 ) -> Contact:
-    """Record one contact. Later issues run the restriction check here; a breach is
-    recorded on the contact and never stops it being saved."""
+    """Record one contact and check it against the restrictions in force.
+
+    A breach is recorded on the contact (`contact.verdict` holds the result) and never
+    stops the contact being saved: the record of what happened comes first.
+    """
     _require_directorate(actor, directorate)
     if matter is not None and matter.customer_id != customer.pk:
         raise ServiceError("That matter belongs to another customer.")
@@ -242,8 +232,16 @@ def contact_log(
         attachment.file.save(upload.name, upload, save=False)
         _save(attachment, actor)
     _link_customer_to(customer, directorate)
-    for case in _open_cases_of(customer):
+    from sanctions.services import check_logged_contact
+
+    contact.verdict = check_logged_contact(
+        actor=actor, contact=contact, witness_present=witness_present
+    )
+    for case in _cases_recording_contacts(customer):
         seen = f" Indicators: {', '.join(i.text for i in indicators)}." if indicators else ""
+        breaches = contact.verdict.breaches
+        if breaches:
+            seen += " Outside the restrictions: " + " ".join(b.message for b in breaches)
         _event(
             case,
             actor=actor,
@@ -367,7 +365,7 @@ def _run_transition(
     actor,
     expected_state: str | None,
     summary: str,
-    details: str = "",
+    details: str | Callable[[], str] = "",
     before=None,
     **kwargs,
 ) -> DesignationCase:
@@ -403,7 +401,7 @@ def _run_transition(
         actor=actor,
         kind=name,
         summary=summary,
-        details=details,
+        details=details() if callable(details) else details,
         from_state=from_state,
         to_state=case.state,
     )
@@ -547,19 +545,65 @@ def case_designate(
     expected_state: str | None = None,
     reasons: str,
     indicators: Iterable[Indicator],
+    sanctions: Iterable[dict] = (),
 ) -> DesignationCase:
-    """Step 8. The sanctions chosen with the decision arrive with the sanctions issue."""
+    """Step 8: designate, with the proportionate, dated and scoped sanctions chosen.
+
+    The designation is not in force until the customer's letter is issued and the council
+    informed (`case_activate_if_ready`).
+    """
+    from sanctions.services import build_sanctions, save_sanctions
+
     reasons = _clean_text(reasons, "the reasons for the decision")
     indicators = list(indicators)
     if not indicators:
         raise ServiceError("Choose the indicators the decision relies on.")
+    built: list = []
+
+    def validate_sanctions(locked: DesignationCase) -> dict:
+        built.extend(
+            build_sanctions(
+                actor=actor, case=locked, specs=sanctions, designated_on=timezone.localdate()
+            )
+        )
+        return {}
+
+    def details() -> str:
+        lines = [reasons, "", "Sanctions:"]
+        for sanction, _m2m in built:
+            lines.append(
+                f"- {sanction.get_kind_display()}, {sanction.starts_on:%d %b %Y} to "
+                f"{sanction.ends_on:%d %b %Y}: {sanction.reasons}"
+            )
+        return "\n".join(lines)
+
     case = _run_transition(
         case, "designate", actor=actor, expected_state=expected_state,
         summary="Designated as an unreasonable or unreasonably persistent customer",
-        details=reasons, by=actor, at=timezone.now(), reasons=reasons,
+        details=details, before=validate_sanctions,
+        by=actor, at=timezone.now(), reasons=reasons,
     )
     case.decision_indicators.set(indicators)
+    save_sanctions(actor=actor, built=built)
     return case
+
+
+@transaction.atomic
+def case_activate_if_ready(*, actor, case: DesignationCase) -> DesignationCase:
+    """Put the designation in force once the letter is issued and the council informed.
+
+    Called by the letter and notification services after each of the two steps; does
+    nothing until both are done.
+    """
+    locked = _lock_case(case, None)
+    if locked.state != CaseState.DESIGNATED or not rules.customer_notified_and_council_informed(
+        locked
+    ):
+        return locked
+    return _run_transition(
+        locked, "activate", actor=actor, expected_state=CaseState.DESIGNATED,
+        summary="Designation in force: the customer has been told and the council informed",
+    )
 
 
 @transaction.atomic

@@ -18,6 +18,8 @@ from cases.models import (
     IndicatorGroup,
     Precondition,
 )
+from letters.selectors import case_letters_context as letters_context
+from sanctions.selectors import case_monitoring
 
 
 def _require_casework(request: HttpRequest) -> None:
@@ -128,6 +130,13 @@ def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _breach_message(verdict) -> str:
+    text = "Saved, but outside the restrictions: " + " ".join(b.message for b in verdict.breaches)
+    if verdict.filed:
+        text += " It has been filed and is in the 'To be read' queue."
+    return text
+
+
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
     _require_casework(request)
@@ -138,7 +147,7 @@ def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.contact_log(
+            contact = services.contact_log(
                 actor=request.user,
                 customer=customer,
                 files=data.pop("files") or (),
@@ -147,7 +156,12 @@ def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
         except (services.ServiceError, ValidationError) as exc:
             _apply_service_error(form, exc)
         else:
-            messages.success(request, "Contact logged.")
+            verdict = getattr(contact, "verdict", None)
+            if verdict is not None and verdict.breaches:
+                # Saved all the same: a breach never loses the record of what happened.
+                messages.warning(request, _breach_message(verdict))
+            else:
+                messages.success(request, "Contact logged.")
             return redirect(customer)
     return render(
         request,
@@ -305,6 +319,8 @@ def _case_context(request: HttpRequest, case, *, error_form=None, error_item=Non
         "coordination_form": coordination_form,
         "error_form": error_form,
         "error_item": error_item,
+        "monitoring": case_monitoring(case),
+        **letters_context(case, request.user),
     }
 
 
@@ -348,7 +364,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             return redirect(case)
     return render(
         request,
-        "cases/action.html",
+        spec.template,
         {
             "case": case,
             "customer": case.customer,
@@ -356,6 +372,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             "spec": spec,
             "preconditions_done": sum(1 for c in case.precondition_checks.all() if c.met),
             "alternatives_done": len(case.alternatives.all()),
+            **(spec.context(case) if spec.context else {}),
         },
         status=status,
     )

@@ -103,7 +103,7 @@ def private_media(settings, tmp_path, monkeypatch):
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """What the data migrations seed (role groups, the 26 indicators), put back.
+    """What the data migrations seed (role groups, the 26 indicators, the policy), put back.
 
     A transactional test (live_server, PostgreSQL threads) ends with a flush that empties
     every table, seeded ones included. `serialized_rollback` cannot be relied on to restore
@@ -119,6 +119,7 @@ def reference_data(transactional_db):
         django_apps, None
     )
     importlib.import_module("cases.migrations.0002_seed_indicators").seed(django_apps, None)
+    importlib.import_module("letters.migrations.0002_seed_policy_v5").seed(django_apps, None)
 
 
 # --- directorates and personas ---------------------------------------------------------------

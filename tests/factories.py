@@ -173,8 +173,11 @@ def complete_checklist(case: DesignationCase, actor) -> None:
         )
     for a in Alternative.values:
         services.alternative_record(
-            actor=actor, case=case, alternative=a,
-            outcome=AlternativeOutcome.NOT_APPLICABLE, reason=f"Considered {a}.",
+            actor=actor,
+            case=case,
+            alternative=a,
+            outcome=AlternativeOutcome.NOT_APPLICABLE,
+            reason=f"Considered {a}.",
         )
 
 
@@ -214,14 +217,20 @@ def make_case(
     stop_at = CLOSED_FROM[closed_by] if state == CaseState.CLOSED else state
 
     case, _ = services.case_refer(
-        actor=officer, customer=customer, directorate=directorate,
-        reason="Calls every day about the same missed bin collection.", indicators=indicators,
+        actor=officer,
+        customer=customer,
+        directorate=directorate,
+        reason="Calls every day about the same missed bin collection.",
+        indicators=indicators,
     )
     if stop_at != CaseState.REFERRED:
         if warning == "formal":
             case = services.case_issue_formal_warning(
-                actor=service_manager, case=case, method=WarningMethod.LETTER,
-                given_on=timezone.localdate(), behaviours=indicators,
+                actor=service_manager,
+                case=case,
+                method=WarningMethod.LETTER,
+                given_on=timezone.localdate(),
+                behaviours=indicators,
                 summary="Your behaviour is unacceptable; further calls may be restricted.",
             )
             if stop_at != CaseState.WARNED:
@@ -232,7 +241,9 @@ def make_case(
             assert stop_at != CaseState.WARNED, "a skipped warning never passes 'warned'"
             case = services.case_skip_warning(
                 actor=service_manager if warning == WarningSkipKind.SAFETY else senior_manager,
-                case=case, kind=warning, reason="Threatened the receptionist on 2 June.",
+                case=case,
+                kind=warning,
+                reason="Threatened the receptionist on 2 June.",
             )
         if stop_at not in (CaseState.WARNED,) and checklist:
             complete_checklist(case, service_manager)
@@ -240,8 +251,11 @@ def make_case(
             case = services.case_submit_for_decision(actor=service_manager, case=case)
         if stop_at == CaseState.DESIGNATED:
             case = services.case_designate(
-                actor=senior_manager, case=case, reasons="Persistent and unreasonable.",
+                actor=senior_manager,
+                case=case,
+                reasons="Persistent and unreasonable.",
                 indicators=indicators,
+                sanctions=time_limit_sanction(case),
             )
     if state == CaseState.CLOSED:
         note = "Closed for the test."
@@ -253,3 +267,45 @@ def make_case(
     case = DesignationCase.objects.get(pk=case.pk)
     assert case.state == state, (case.state, state)
     return case
+
+
+def time_limit_sanction(case, *, minutes: int = 15, **overrides) -> list[dict]:
+    """One proportionate sanction, as the designation form would send it: calls and visits
+    limited to `minutes`, in the case's lead directorate, until the six-month review."""
+    from django.utils import timezone
+
+    from cases.deadlines import review_due
+
+    today = timezone.localdate()
+    spec = {
+        "kind": "time_limit",
+        "max_minutes": minutes,
+        "directorates": [case.lead_directorate],
+        "starts_on": today,
+        "ends_on": review_due(today),
+        "reasons": "Calls regularly run past an hour.",
+    }
+    spec.update(overrides)
+    return [spec]
+
+
+def sanction_form_data(case, kind: str = "time_limit", **fields) -> dict:
+    """The designate page's POST for one ticked sanction, as a browser would send it:
+    `kind`'s prefix, the lead directorate, today until the six-month review, and the
+    typed parameters in `fields` (a time limit of 15 minutes by default)."""
+    from django.utils import timezone
+
+    from cases.deadlines import review_due
+
+    today = timezone.localdate()
+    if kind == "time_limit":
+        fields.setdefault("max_minutes", "15")
+    data = {
+        "use": "on",
+        "directorates": [case.lead_directorate_id],
+        "starts_on": today.isoformat(),
+        "ends_on": review_due(today).isoformat(),
+        "reasons": "Calls regularly run past an hour.",
+        **fields,
+    }
+    return {f"{kind}-{name}": value for name, value in data.items()}

@@ -15,7 +15,13 @@ from django.db import connection
 from accounts.roles import Role
 from cases import services
 from cases.models import CaseEvent, CaseState, DesignationCase
-from tests.factories import CustomerFactory, UserFactory, make_case, some_indicators
+from tests.factories import (
+    CustomerFactory,
+    UserFactory,
+    make_case,
+    some_indicators,
+    time_limit_sanction,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -56,14 +62,20 @@ def test_designate_and_decline_at_the_same_moment(adults):
     def designate():
         fresh = DesignationCase.objects.get(pk=case.pk)
         return services.case_designate(
-            actor=senior_a, case=fresh, expected_state="awaiting_decision",
-            reasons="Persistent.", indicators=indicators,
+            actor=senior_a,
+            case=fresh,
+            expected_state="awaiting_decision",
+            reasons="Persistent.",
+            indicators=indicators,
+            sanctions=time_limit_sanction(fresh),
         )
 
     def decline():
         fresh = DesignationCase.objects.get(pk=case.pk)
         return services.case_decline(
-            actor=senior_b, case=fresh, expected_state="awaiting_decision",
+            actor=senior_b,
+            case=fresh,
+            expected_state="awaiting_decision",
             reasons="Not persistent.",
         )
 
@@ -89,9 +101,13 @@ def test_two_designations_at_the_same_moment_record_one(adults):
     def designate_as(user):
         def call():
             return services.case_designate(
-                actor=user, case=DesignationCase.objects.get(pk=case.pk),
-                reasons=f"Decided by {user.username}.", indicators=indicators,
+                actor=user,
+                case=DesignationCase.objects.get(pk=case.pk),
+                reasons=f"Decided by {user.username}.",
+                indicators=indicators,
+                sanctions=time_limit_sanction(case),
             )
+
         return call
 
     results = run_together(designate_as(senior_a), designate_as(senior_b))
@@ -108,9 +124,13 @@ def test_two_referrals_of_one_customer_at_the_same_moment_open_one_case(adults):
     def refer_as(user):
         def call():
             return services.case_refer(
-                actor=user, customer=customer, directorate=adults,
-                reason=f"Referral by {user.username}.", indicators=indicators,
+                actor=user,
+                customer=customer,
+                directorate=adults,
+                reason=f"Referral by {user.username}.",
+                indicators=indicators,
             )
+
         return call
 
     results = run_together(*(refer_as(o) for o in officers))

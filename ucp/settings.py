@@ -53,11 +53,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "ucp",
     "accounts",
     "cases",
     "sanctions",
     "reviews",
+    "letters",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +98,33 @@ TEMPLATES = [
 ]
 # GOV.UK markup for {{ form }} and {{ field.as_field_group }}: templates/govuk/.
 FORM_RENDERER = "ucp.forms.GovukFormRenderer"
+
+# --- JSON API for telephony and CRM systems (api/) ----------------------------------------
+# Systems authenticate with a token (`manage.py drf_create_token USERNAME`); staff signed in
+# to the site may also use it from the browser. Access is scoped like the pages.
+REST_FRAMEWORK = {
+    # Token first, so that a request without credentials gets 401 with a Token challenge.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Unreasonable Customer Policy – restriction check API",
+    "DESCRIPTION": (
+        "Read-only checks for the council's telephony and CRM systems: is a contact with a "
+        "customer within the restrictions in force, and what are they? Token authentication "
+        "(`Authorization: Token <key>`); a token's user sees only the customers of their "
+        "directorates."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # --- Database ---------------------------------------------------------------------------
 # CONN_MAX_AGE keeps connections open between requests: a new connection per request was
@@ -204,6 +236,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # --- Council branding -------------------------------------------------------------------
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Cumbria County Council")
 SERVICE_NAME = "Unreasonable Customer Policy"
+
+# --- Letters (letters/) -----------------------------------------------------------------
+# The council's postal address, one line per comma, printed on every letter; and where a
+# customer sends a written request for a review of a designation (section 2.4).
+COUNCIL_ADDRESS = env_list(
+    "COUNCIL_ADDRESS", "Cumbria House, 117 Botchergate, Carlisle, CA1 1RD"
+)
+REVIEW_REQUESTS_TEAM = os.environ.get("REVIEW_REQUESTS_TEAM", "Complaints and Reviews Team")
+REVIEW_REQUESTS_EMAIL = os.environ.get("REVIEW_REQUESTS_EMAIL", "reviews@council.example")
+REVIEW_REQUESTS_URL = os.environ.get("REVIEW_REQUESTS_URL", "")
 
 LOGGING = {
     "version": 1,

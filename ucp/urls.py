@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases.urls import case_patterns, customer_patterns
+from sanctions.urls import filed_patterns, front_desk_patterns
 from ucp import views
 
 admin.site.site_header = "Unreasonable Customer Policy – administration"
@@ -19,5 +20,9 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include(customer_patterns)),
     path("cases/", include(case_patterns)),
+    path("cases/", include("letters.urls")),
+    path("front-desk/", include(front_desk_patterns)),
+    path("filed/", include(filed_patterns)),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

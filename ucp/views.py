@@ -17,6 +17,7 @@ from accounts.roles import Role, has_role, role_labels
 from accounts.selectors import directorate_ids_for, directorates_for
 from cases import selectors
 from cases.models import CaseState, DesignationCase
+from sanctions.selectors import filed_items_to_read
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("customer", "lead_directorate")
             .order_by("-decided_at")[:10]
         )
+    if has_role(user, Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER):
+        panels["to_read"] = filed_items_to_read(user).count()
     if has_role(user, Role.DIRECTORATE_LEAD):
         panels["lead_counts"] = _state_counts(user)
     return render(

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cases.models import Alternative, CaseEvent, CaseState, DesignationCase, Precondition
+from sanctions.models import Sanction
 from tests.factories import PASSWORD, ContactFactory, some_indicators
 
 pytestmark = [
@@ -100,10 +101,20 @@ def test_referral_warning_checklist_and_designation_in_the_browser(
     sign_in(page, base, senior_manager)
     page.get_by_role("link", name=re.compile(r"UCP-")).first.click()
     take_step(page, "designate")
+    # The evidence is beside the choices.
+    expect(page.locator("#evidence")).to_contain_text("Formal written warning")
+    # Each sanction's parameters are revealed only once it is ticked.
+    minutes = page.locator("input[name='time_limit-max_minutes']")
+    expect(minutes).to_be_hidden()
     page.get_by_role("button", name="Designate the customer").click()
     # The error shows twice: in the summary at the top and beside the field.
     expect(page.get_by_text("Enter the reasons for designating")).to_have_count(2)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose at least one sanction")
     page.fill("textarea[name=reasons]", "Daily calls continued after a written warning.")
+    page.get_by_label("Time limit on telephone calls and personal contacts").check()
+    expect(minutes).to_be_visible()
+    minutes.fill("15")
+    page.fill("textarea[name='time_limit-reasons']", "Calls run past an hour.")
     page.get_by_role("button", name="Designate the customer").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Designated")
     expect(page.locator(".ucp-chronology")).to_contain_text("Awaiting decision → Designated")
@@ -112,5 +123,9 @@ def test_referral_warning_checklist_and_designation_in_the_browser(
     assert case.state == CaseState.DESIGNATED
     assert case.decided_by == senior_manager
     assert list(case.decision_indicators.all()) == [indicator]
+    sanction = Sanction.objects.get(case=case)
+    assert (sanction.kind, sanction.max_minutes) == ("time_limit", 15)
+    assert list(sanction.directorates.all()) == [case.lead_directorate]
+    assert (sanction.starts_on, sanction.ends_on) == (case.designated_on, case.review_due_on)
     actors = set(CaseEvent.objects.filter(case=case).values_list("actor__username", flat=True))
     assert actors == {officer.username, service_manager.username, senior_manager.username}

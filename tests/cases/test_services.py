@@ -30,6 +30,7 @@ from tests.factories import (
     MatterFactory,
     UserFactory,
     complete_checklist,
+    time_limit_sanction,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +56,7 @@ def test_each_transition_writes_a_case_event_with_actor_and_states(
     ]
 
 
-def test_checklist_entries_are_in_the_chronology_without_a_state_change(
-    make_case, service_manager
-):
+def test_checklist_entries_are_in_the_chronology_without_a_state_change(make_case, service_manager):
     case = make_case("assessment")
     checklist_events = CaseEvent.objects.filter(case=case, kind__in=["precondition", "alternative"])
     assert checklist_events.count() == 5 + 4
@@ -73,7 +72,11 @@ def test_history_records_the_actor_of_each_change(make_case, service_manager, se
     for row in history:
         first_in_state.setdefault(row.state, row)
     assert list(first_in_state) == [
-        "referred", "warned", "assessment", "awaiting_decision", "designated"
+        "referred",
+        "warned",
+        "assessment",
+        "awaiting_decision",
+        "designated",
     ]
     assert first_in_state["warned"].history_user == service_manager
     assert first_in_state["awaiting_decision"].history_user == service_manager
@@ -113,7 +116,10 @@ def test_refused_transition_leaves_no_history(make_case, officer):
 
 def test_customer_create_links_the_customer_to_the_directorate(officer, adults):
     customer = services.customer_create(
-        actor=officer, directorate=adults, full_name="Pat Quinn", postcode="ca11aa",
+        actor=officer,
+        directorate=adults,
+        full_name="Pat Quinn",
+        postcode="ca11aa",
         phone="(01228) 111-222",
     )
     assert list(customer.directorates.all()) == [adults]
@@ -122,9 +128,7 @@ def test_customer_create_links_the_customer_to_the_directorate(officer, adults):
     assert {h.history_user for h in customer.history.all()} == {officer}
 
 
-def test_customer_create_refused_for_a_directorate_the_actor_does_not_work_in(
-    officer, children
-):
+def test_customer_create_refused_for_a_directorate_the_actor_does_not_work_in(officer, children):
     with pytest.raises(services.NotAllowed, match="Children"):
         services.customer_create(actor=officer, directorate=children, full_name="Pat Quinn")
     assert not Customer.objects.filter(full_name="Pat Quinn").exists()
@@ -141,13 +145,16 @@ def test_customer_create_validates_the_model(officer, adults):
 
 def test_matter_create_links_another_directorate_to_the_customer(customer, outsider, children):
     matter = services.matter_create(
-        actor=outsider, customer=customer, directorate=children, kind="request",
-        summary="School transport", details="Asked again.", received_on=dt.date(2025, 5, 2),
+        actor=outsider,
+        customer=customer,
+        directorate=children,
+        kind="request",
+        summary="School transport",
+        details="Asked again.",
+        received_on=dt.date(2025, 5, 2),
     )
     assert matter.created_by == outsider
-    assert set(customer.directorates.values_list("short_name", flat=True)) == {
-        "adults", "children"
-    }
+    assert set(customer.directorates.values_list("short_name", flat=True)) == {"adults", "children"}
 
 
 def test_contact_log_records_everything_and_writes_to_the_open_case(
@@ -155,9 +162,16 @@ def test_contact_log_records_everything_and_writes_to_the_open_case(
 ):
     case = make_case("warned")
     contact = services.contact_log(
-        actor=officer, customer=case.customer, directorate=adults, channel=Channel.PHONE,
-        direction="inbound", occurred_at=TUE_3_JUNE, duration_minutes=40, handled_by=officer,
-        summary="Shouted for forty minutes.", indicators=indicators[:2],
+        actor=officer,
+        customer=case.customer,
+        directorate=adults,
+        channel=Channel.PHONE,
+        direction="inbound",
+        occurred_at=TUE_3_JUNE,
+        duration_minutes=40,
+        handled_by=officer,
+        summary="Shouted for forty minutes.",
+        indicators=indicators[:2],
     )
     assert contact.logged_by == officer
     assert list(contact.indicators.order_by("id")) == indicators[:2]
@@ -171,9 +185,15 @@ def test_contact_log_refuses_a_matter_of_another_customer(customer, officer, adu
     other_matter = MatterFactory(directorate=adults, created_by=officer)
     with pytest.raises(services.ServiceError, match="another customer"):
         services.contact_log(
-            actor=officer, customer=customer, directorate=adults, channel=Channel.EMAIL,
-            direction="inbound", occurred_at=TUE_3_JUNE, handled_by=officer,
-            summary="About someone else's matter", matter=other_matter,
+            actor=officer,
+            customer=customer,
+            directorate=adults,
+            channel=Channel.EMAIL,
+            direction="inbound",
+            occurred_at=TUE_3_JUNE,
+            handled_by=officer,
+            summary="About someone else's matter",
+            matter=other_matter,
         )
     assert not Contact.objects.filter(customer=customer).exists()
 
@@ -181,9 +201,15 @@ def test_contact_log_refuses_a_matter_of_another_customer(customer, officer, adu
 def test_contact_log_stores_attachments_privately(customer, officer, adults, private_media):
     upload = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 letter", content_type="application/pdf")
     contact = services.contact_log(
-        actor=officer, customer=customer, directorate=adults, channel=Channel.LETTER,
-        direction="inbound", occurred_at=TUE_3_JUNE, handled_by=officer,
-        summary="Letter received", files=[upload],
+        actor=officer,
+        customer=customer,
+        directorate=adults,
+        channel=Channel.LETTER,
+        direction="inbound",
+        occurred_at=TUE_3_JUNE,
+        handled_by=officer,
+        summary="Letter received",
+        files=[upload],
     )
     attachment = contact.attachments.get()
     assert (attachment.original_name, attachment.size) == ("letter.pdf", 15)
@@ -198,12 +224,22 @@ def test_informal_warning_needs_behaviours_and_is_noted_on_the_open_case(
     case = make_case("referred")
     with pytest.raises(services.ServiceError, match="at least one behaviour"):
         services.warning_give_informal(
-            actor=officer, customer=case.customer, directorate=adults, method="in_person",
-            given_on=dt.date(2025, 6, 3), behaviours=[], summary="Told him to stop.",
+            actor=officer,
+            customer=case.customer,
+            directorate=adults,
+            method="in_person",
+            given_on=dt.date(2025, 6, 3),
+            behaviours=[],
+            summary="Told him to stop.",
         )
     warning = services.warning_give_informal(
-        actor=officer, customer=case.customer, directorate=adults, method="in_person",
-        given_on=dt.date(2025, 6, 3), behaviours=indicators[:1], summary="Told him to stop.",
+        actor=officer,
+        customer=case.customer,
+        directorate=adults,
+        method="in_person",
+        given_on=dt.date(2025, 6, 3),
+        behaviours=indicators[:1],
+        summary="Told him to stop.",
     )
     assert warning.kind == WarningKind.INFORMAL
     assert CaseEvent.objects.filter(case=case, kind="informal_warning").count() == 1
@@ -212,8 +248,13 @@ def test_informal_warning_needs_behaviours_and_is_noted_on_the_open_case(
 def test_reviewer_cannot_give_an_informal_warning(customer, reviewer, adults, indicators):
     with pytest.raises(services.NotAllowed):
         services.warning_give_informal(
-            actor=reviewer, customer=customer, directorate=adults, method="phone",
-            given_on=dt.date(2025, 6, 3), behaviours=indicators[:1], summary="Stop it.",
+            actor=reviewer,
+            customer=customer,
+            directorate=adults,
+            method="phone",
+            given_on=dt.date(2025, 6, 3),
+            behaviours=indicators[:1],
+            summary="Stop it.",
         )
     assert not Warning.objects.exists()
 
@@ -224,8 +265,12 @@ def test_reviewer_cannot_give_an_informal_warning(customer, reviewer, adults, in
 def test_refer_opens_a_case_in_referred_with_its_evidence(customer, officer, adults, indicators):
     contact = ContactFactory(customer=customer, directorate=adults, handled_by=officer)
     case, created = services.case_refer(
-        actor=officer, customer=customer, directorate=adults, reason="Daily calls.",
-        indicators=indicators[:2], evidence_contacts=[contact],
+        actor=officer,
+        customer=customer,
+        directorate=adults,
+        reason="Daily calls.",
+        indicators=indicators[:2],
+        evidence_contacts=[contact],
     )
     assert created
     assert case.state == CaseState.REFERRED
@@ -238,7 +283,10 @@ def test_refer_opens_a_case_in_referred_with_its_evidence(customer, officer, adu
 def test_only_officers_refer(customer, service_manager, adults, indicators):
     with pytest.raises(services.NotAllowed):
         services.case_refer(
-            actor=service_manager, customer=customer, directorate=adults, reason="x",
+            actor=service_manager,
+            customer=customer,
+            directorate=adults,
+            reason="x",
             indicators=indicators,
         )
     assert not DesignationCase.objects.exists()
@@ -247,7 +295,10 @@ def test_only_officers_refer(customer, service_manager, adults, indicators):
 def test_refer_needs_a_reason_and_an_indicator(customer, officer, adults, indicators):
     with pytest.raises(services.ServiceError, match="Enter why"):
         services.case_refer(
-            actor=officer, customer=customer, directorate=adults, reason="   ",
+            actor=officer,
+            customer=customer,
+            directorate=adults,
+            reason="   ",
             indicators=indicators,
         )
     with pytest.raises(services.ServiceError, match="at least one indicator"):
@@ -261,8 +312,12 @@ def test_refer_refuses_evidence_about_another_customer(customer, officer, adults
     stranger_contact = ContactFactory(directorate=adults, handled_by=officer)
     with pytest.raises(services.ServiceError, match="contacts with this customer"):
         services.case_refer(
-            actor=officer, customer=customer, directorate=adults, reason="Calls",
-            indicators=indicators, evidence_contacts=[stranger_contact],
+            actor=officer,
+            customer=customer,
+            directorate=adults,
+            reason="Calls",
+            indicators=indicators,
+            evidence_contacts=[stranger_contact],
         )
     assert not DesignationCase.objects.exists()
 
@@ -273,8 +328,11 @@ def test_a_second_referral_from_another_directorate_joins_the_open_case(
     case = make_case("warned")
     case.customer.directorates.add(children)
     joined, created = services.case_refer(
-        actor=outsider, customer=case.customer, directorate=children,
-        reason="Also calling the children's team.", indicators=indicators[2:3],
+        actor=outsider,
+        customer=case.customer,
+        directorate=children,
+        reason="Also calling the children's team.",
+        indicators=indicators[2:3],
     )
     assert (joined.pk, created) == (case.pk, False)
     assert list(joined.involved_directorates.all()) == [children]
@@ -286,7 +344,10 @@ def test_a_second_referral_from_another_directorate_joins_the_open_case(
 def test_a_closed_case_does_not_stop_a_new_referral(make_case, officer, adults, indicators):
     closed = make_case("closed")
     case, created = services.case_refer(
-        actor=officer, customer=closed.customer, directorate=adults, reason="Started again.",
+        actor=officer,
+        customer=closed.customer,
+        directorate=adults,
+        reason="Started again.",
         indicators=indicators,
     )
     assert created and case.pk != closed.pk
@@ -298,8 +359,11 @@ def test_a_closed_case_does_not_stop_a_new_referral(make_case, officer, adults, 
 def test_designate_records_the_decision_and_its_reasons(make_case, senior_manager, indicators):
     case = make_case("awaiting_decision")
     case = services.case_designate(
-        actor=senior_manager, case=case, reasons="Forty calls in a month.",
+        actor=senior_manager,
+        case=case,
+        reasons="Forty calls in a month.",
         indicators=indicators[:1],
+        sanctions=time_limit_sanction(case),
     )
     case = DesignationCase.objects.get(pk=case.pk)
     assert case.state == CaseState.DESIGNATED
@@ -317,7 +381,11 @@ def test_designated_on_is_the_london_date_just_after_midnight(
     case = make_case("awaiting_decision")
     time_machine.move_to(dt.datetime(2025, 6, 4, 0, 30, tzinfo=LONDON), tick=False)
     case = services.case_designate(
-        actor=senior_manager, case=case, reasons="Persistent.", indicators=indicators[:1]
+        actor=senior_manager,
+        case=case,
+        reasons="Persistent.",
+        indicators=indicators[:1],
+        sanctions=time_limit_sanction(case),
     )
     assert DesignationCase.objects.get(pk=case.pk).designated_on == dt.date(2025, 6, 4)
 
@@ -335,9 +403,21 @@ def test_decline_closes_with_the_senior_managers_reasons(make_case, senior_manag
 def test_designation_needs_reasons_and_indicators(make_case, senior_manager, indicators):
     case = make_case("awaiting_decision")
     with pytest.raises(services.ServiceError, match="reasons"):
-        services.case_designate(actor=senior_manager, case=case, reasons=" ", indicators=indicators)
+        services.case_designate(
+            actor=senior_manager,
+            case=case,
+            reasons=" ",
+            indicators=indicators,
+            sanctions=time_limit_sanction(case),
+        )
     with pytest.raises(services.ServiceError, match="indicators"):
-        services.case_designate(actor=senior_manager, case=case, reasons="Yes.", indicators=[])
+        services.case_designate(
+            actor=senior_manager,
+            case=case,
+            reasons="Yes.",
+            indicators=[],
+            sanctions=time_limit_sanction(case),
+        )
     assert DesignationCase.objects.get(pk=case.pk).state == CaseState.AWAITING_DECISION
 
 
@@ -348,8 +428,11 @@ def test_return_for_more_work_reopens_the_checklist(make_case, senior_manager, s
     )
     assert case.state == CaseState.ASSESSMENT
     services.alternative_record(
-        actor=service_manager, case=case, alternative=Alternative.ADVOCATE,
-        outcome=AlternativeOutcome.DECLINED, reason="Declined on 4 June.",
+        actor=service_manager,
+        case=case,
+        alternative=Alternative.ADVOCATE,
+        outcome=AlternativeOutcome.DECLINED,
+        reason="Declined on 4 June.",
     )
     assert case.alternatives.get(alternative=Alternative.ADVOCATE).outcome == "declined"
 
@@ -358,8 +441,12 @@ def test_formal_warning_must_be_in_writing(make_case, service_manager, indicator
     case = make_case("referred")
     with pytest.raises(services.ServiceError, match="in writing"):
         services.case_issue_formal_warning(
-            actor=service_manager, case=case, method="phone", given_on=dt.date(2025, 6, 3),
-            behaviours=indicators, summary="Stop.",
+            actor=service_manager,
+            case=case,
+            method="phone",
+            given_on=dt.date(2025, 6, 3),
+            behaviours=indicators,
+            summary="Stop.",
         )
     assert not Warning.objects.filter(case=case).exists()
 
@@ -367,18 +454,22 @@ def test_formal_warning_must_be_in_writing(make_case, service_manager, indicator
 def test_formal_warning_is_linked_to_the_case(make_case, service_manager, indicators):
     case = make_case("referred")
     case = services.case_issue_formal_warning(
-        actor=service_manager, case=case, method="email", given_on=dt.date(2025, 6, 3),
-        behaviours=indicators[:1], summary="Your emails must stop.",
+        actor=service_manager,
+        case=case,
+        method="email",
+        given_on=dt.date(2025, 6, 3),
+        behaviours=indicators[:1],
+        summary="Your emails must stop.",
     )
     warning = case.formal_warning
     assert (warning.kind, warning.case_id, warning.given_by) == (
-        WarningKind.FORMAL, case.pk, service_manager
+        WarningKind.FORMAL,
+        case.pk,
+        service_manager,
     )
 
 
-def test_expected_state_mismatch_raises_case_changed_and_saves_nothing(
-    make_case, service_manager
-):
+def test_expected_state_mismatch_raises_case_changed_and_saves_nothing(make_case, service_manager):
     case = make_case("warned")
     events = CaseEvent.objects.filter(case=case).count()
     with pytest.raises(services.CaseChanged):
@@ -396,28 +487,38 @@ def test_recording_a_precondition_again_updates_it(make_case, service_manager, t
     time_machine.move_to(TUE_3_JUNE, tick=False)
     case = make_case("assessment", checklist=False)
     services.precondition_record(
-        actor=service_manager, case=case, precondition=Precondition.DISCUSSED, met=False,
+        actor=service_manager,
+        case=case,
+        precondition=Precondition.DISCUSSED,
+        met=False,
         note="Not yet discussed.",
     )
     services.precondition_record(
-        actor=service_manager, case=case, precondition=Precondition.DISCUSSED, met=True,
+        actor=service_manager,
+        case=case,
+        precondition=Precondition.DISCUSSED,
+        met=True,
         note="Discussed with the team on 3 June.",
     )
     check = case.precondition_checks.get()
     assert (check.met, check.note, check.confirmed_on) == (
-        True, "Discussed with the team on 3 June.", dt.date(2025, 6, 3)
+        True,
+        "Discussed with the team on 3 June.",
+        dt.date(2025, 6, 3),
     )
 
 
-def test_a_precondition_cannot_be_confirmed_in_the_future(
-    make_case, service_manager, time_machine
-):
+def test_a_precondition_cannot_be_confirmed_in_the_future(make_case, service_manager, time_machine):
     time_machine.move_to(TUE_3_JUNE, tick=False)
     case = make_case("assessment", checklist=False)
     with pytest.raises(services.ServiceError, match="future"):
         services.precondition_record(
-            actor=service_manager, case=case, precondition=Precondition.DISCUSSED, met=True,
-            note="Will discuss.", confirmed_on=dt.date(2025, 6, 4),
+            actor=service_manager,
+            case=case,
+            precondition=Precondition.DISCUSSED,
+            met=True,
+            note="Will discuss.",
+            confirmed_on=dt.date(2025, 6, 4),
         )
     assert not case.precondition_checks.exists()
 
@@ -467,8 +568,14 @@ def test_contact_log_of_a_new_user_in_another_directorate_is_refused(customer, a
     stranger = UserFactory(roles=[Role.OFFICER], directorates=[])
     with pytest.raises(services.NotAllowed):
         services.contact_log(
-            actor=stranger, customer=customer, directorate=adults, channel=Channel.EMAIL,
-            direction="inbound", occurred_at=TUE_3_JUNE, handled_by=stranger, summary="Hi",
+            actor=stranger,
+            customer=customer,
+            directorate=adults,
+            channel=Channel.EMAIL,
+            direction="inbound",
+            occurred_at=TUE_3_JUNE,
+            handled_by=stranger,
+            summary="Hi",
         )
     assert not Contact.objects.exists()
     assert not ContactAttachment.objects.exists()

@@ -25,7 +25,13 @@ from cases.models import (
     Warning,
 )
 from tests.conftest import TUE_3_JUNE
-from tests.factories import ContactFactory, CustomerFactory, MatterFactory, some_indicators
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    MatterFactory,
+    sanction_form_data,
+    some_indicators,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +217,8 @@ def test_each_case_action_page_does_its_step(login, persona, make_case, frozen, 
     ind = some_indicators(1)[0].pk
     data = {"expected_state": FROM[action], "behaviours": [ind], "indicators": [ind],
             **GOOD_DATA[action]}
+    if action == "designate":
+        data.update(sanction_form_data(case))
     response = client.post(url, data, follow=True)
     assert response.redirect_chain[-1][0] == case.get_absolute_url()
     assert ACTIONS[action].done in messages_of(response)
@@ -289,7 +297,7 @@ def test_stale_designation_page_gets_409_when_the_case_was_returned(
     response = login(senior_manager).post(
         reverse("cases:action", args=[case.reference, "designate"]),
         {"expected_state": "awaiting_decision", "reasons": "Typed reasons",
-         "indicators": [some_indicators(1)[0].pk]},
+         "indicators": [some_indicators(1)[0].pk], **sanction_form_data(case)},
     )
     assert response.status_code == 409
     assert "changed" in text(response)

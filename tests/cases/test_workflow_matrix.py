@@ -26,7 +26,7 @@ from cases.models import (
 )
 from tests import factories
 from tests.conftest import PERSONA_SPECS, create_persona
-from tests.factories import STATES, complete_checklist, some_indicators
+from tests.factories import STATES, complete_checklist, some_indicators, time_limit_sanction
 
 pytestmark = pytest.mark.django_db
 
@@ -89,13 +89,15 @@ def expected_outcome(state: str, role: str, action: str):
     return None
 
 
-def service_kwargs(action: str) -> dict:
+def service_kwargs(action: str, case) -> dict:
     """Valid arguments for each action's service, as its form would send them."""
     note = {"note": "Recorded for the matrix."}
     return {
         "issue_formal_warning": {
-            "method": "letter", "given_on": timezone.localdate(),
-            "behaviours": some_indicators(1), "summary": "Your behaviour is unacceptable.",
+            "method": "letter",
+            "given_on": timezone.localdate(),
+            "behaviours": some_indicators(1),
+            "summary": "Your behaviour is unacceptable.",
         },
         "skip_warning": {"kind": WarningSkipKind.SAFETY, "reason": "Threatened staff."},
         "close_referral": note,
@@ -103,7 +105,11 @@ def service_kwargs(action: str) -> dict:
         "behaviour_stopped": note,
         "submit_for_decision": {"note": ""},
         "close_precondition_failed": note,
-        "designate": {"reasons": "Persistent.", "indicators": some_indicators(1)},
+        "designate": {
+            "reasons": "Persistent.",
+            "indicators": some_indicators(1),
+            "sanctions": time_limit_sanction(case),
+        },
         "decline": {"reasons": "Not persistent enough."},
         "return_for_more_work": note,
     }[action]
@@ -143,14 +149,14 @@ def world(django_db_setup, django_db_blocker):
         try:
             dirs = {
                 "adults": factories.DirectorateFactory(name="Adults", short_name="adults"),
-                "children": factories.DirectorateFactory(
-                    name="Children", short_name="children"
-                ),
+                "children": factories.DirectorateFactory(name="Children", short_name="children"),
             }
             users = {role: create_persona(role, dirs) for role in PERSONA_SPECS}
             cases = {
                 state: factories.make_case(
-                    state, directorate=dirs["adults"], officer=users["officer"],
+                    state,
+                    directorate=dirs["adults"],
+                    officer=users["officer"],
                     service_manager=users["service_manager"],
                     senior_manager=users["senior_manager"],
                 )
@@ -177,19 +183,20 @@ class TestMatrix:
 
         if outcome is None:
             result = service(
-                actor=user, case=case, expected_state=state, **service_kwargs(action)
+                actor=user, case=case, expected_state=state, **service_kwargs(action, case)
             )
             assert result.state == TARGET[action]
             assert DesignationCase.objects.get(pk=case.pk).state == TARGET[action]
             event = CaseEvent.objects.filter(case=case).order_by("-at", "-id").first()
             assert (event.kind, event.actor, event.from_state, event.to_state) == (
-                action, user, state, TARGET[action]
+                action,
+                user,
+                state,
+                TARGET[action],
             )
         else:
             with pytest.raises(services.ServiceError) as excinfo:
-                service(
-                    actor=user, case=case, expected_state=state, **service_kwargs(action)
-                )
+                service(actor=user, case=case, expected_state=state, **service_kwargs(action, case))
             assert type(excinfo.value) is outcome, excinfo.value.message
             assert snapshot(case) == before, "a refused action must change nothing"
 
@@ -215,7 +222,10 @@ def test_buttons_are_in_the_order_the_policy_reads(make_case, service_manager):
 def _record_alternatives(case, actor, only=None):
     for a in only or Alternative.values:
         services.alternative_record(
-            actor=actor, case=case, alternative=a, outcome=AlternativeOutcome.OFFERED,
+            actor=actor,
+            case=case,
+            alternative=a,
+            outcome=AlternativeOutcome.OFFERED,
             reason="Offered at the meeting.",
         )
 
@@ -237,8 +247,7 @@ def test_submit_for_decision_refused_until_all_five_preconditions_confirmed(
     with pytest.raises(services.NotAllowed) as excinfo:
         services.case_submit_for_decision(actor=service_manager, case=case)
     assert excinfo.value.reasons == [
-        "Confirm the precondition: "
-        "the customer is not providing any significant new information"
+        "Confirm the precondition: the customer is not providing any significant new information"
     ]
     assert DesignationCase.objects.get(pk=case.pk).state == CaseState.ASSESSMENT
 
@@ -291,9 +300,7 @@ def test_submit_needs_a_key_officer_when_another_directorate_is_involved(
     )
     with pytest.raises(services.NotAllowed) as excinfo:
         services.case_submit_for_decision(actor=service_manager, case=case)
-    assert excinfo.value.reasons == [
-        "Name a key officer: more than one directorate is involved"
-    ]
+    assert excinfo.value.reasons == ["Name a key officer: more than one directorate is involved"]
 
     services.case_set_coordination(
         actor=service_manager, case=case, involved_directorates=[children], key_officer=officer
@@ -310,7 +317,11 @@ def test_designate_refused_without_a_formal_warning(make_case, senior_manager):
 
     with pytest.raises(services.NotAllowed) as excinfo:
         services.case_designate(
-            actor=senior_manager, case=case, reasons="Persistent.", indicators=some_indicators(1)
+            actor=senior_manager,
+            case=case,
+            reasons="Persistent.",
+            indicators=some_indicators(1),
+            sanctions=time_limit_sanction(case),
         )
     assert excinfo.value.reasons == [
         "Record a formal warning, or the reason for proceeding without one"
@@ -326,7 +337,11 @@ def test_designate_refused_when_the_skip_reason_is_blank(make_case, senior_manag
 
     with pytest.raises(services.NotAllowed) as excinfo:
         services.case_designate(
-            actor=senior_manager, case=case, reasons="Persistent.", indicators=some_indicators(1)
+            actor=senior_manager,
+            case=case,
+            reasons="Persistent.",
+            indicators=some_indicators(1),
+            sanctions=time_limit_sanction(case),
         )
     assert "Record a formal warning, or the reason for proceeding without one" in (
         excinfo.value.reasons
@@ -337,8 +352,11 @@ def test_designate_refused_when_the_skip_reason_is_blank(make_case, senior_manag
 def test_designate_allowed_after_a_recorded_safety_skip(make_case, senior_manager):
     case = make_case("awaiting_decision", warning=WarningSkipKind.SAFETY)
     case = services.case_designate(
-        actor=senior_manager, case=case, reasons="Threats to staff.",
+        actor=senior_manager,
+        case=case,
+        reasons="Threats to staff.",
         indicators=some_indicators(1),
+        sanctions=time_limit_sanction(case),
     )
     assert case.state == CaseState.DESIGNATED
     assert case.formal_warning is None
@@ -348,7 +366,9 @@ def test_service_manager_cannot_judge_a_warning_ineffective(make_case, service_m
     case = make_case("referred")
     with pytest.raises(services.NotAllowed) as excinfo:
         services.case_skip_warning(
-            actor=service_manager, case=case, kind=WarningSkipKind.INEFFECTIVE,
+            actor=service_manager,
+            case=case,
+            kind=WarningSkipKind.INEFFECTIVE,
             reason="He ignores every letter.",
         )
     assert "senior manager" in excinfo.value.message
@@ -359,7 +379,9 @@ def test_service_manager_cannot_judge_a_warning_ineffective(make_case, service_m
 def test_senior_manager_may_judge_a_warning_ineffective(make_case, senior_manager):
     case = make_case("referred")
     case = services.case_skip_warning(
-        actor=senior_manager, case=case, kind=WarningSkipKind.INEFFECTIVE,
+        actor=senior_manager,
+        case=case,
+        kind=WarningSkipKind.INEFFECTIVE,
         reason="Three years of letters have changed nothing.",
     )
     assert case.state == CaseState.ASSESSMENT
@@ -371,7 +393,9 @@ def test_senior_manager_may_judge_a_warning_ineffective(make_case, senior_manage
 def test_service_manager_may_skip_the_warning_for_staff_safety(make_case, service_manager):
     case = make_case("referred")
     case = services.case_skip_warning(
-        actor=service_manager, case=case, kind=WarningSkipKind.SAFETY,
+        actor=service_manager,
+        case=case,
+        kind=WarningSkipKind.SAFETY,
         reason="Threatened the receptionist with a knife.",
     )
     assert case.state == CaseState.ASSESSMENT
@@ -402,8 +426,11 @@ def test_checklist_is_frozen_once_submitted(make_case, service_manager):
     case = make_case("awaiting_decision")
     with pytest.raises(services.CaseChanged):
         services.precondition_record(
-            actor=service_manager, case=case, precondition=Precondition.DISCUSSED,
-            met=False, note="Changing my mind after submission.",
+            actor=service_manager,
+            case=case,
+            precondition=Precondition.DISCUSSED,
+            met=False,
+            note="Changing my mind after submission.",
         )
     assert case.precondition_checks.get(precondition=Precondition.DISCUSSED).met is True
 
@@ -413,13 +440,19 @@ def test_only_the_cases_service_manager_records_the_checklist(make_case, persona
     case = make_case("assessment", checklist=False)
     with pytest.raises(services.NotAllowed):
         services.precondition_record(
-            actor=persona(role), case=case, precondition=Precondition.DISCUSSED, met=True,
+            actor=persona(role),
+            case=case,
+            precondition=Precondition.DISCUSSED,
+            met=True,
             note="Discussed.",
         )
     with pytest.raises(services.NotAllowed):
         services.alternative_record(
-            actor=persona(role), case=case, alternative=Alternative.MEETING,
-            outcome=AlternativeOutcome.DONE, reason="Met.",
+            actor=persona(role),
+            case=case,
+            alternative=Alternative.MEETING,
+            outcome=AlternativeOutcome.DONE,
+            reason="Met.",
         )
     assert not case.precondition_checks.exists()
     assert not case.alternatives.exists()

@@ -35,6 +35,7 @@ from accounts import demo
 from accounts.models import Directorate, StaffProfile
 from accounts.roles import GROUP_NAMES, role_labels
 from cases import references, services
+from cases.deadlines import review_due
 from cases.models import (
     Alternative,
     CaseEvent,
@@ -48,6 +49,7 @@ from cases.models import (
     Precondition,
     Warning,
 )
+from sanctions.models import Sanction
 
 User = get_user_model()
 
@@ -271,6 +273,7 @@ class Command(BaseCommand):
             "contacts": Contact.objects.count(),
             "warnings": Warning.objects.count(),
             "cases": DesignationCase.objects.count(),
+            "sanctions": Sanction.objects.count(),
             "case events": CaseEvent.objects.count(),
         }
 
@@ -376,6 +379,9 @@ def _script_actors() -> set[str]:
             names.update((by,) if isinstance(by, str) else by)
             if step.get("key_officer"):
                 names.add(step["key_officer"])
+            names.update(
+                s["named_officer"] for s in step.get("sanctions", ()) if "named_officer" in s
+            )
     return names
 
 
@@ -684,7 +690,30 @@ class CustomerScript:
     def op_designate(self, step: dict) -> None:
         self._simple(services.case_designate, step, CaseState.AWAITING_DECISION,
                      reasons=self.fill(step["reasons"]),
-                     indicators=self.s.inds(step["indicators"]))
+                     indicators=self.s.inds(step["indicators"]),
+                     sanctions=[self.sanction_spec(s) for s in step["sanctions"]])
+
+    def sanction_spec(self, spec: dict) -> dict:
+        """A `demo.sanction` as the designate form would send it: the lead directorate,
+        from the decision (today) to the six-month review, with the case's evidence."""
+        today = timezone.localdate()
+        params = {k: v for k, v in spec.items() if k not in ("kind", "reasons")}
+        if "named_officer" in params:
+            params["named_officer"] = self.s.user(params["named_officer"])
+        for name in ("reference", "offices"):
+            if name in params:
+                params[name] = self.fill(params[name])
+        return {
+            "kind": spec["kind"],
+            **params,
+            "directorates": [self.case.lead_directorate],
+            "starts_on": today,
+            "ends_on": review_due(today),
+            "reasons": self.fill(spec["reasons"]),
+            "evidence_contacts": list(
+                self.case.evidence_contacts.order_by("-occurred_at", "-id")[:5]
+            ),
+        }
 
     def op_decline(self, step: dict) -> None:
         self._simple(services.case_decline, step, CaseState.AWAITING_DECISION,

@@ -1,0 +1,173 @@
+"""Read-only JSON for the council's telephony and CRM systems.
+
+The same check as the contact log and the front desk (`sanctions.checks.check_contact`),
+scoped like the pages: a token's user sees only the customers of their directorates (any
+other reference is a 404), and roles without casework access get 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import CASEWORK_ROLES, has_role
+from api.serializers import (
+    ErrorOutput,
+    RestrictionCheckInput,
+    RestrictionCheckOutput,
+    RestrictionsInput,
+    RestrictionsOutput,
+)
+from cases import selectors as case_selectors
+from sanctions.checks import banner_lines, check_contact, sanctions_in_force
+from sanctions.selectors import restriction_banner
+
+
+class CaseworkRole(BasePermission):
+    message = "Your role does not give access to customer records."
+
+    def has_permission(self, request, view) -> bool:
+        return has_role(request.user, *CASEWORK_ROLES)
+
+
+class ApiView(APIView):
+    """Token-authenticated: the site's sign-in redirect must not answer for DRF's 401."""
+
+    permission_classes = [IsAuthenticated, CaseworkRole]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return login_not_required(super().as_view(**initkwargs))
+
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: a list of messages per field."),
+    401: OpenApiResponse(ErrorOutput, description="No or a wrong token."),
+    403: OpenApiResponse(ErrorOutput, description="The user's role has no casework access."),
+    404: OpenApiResponse(
+        ErrorOutput, description="No such customer among those the user may see."
+    ),
+}
+
+CHECK_EXAMPLE = OpenApiExample(
+    "A call outside the restrictions",
+    response_only=True,
+    value={
+        "customer": "C-2025-000123",
+        "within_restrictions": False,
+        "breaches": [
+            {
+                "sanction": "call_limit",
+                "message": "Calls are taken in the morning only (before 12 noon), not at "
+                "14:05.",
+                "filed": False,
+            }
+        ],
+        "restrictions": [
+            "Phone: Tuesday mornings only, at most one call a week, at most 15 minutes, "
+            "only with Jo Smith",
+            "Until 2 December 2025.",
+        ],
+        "at": "2025-06-03T14:05:00+01:00",
+        "checked_at": "2025-06-03T14:05:02+01:00",
+    },
+)
+
+
+class RestrictionCheckView(ApiView):
+    """Is this contact with the customer within the restrictions in force?"""
+
+    @extend_schema(
+        operation_id="restriction_check",
+        summary="Check a contact against the restrictions (query parameters)",
+        description="Nothing is saved. The same check runs when a contact is logged.",
+        parameters=[RestrictionCheckInput],
+        responses={200: RestrictionCheckOutput, **ERRORS},
+        examples=[CHECK_EXAMPLE],
+    )
+    def get(self, request: Request) -> Response:
+        return self._check(request, request.query_params)
+
+    @extend_schema(
+        operation_id="restriction_check_post",
+        summary="Check a contact against the restrictions (JSON body)",
+        description="The same as the GET, for systems that prefer to send a JSON body. "
+        "Nothing is saved.",
+        request=RestrictionCheckInput,
+        responses={200: RestrictionCheckOutput, **ERRORS},
+        examples=[CHECK_EXAMPLE],
+    )
+    def post(self, request: Request) -> Response:
+        return self._check(request, request.data)
+
+    def _check(self, request: Request, data) -> Response:
+        given = RestrictionCheckInput(data=data)
+        given.is_valid(raise_exception=True)
+        values = given.validated_data
+        customer = case_selectors.get_customer_for_user(request.user, values["customer"])
+        matter = None
+        if values.get("matter"):
+            matter = customer.matters.filter(reference=values["matter"]).first()
+            if matter is None:
+                raise serializers.ValidationError(
+                    {"matter": [f"{customer.reference} has no matter {values['matter']}."]}
+                )
+        case_selectors.record_view(request.user, customer, request.path)
+        now = timezone.now()
+        at = values.get("at") or now
+        directorate = values.get("directorate")
+        in_force = sanctions_in_force(customer, timezone.localdate(at), directorate)
+        verdict = check_contact(
+            customer=customer,
+            channel=values["channel"],
+            at=at,
+            duration_minutes=values.get("duration_minutes"),
+            officer=values.get("officer"),
+            matter=matter,
+            witness_present=values.get("witness_present", False),
+            directorate=directorate,
+            sanctions=in_force,
+        )
+        result = {
+            "customer": customer.reference,
+            "within_restrictions": verdict.within_restrictions,
+            "breaches": [
+                {"sanction": b.kind, "message": b.message, "filed": b.filed}
+                for b in verdict.breaches
+            ],
+            "restrictions": banner_lines(in_force),
+            "at": at,
+            "checked_at": now,
+        }
+        return Response(RestrictionCheckOutput(result).data)
+
+
+class CustomerRestrictionsView(ApiView):
+    """The restrictions in force for a customer, as the banner on their pages shows them."""
+
+    @extend_schema(
+        operation_id="customer_restrictions",
+        summary="The restrictions in force for a customer",
+        parameters=[RestrictionsInput],
+        responses={200: RestrictionsOutput, **ERRORS},
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        given = RestrictionsInput(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        on = given.validated_data.get("on") or timezone.localdate()
+        customer = case_selectors.get_customer_for_user(request.user, reference)
+        case_selectors.record_view(request.user, customer, request.path)
+        lines = restriction_banner(customer, on) or []
+        result = {
+            "customer": customer.reference,
+            "on": on,
+            "restricted": bool(lines),
+            "restrictions": lines,
+        }
+        return Response(RestrictionsOutput(result).data)

@@ -1,0 +1,437 @@
+"""Every write about letters and council notices goes through here.
+
+`letter_issue` renders a letter to HTML and PDF and stores both as issued; there is no
+edit, only a new version. Issuing the designation letter records the day the customer was
+told (`case_set_customer_notified`); `case_inform_council` records who inside the council
+was told and queues their emails for after the commit. Each of the two steps then asks
+`case_activate_if_ready`, so the designation comes into force when, and only when, both
+are done, in either order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.roles import Role, has_role
+from accounts.selectors import directorate_ids_for
+from cases import rules
+from cases.deadlines import challenge_last_day
+from cases.models import CaseState, DesignationCase, Warning, WarningKind
+from cases.services import _event, _lock_case, _save, case_activate_if_ready
+from letters import rendering
+from letters.models import (
+    CouncilNotice,
+    CouncilNoticeRecipient,
+    Letter,
+    LetterKind,
+    PolicyVersion,
+    RecipientRole,
+)
+from ucp.errors import CaseChanged, NotAllowed, ServiceError
+
+logger = logging.getLogger(__name__)
+
+# A designation letter is sent once the decision is made, and may be re-issued while it
+# stands (a corrected address, a large-print copy).
+DESIGNATION_LETTER_STATES = (CaseState.DESIGNATED, CaseState.ACTIVE)
+INFORM_COUNCIL_STATES = (CaseState.DESIGNATED, CaseState.ACTIVE)
+
+
+def _day(value: dt.date) -> str:
+    """"3 June 2025": how the chronology writes a date."""
+    return date_format(value, "j F Y")
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "System"
+
+
+# --- the policy --------------------------------------------------------------------------------
+
+
+def current_policy() -> PolicyVersion | None:
+    return PolicyVersion.objects.filter(is_current=True).first()
+
+
+@transaction.atomic
+def policy_version_save(*, actor, version: PolicyVersion) -> PolicyVersion:
+    """Save a policy version; if it is current, the one that was current stops being so.
+
+    There is always exactly one current version once one exists: un-ticking the current
+    one is refused, since letters would then have no policy to enclose.
+    """
+    version.text = (version.text or "").strip()
+    if not version.text:
+        raise ServiceError("Enter the text of the policy: letters enclose it in full.")
+    others = PolicyVersion.objects.select_for_update().filter(is_current=True)
+    if version.pk:
+        others = others.exclude(pk=version.pk)
+        was_current = PolicyVersion.objects.filter(pk=version.pk, is_current=True).exists()
+        if was_current and not version.is_current:
+            raise ServiceError(
+                "This is the current version. Make another version current instead: "
+                "letters must always have a policy to enclose."
+            )
+    elif not PolicyVersion.objects.filter(is_current=True).exists():
+        version.is_current = True  # the first version is the current one
+    if version.uploaded_by_id is None:
+        version.uploaded_by = actor
+    if version.is_current:
+        # Un-current the others first: the unique constraint allows one current row.
+        for other in others:
+            other.is_current = False
+            _save(other, actor)
+    _save(version, actor)
+    return version
+
+
+# --- issuing letters ----------------------------------------------------------------------------
+
+
+def may_issue(
+    user, case: DesignationCase | None, kind: str, warning: Warning | None = None
+) -> bool:
+    """Who may issue which letter (also asked by the case page to show its buttons)."""
+    if kind == LetterKind.DESIGNATION:
+        return (
+            case is not None
+            and case.state in DESIGNATION_LETTER_STATES
+            and rules.is_senior_manager(case, user)
+        )
+    if kind == LetterKind.FORMAL_WARNING:
+        return (
+            case is not None
+            and case.formal_warning_id is not None
+            and (rules.is_service_manager(case, user) or rules.is_senior_manager(case, user))
+        )
+    if kind == LetterKind.INFORMAL_WARNING:
+        if warning is None or warning.kind != WarningKind.INFORMAL:
+            return False
+        ids = directorate_ids_for(user)
+        return has_role(
+            user, Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER
+        ) and (ids is None or warning.directorate_id in ids)
+    return False
+
+
+def _refusal(case: DesignationCase | None, kind: str) -> ServiceError:
+    if kind == LetterKind.DESIGNATION:
+        if case is not None and case.state not in DESIGNATION_LETTER_STATES:
+            return CaseChanged(
+                f"This case is '{case.get_state_display()}': a designation letter can only "
+                "be issued once the customer has been designated. Nothing was issued."
+            )
+        return NotAllowed("Only a senior manager for this case can issue the designation letter.")
+    if kind == LetterKind.FORMAL_WARNING:
+        if case is not None and case.formal_warning_id is None:
+            return ServiceError("This case has no formal warning to write to the customer about.")
+        return NotAllowed("Only a manager for this case can issue the formal warning letter.")
+    return NotAllowed("Your role does not allow you to issue this letter.")
+
+
+def build_letter(
+    *,
+    actor,
+    kind: str,
+    case: DesignationCase | None = None,
+    warning: Warning | None = None,
+    version: int = 1,
+    issued_on: dt.date | None = None,
+) -> tuple[str, dict]:
+    """The letter's HTML and its context, without saving anything (for the preview too)."""
+    issued_on = issued_on or timezone.localdate()
+    if kind == LetterKind.FORMAL_WARNING and warning is None:
+        warning = case.formal_warning
+    customer = case.customer if case is not None else warning.customer
+    large_print = rendering.needs_large_print(customer)
+    if kind == LetterKind.DESIGNATION:
+        policy = current_policy()
+        if policy is None:
+            raise ServiceError(
+                "There is no current version of the policy to enclose. An administrator "
+                "must add one (Admin, Policy versions) before the letter can be issued."
+            )
+        context = rendering.designation_context(
+            case, issued_on=issued_on, issued_by=actor, version=version,
+            large_print=large_print, policy=policy,
+        )
+    else:
+        context = rendering.warning_context(
+            warning, case=case, issued_on=issued_on, issued_by=actor, version=version,
+            large_print=large_print,
+        )
+    return rendering.render_html(kind, context), context
+
+
+def next_version(case: DesignationCase | None, warning: Warning | None, kind: str) -> int:
+    letters = Letter.objects.filter(kind=kind)
+    letters = letters.filter(case=case) if case is not None else letters.filter(
+        case__isnull=True, warning=warning
+    )
+    last = letters.order_by("-version").values_list("version", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def letter_issue(
+    *,
+    actor,
+    kind: str,
+    case: DesignationCase | None = None,
+    warning: Warning | None = None,
+) -> Letter:
+    """Render a letter, store its HTML and PDF unchanged, and record it on the case.
+
+    `kind` is a LetterKind. The designation and formal warning letters belong to a case;
+    an informal warning letter needs only the `warning` (the customer may have no case).
+    Re-issuing makes version n+1; earlier versions are never touched.
+    """
+    if kind not in LetterKind.values:
+        raise ServiceError("Choose a kind of letter.")
+    if case is None and (kind != LetterKind.INFORMAL_WARNING or warning is None):
+        raise ServiceError("This letter belongs to a case.")
+    if case is not None:
+        # The row lock also serialises version numbers: two clicks make v1 and v2, not two v1s.
+        case = _lock_case(case, None)
+        if kind == LetterKind.FORMAL_WARNING:
+            warning = case.formal_warning
+        elif kind == LetterKind.INFORMAL_WARNING:
+            if warning is None or warning.customer_id != case.customer_id:
+                raise ServiceError("Choose one of this customer's informal warnings.")
+    else:
+        warning = Warning.objects.select_for_update().get(pk=warning.pk)
+    if not may_issue(actor, case, kind, warning):
+        raise _refusal(case, kind)
+
+    now = timezone.now()
+    issued_on = timezone.localdate(now)
+    version = next_version(case, warning, kind)
+    html, context = build_letter(
+        actor=actor, kind=kind, case=case, warning=warning, version=version,
+        issued_on=issued_on,
+    )
+    pdf = rendering.html_to_pdf(html)
+    customer = case.customer if case is not None else warning.customer
+    letter = Letter(
+        customer=customer,
+        case=case,
+        warning=warning,
+        kind=kind,
+        version=version,
+        html=html,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        large_print=context["large_print"],
+        policy_version=context.get("policy"),
+        challenge_last_day=context.get("challenge_last_day"),
+        issued_by=actor,
+        issued_at=now,
+        issued_on=issued_on,
+    )
+    reference = case.reference if case is not None else customer.reference
+    letter.pdf.save(f"{reference}-{kind}-v{version}.pdf", ContentFile(pdf), save=False)
+    try:
+        _save(letter, actor)
+        _record_issue(actor=actor, letter=letter, case=case)
+    except BaseException:
+        # The file was written before the row; a letter that was not issued leaves none.
+        letter.pdf.storage.delete(letter.pdf.name)
+        raise
+    return letter
+
+
+def _record_issue(*, actor, letter: Letter, case: DesignationCase | None) -> None:
+    if case is None:
+        return
+    details = [f"Sent to {letter.customer.full_name}"
+               + (" in large print." if letter.large_print else ".")]
+    if letter.policy_version_id:
+        details.append(f"Encloses the policy, version {letter.policy_version.label}.")
+    if letter.challenge_last_day:
+        details.append(f"Last day to ask for a review: {_day(letter.challenge_last_day)}.")
+    _event(
+        case,
+        actor=actor,
+        kind="letter_issued",
+        summary=f"{letter.get_kind_display()} issued (version {letter.version})",
+        details=" ".join(details),
+        at=letter.issued_at,
+    )
+    if case.council_informed_at is not None:
+        # The council was informed before this letter existed: copy it to the Assistant
+        # Director and Service Manager too ("copies of all correspondence").
+        letter_id = letter.pk
+        transaction.on_commit(lambda: _queue("send_letter_copies", letter_id))
+    if letter.kind == LetterKind.DESIGNATION:
+        case_set_customer_notified(
+            actor=actor, case=case, notified_on=letter.issued_on, letter=letter
+        )
+        case_activate_if_ready(actor=actor, case=case)
+
+
+@transaction.atomic
+def case_set_customer_notified(
+    *, actor, case: DesignationCase, notified_on: dt.date, letter: Letter | None = None
+) -> DesignationCase:
+    """Record the day the customer was sent the designation letter.
+
+    That day is "the policy being invoked" for the 14-day challenge window, so a change is
+    recorded with its old and new value. A re-issued letter gives the customer a full 14
+    days from the letter they hold, so it moves the date on.
+    """
+    case = _lock_case(case, None)
+    if case.state not in DESIGNATION_LETTER_STATES:
+        raise CaseChanged()
+    before = case.customer_notified_on
+    if before == notified_on:
+        return case
+    case.customer_notified_on = notified_on
+    _save(case, actor)
+    old = _day(before) if before else "not yet told"
+    source = (
+        f" by the {letter.get_kind_display().lower()} (version {letter.version})" if letter else ""
+    )
+    _event(
+        case,
+        actor=actor,
+        kind="customer_notified",
+        summary=f"Customer told of the designation{source}",
+        details=(
+            f"Date the customer was told: {old} → {_day(notified_on)}. The customer may ask "
+            f"for a review until {_day(challenge_last_day(notified_on))}."
+        ),
+    )
+    return case
+
+
+# --- informing the council ---------------------------------------------------------------------
+
+
+def copy_recipients(case: DesignationCase) -> list[dict]:
+    """The Assistant Director and Service Manager of the lead and involved directorates."""
+    directorates = [case.lead_directorate, *case.involved_directorates.order_by("name")]
+    seen: set[str] = set()
+    people = []
+    for d in directorates:
+        for role, name, email in (
+            (RecipientRole.ASSISTANT_DIRECTOR, d.assistant_director_name,
+             d.assistant_director_email),
+            (RecipientRole.SERVICE_MANAGER, d.service_manager_name, d.service_manager_email),
+        ):
+            if email and email.lower() not in seen:
+                seen.add(email.lower())
+                people.append({"role": role, "name": name, "email": email, "directorate": d})
+    return people
+
+
+def staff_who_may_be_informed(case: DesignationCase):
+    """Active staff of the case's directorates, with an email address."""
+    from accounts.selectors import staff_in_directorates
+
+    ids = {case.lead_directorate_id, *case.involved_directorates.values_list("id", flat=True)}
+    return staff_in_directorates(ids).exclude(email="")
+
+
+@transaction.atomic
+def case_inform_council(
+    *, actor, case: DesignationCase, staff: Iterable, note: str = ""
+) -> CouncilNotice:
+    """The senior manager informs staff of the designation and copies all correspondence
+    to the Assistant Director and Service Manager (section 2.2). Emails go after commit."""
+    case = _lock_case(case, None)
+    if case.state not in INFORM_COUNCIL_STATES:
+        raise CaseChanged(
+            f"This case is '{case.get_state_display()}': the council is informed once a "
+            "customer has been designated. Nothing was sent."
+        )
+    if not rules.is_senior_manager(case, actor):
+        raise NotAllowed("Only a senior manager for this case can inform the council.")
+    staff = list({u.pk: u for u in staff}.values())
+    if not staff:
+        raise ServiceError("Choose the members of staff who need to know.")
+    allowed = set(staff_who_may_be_informed(case).values_list("pk", flat=True))
+    outside = [u for u in staff if u.pk not in allowed]
+    if outside:
+        raise ServiceError(
+            "Choose staff who work in this case's directorates and have an email address.",
+            reasons=[f"{_name(u)} cannot be chosen" for u in outside],
+        )
+    now = timezone.now()
+    notice = CouncilNotice(case=case, sent_by=actor, sent_at=now, note=(note or "").strip())
+    _save(notice, actor)
+    letters = list(case.letters.order_by("issued_at", "id"))
+    notice.letters.set(letters)
+    rows = [
+        CouncilNoticeRecipient(
+            notice=notice, role=RecipientRole.STAFF, user=u, name=_name(u), email=u.email
+        )
+        for u in sorted(staff, key=lambda u: _name(u))
+    ] + [CouncilNoticeRecipient(notice=notice, **p) for p in copy_recipients(case)]
+    for row in rows:
+        _save(row, actor)
+
+    before = case.council_informed_at
+    if before is None:
+        case.council_informed_at = now
+        _save(case, actor)
+    staff_rows = [r for r in rows if r.role == RecipientRole.STAFF]
+    copy_rows = [r for r in rows if r.role != RecipientRole.STAFF]
+    details = [
+        "Staff informed: " + "; ".join(f"{r.name} ({r.email})" for r in staff_rows) + ".",
+        "Copies of all correspondence to: "
+        + ("; ".join(f"{r.name}, {r.get_role_display().split(' (')[0]}, {r.directorate.name} "
+                     f"({r.email})" for r in copy_rows) or "nobody (no addresses recorded)")
+        + ".",
+        "Letters copied: "
+        + ("; ".join(f"{x.get_kind_display()} version {x.version} of {_day(x.issued_on)}"
+                     for x in letters) or "none issued yet")
+        + ".",
+    ]
+    if notice.note:
+        details.append(f"Note: {notice.note}")
+    if before is not None:
+        first = timezone.localtime(before)
+        details.append(f"The council was first informed on {_day(first)} at {first:%H:%M}.")
+    _event(
+        case,
+        actor=actor,
+        kind="council_informed",
+        summary=f"Council informed: {len(staff_rows)} member{'s' if len(staff_rows) != 1 else ''} "
+        f"of staff, copies to {len(copy_rows)} manager{'s' if len(copy_rows) != 1 else ''}",
+        details="\n".join(details),
+        at=now,
+    )
+    notice_id = notice.pk
+    transaction.on_commit(lambda: _queue("send_council_notice", notice_id))
+    case_activate_if_ready(actor=actor, case=case)
+    return notice
+
+
+@transaction.atomic
+def council_notice_mark_emailed(*, notice_id: int) -> CouncilNotice | None:
+    """Record that a notice's emails went; None if they already had (a task run twice)."""
+    notice = CouncilNotice.objects.select_for_update().get(pk=notice_id)
+    if notice.emailed_at is not None:
+        return None
+    notice.emailed_at = timezone.now()
+    _save(notice, None)
+    return notice
+
+
+def _queue(task_name: str, object_id: int) -> None:
+    """Queue a mail task; called after commit. The change is already saved, so a broker that
+    is away must not turn it into an error page: the failure is logged, and the notice keeps
+    `emailed_at` empty until the mail has gone."""
+    from letters import tasks
+
+    try:
+        getattr(tasks, task_name).delay(object_id)
+    except Exception:  # pragma: no cover - only when the broker is down
+        logger.exception("Could not queue %s(%s)", task_name, object_id)

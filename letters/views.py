@@ -1,0 +1,191 @@
+"""Letters on the case page: preview, issue, read, download; and informing the council.
+
+Cases are reached through `cases.selectors.get_case_for_user`, letters through their case;
+every write goes through `letters.services`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import CASEWORK_ROLES, has_role
+from cases import selectors as case_selectors
+from cases.models import CaseState, DesignationCase
+from letters import selectors, services
+from letters.forms import InformCouncilForm, IssueLetterForm
+from letters.models import LetterKind
+from ucp.errors import CaseChanged, NotAllowed, ServiceError
+
+# The letters a case page can issue; informal warning letters belong to a warning.
+CASE_LETTER_KINDS = {
+    LetterKind.DESIGNATION.value: LetterKind.DESIGNATION,
+    LetterKind.FORMAL_WARNING.value: LetterKind.FORMAL_WARNING,
+}
+
+
+def _require_casework(request: HttpRequest) -> None:
+    if not has_role(request.user, *CASEWORK_ROLES):
+        raise PermissionDenied("Your role does not give access to customer records.")
+
+
+def _case_letter_kind(kind: str) -> LetterKind:
+    try:
+        return CASE_LETTER_KINDS[kind]
+    except KeyError:
+        raise Http404("No such letter") from None
+
+
+def _section_url(case: DesignationCase) -> str:
+    return f"{case.get_absolute_url()}#letters"
+
+
+def _status_for(exc: ServiceError) -> int:
+    if isinstance(exc, CaseChanged):
+        return 409
+    if isinstance(exc, NotAllowed):
+        return 403
+    return 422
+
+
+def _preview(request, case, kind, form, status=200) -> HttpResponse:
+    html = ""
+    try:
+        html, _context = services.build_letter(
+            actor=request.user, kind=kind, case=case,
+            version=services.next_version(case, None, kind),
+        )
+    except ServiceError as exc:
+        form.add_error(None, exc.message)
+        status = status if status != 200 else 422
+    return render(
+        request,
+        "letters/preview.html",
+        {
+            "case": case,
+            "customer": case.customer,
+            "kind": kind,
+            "kind_label": LetterKind(kind).label,
+            "form": form,
+            "letter_html": html,
+            "reissue": case.letters.filter(kind=kind).exists(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def letter_preview(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    _require_casework(request)
+    case = case_selectors.get_case_for_user(request.user, reference, write=True)
+    kind = _case_letter_kind(kind)
+    if not services.may_issue(request.user, case, kind):
+        messages.warning(request, f"You cannot issue the {kind.label.lower()} on this case now.")
+        return redirect(_section_url(case))
+    return _preview(request, case, kind, IssueLetterForm())
+
+
+@require_POST
+def letter_issue(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    _require_casework(request)
+    case = case_selectors.get_case_for_user(request.user, reference, write=True)
+    kind = _case_letter_kind(kind)
+    form = IssueLetterForm(request.POST)
+    try:
+        letter = services.letter_issue(actor=request.user, kind=kind, case=case)
+    except ServiceError as exc:
+        form.add_error(None, exc.message)
+        for reason in exc.reasons:
+            form.add_error(None, reason)
+        case = case_selectors.get_case_for_user(request.user, reference)
+        return _preview(request, case, kind, form, status=_status_for(exc))
+    case.refresh_from_db()
+    done = f"{letter.get_kind_display()} issued (version {letter.version})."
+    if kind == LetterKind.DESIGNATION:
+        if case.state == CaseState.ACTIVE:
+            done += " The designation is now in force."
+        elif case.council_informed_at is None:
+            done += " Inform the council to put the designation in force."
+    messages.success(request, done)
+    return redirect(_section_url(case))
+
+
+def _letter(request: HttpRequest, reference: str, pk: int):
+    _require_casework(request)
+    case = case_selectors.get_case_for_user(request.user, reference)
+    letter = selectors.get_letter_for_case(case, pk)
+    case_selectors.record_view(request.user, case.customer, request.path, case=case)
+    return letter
+
+
+@require_GET
+def letter_html(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    letter = _letter(request, reference, pk)
+    response = HttpResponse(letter.html, content_type="text/html; charset=utf-8")
+    # The stored letter is shown as it was issued, and may load nothing at all.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def letter_pdf(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    letter = _letter(request, reference, pk)
+    try:
+        handle = letter.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404("The letter's file is missing from storage") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=letter.filename, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def inform_council(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_casework(request)
+    case = case_selectors.get_case_for_user(request.user, reference, write=True)
+    if case.state not in services.INFORM_COUNCIL_STATES:
+        messages.warning(request, "The council is informed once the customer is designated.")
+        return redirect(case)
+    form = InformCouncilForm(request.POST or None, case=case)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                notice = services.case_inform_council(
+                    actor=request.user, case=case, staff=form.cleaned_data["staff"],
+                    note=form.cleaned_data["note"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                for reason in exc.reasons:
+                    form.add_error(None, reason)
+                status = _status_for(exc)
+            else:
+                case.refresh_from_db()
+                count = notice.recipients.count()
+                done = f"The council has been informed: {count} emails are being sent."
+                if case.state == CaseState.ACTIVE:
+                    done += " The designation is now in force."
+                elif case.customer_notified_on is None:
+                    done += " Issue the customer's letter to put the designation in force."
+                messages.success(request, done)
+                return redirect(_section_url(case))
+    return render(
+        request,
+        "letters/inform_council.html",
+        {
+            "case": case,
+            "customer": case.customer,
+            "form": form,
+            "copy_recipients": services.copy_recipients(case),
+            "letters": selectors.letters_for_case(case),
+        },
+        status=status,
+    )

@@ -1,0 +1,59 @@
+"""Mail about sanctions. Called only from `transaction.on_commit`, so nothing is sent for a
+change that rolled back."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+
+from accounts.roles import GROUP_NAMES, Role
+
+
+def alert_senior_managers(item_id: int) -> None:
+    send_filed_item_alert.delay(item_id)
+
+
+@shared_task(name="sanctions.send_filed_item_alert")
+def send_filed_item_alert(item_id: int) -> int:
+    from sanctions.models import FiledItem
+
+    item = FiledItem.objects.select_related("sanction__case__customer", "read_by").get(pk=item_id)
+    case = item.sanction.case
+    directorates = {
+        case.lead_directorate_id,
+        *case.involved_directorates.values_list("id", flat=True),
+    }
+    recipients = list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name=GROUP_NAMES[Role.SENIOR_MANAGER],
+            staff_profile__directorates__in=directorates,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return 0
+    findings = [
+        text
+        for flag, text in (
+            (item.significant_new_information, "significant new information"),
+            (item.safeguarding_concern, "a safeguarding concern"),
+        )
+        if flag
+    ]
+    return send_mail(
+        subject=f"Case {case.reference}: filed correspondence raises {' and '.join(findings)}",
+        message=(
+            f"A filed item on case {case.reference} was read by "
+            f"{item.read_by.get_full_name() or item.read_by.get_username()} and raises "
+            f"{' and '.join(findings)}.\n\n{item.note}\n\n"
+            "Open the case in the Unreasonable Customer Policy system to decide what to do."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )

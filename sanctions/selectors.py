@@ -1,0 +1,129 @@
+"""Reads about sanctions: the restriction banner, the filed-items queue, case monitoring.
+
+Personal data is scoped through `cases.selectors.customers_for`, like every other read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Contact, Customer, DesignationCase, Indicator
+from cases.selectors import customers_for
+from sanctions.checks import banner_lines, sanctions_in_force
+from sanctions.models import ContactBreach, FiledItem, Sanction
+
+RECENT_BREACHES = 10
+
+
+def restriction_banner(customer: Customer | None, on: dt.date | None = None) -> list[str] | None:
+    """The plain-English lines of the restrictions in force on `on` (today), or None.
+
+    Every scope counts: whoever is looking, they need to know. Two queries at most (the
+    sanctions with their named officers, then the matters of any refusal).
+    """
+    if customer is None or customer.pk is None:
+        return None
+    sanctions = sanctions_in_force(customer, on or timezone.localdate())
+    return banner_lines(sanctions) if sanctions else None
+
+
+def with_restricted_flag(customers: QuerySet[Customer], on: dt.date | None = None):
+    """Annotate `restricted`: whether any sanction is in force for each customer."""
+    in_force = Sanction.objects.in_force(on or timezone.localdate()).filter(
+        case__customer=OuterRef("pk")
+    )
+    return customers.annotate(restricted=Exists(in_force))
+
+
+# --- filed correspondence ------------------------------------------------------------------
+
+
+def filed_items_to_read(user) -> QuerySet[FiledItem]:
+    """Unread filed items about customers the user may see, oldest first."""
+    return (
+        FiledItem.objects.filter(read_at__isnull=True, contact__customer__in=customers_for(user))
+        .select_related(
+            "contact__customer", "contact__matter", "contact__directorate", "sanction__case"
+        )
+        .order_by("contact__occurred_at", "id")
+    )
+
+
+def get_filed_item_for_user(user, pk: int) -> FiledItem:
+    try:
+        return (
+            FiledItem.objects.filter(contact__customer__in=customers_for(user))
+            .select_related(
+                "contact__customer",
+                "contact__matter",
+                "contact__directorate",
+                "contact__handled_by",
+                "sanction__case",
+                "read_by",
+            )
+            .prefetch_related("contact__attachments", "contact__indicators")
+            .get(pk=pk)
+        )
+    except FiledItem.DoesNotExist:
+        raise Http404("No filed item found") from None
+
+
+# --- monitoring a designation (section 2.2: "record and monitor further contact") -----------
+
+
+def _designation_start(case: DesignationCase) -> dt.datetime | None:
+    if case.decided_at is not None:
+        return case.decided_at
+    if case.designated_on is not None:
+        return timezone.make_aware(dt.datetime.combine(case.designated_on, dt.time.min))
+    return None
+
+
+def case_monitoring(case: DesignationCase) -> dict:
+    """What has happened since the designation: breaches, new contacts by indicator, and
+    filed items read or waiting, with the ones that raised something. Empty before a
+    designation. A fixed number of queries, whatever the numbers.
+    """
+    since = _designation_start(case)
+    if since is None or case.designated_on is None:
+        return {}
+    breaches = ContactBreach.objects.filter(sanction__case=case, filed=False)
+    recent_breaches = list(
+        breaches.select_related("contact__handled_by", "sanction").order_by(
+            "-contact__occurred_at", "-id"
+        )[:RECENT_BREACHES]
+    )
+    breach_count = breaches.count()
+    new_contacts = Q(contacts__customer_id=case.customer_id, contacts__occurred_at__gte=since)
+    by_indicator = list(
+        Indicator.objects.annotate(contacts_since=Count("contacts", filter=new_contacts))
+        .filter(contacts_since__gt=0)
+        .order_by("-contacts_since", "group", "order", "id")
+    )
+    contacts_since = Contact.objects.filter(
+        customer_id=case.customer_id, occurred_at__gte=since
+    ).count()
+    filed = FiledItem.objects.filter(sanction__case=case).aggregate(
+        read=Count("id", filter=Q(read_at__isnull=False)),
+        unread=Count("id", filter=Q(read_at__isnull=True)),
+    )
+    flagged = list(
+        FiledItem.objects.filter(sanction__case=case)
+        .filter(Q(significant_new_information=True) | Q(safeguarding_concern=True))
+        .select_related("contact", "read_by")
+        .order_by("-read_at", "-id")
+    )
+    return {
+        "since": since,
+        "breach_count": breach_count,
+        "recent_breaches": recent_breaches,
+        "contacts_since": contacts_since,
+        "by_indicator": by_indicator,
+        "filed_read": filed["read"],
+        "filed_unread": filed["unread"],
+        "flagged": flagged,
+    }

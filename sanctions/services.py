@@ -1,0 +1,188 @@
+"""Writes for sanctions: creating them with a designation, recording breaches on contacts,
+and reading what was filed. Called from cases.services inside their transactions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import Role, has_role
+from cases.models import CaseEvent, Contact, DesignationCase
+from sanctions.checks import Verdict, allowed_channels, check_contact
+from sanctions.models import ContactBreach, FiledItem, Sanction, SanctionKind
+from ucp.errors import NotAllowed, ServiceError
+
+M2M_FIELDS = ("directorates", "matters", "evidence_contacts")
+
+
+def _save(obj, actor) -> None:
+    obj._history_user = actor
+    obj.save()
+
+
+def build_sanctions(
+    *, actor, case: DesignationCase, specs: Iterable[Mapping[str, Any]], designated_on: dt.date
+) -> list[tuple[Sanction, dict[str, list]]]:
+    """Validate the sanctions chosen with a designation, without saving them.
+
+    Every one must be typed and dated, scoped to the services affected, end no later than
+    the six-month review, and together they must leave the customer some way to contact
+    the council. Raises ServiceError (with a reason per problem) if not.
+    """
+    from cases.deadlines import review_due
+
+    review_on = review_due(designated_on)
+    case_directorates = {
+        case.lead_directorate_id,
+        *(d.pk for d in case.involved_directorates.all()),
+    }
+    built: list[tuple[Sanction, dict[str, list]]] = []
+    problems: list[str] = []
+    for spec in specs:
+        spec = dict(spec)
+        m2m = {name: list(spec.pop(name, []) or []) for name in M2M_FIELDS}
+        sanction = Sanction(case=case, created_by=actor, **spec)
+        label = SanctionKind(sanction.kind).label if sanction.kind in SanctionKind.values else "?"
+        try:
+            sanction.full_clean(exclude=["case", "created_by"])
+        except ValidationError as exc:
+            problems += [f"{label}: {m}" for msgs in exc.message_dict.values() for m in msgs]
+            continue
+        if sanction.starts_on < designated_on:
+            problems.append(
+                f"{label}: it cannot start before the decision ({designated_on:%d %B %Y})"
+            )
+        if sanction.ends_on > review_on:
+            problems.append(
+                f"{label}: it must end by the six-month review on {review_on:%d %B %Y}; "
+                "restrictions are never open-ended"
+            )
+        if not sanction.council_wide:
+            chosen = {d.pk for d in m2m["directorates"]}
+            if not chosen:
+                problems.append(f"{label}: choose the service or services it covers")
+            elif not chosen <= case_directorates:
+                problems.append(
+                    f"{label}: it can only cover directorates involved in this case; "
+                    "a wider scope needs the council-wide option and a justification"
+                )
+        if sanction.kind == SanctionKind.REFUSE_COMPLAINTS:
+            if not m2m["matters"]:
+                problems.append(f"{label}: choose the matter or matters refused")
+            elif any(m.customer_id != case.customer_id for m in m2m["matters"]):
+                problems.append(f"{label}: the matters must be this customer's")
+        if any(c.customer_id != case.customer_id for c in m2m["evidence_contacts"]):
+            problems.append(f"{label}: evidence must be contacts with this customer")
+        built.append((sanction, m2m))
+    if not built and not problems:
+        problems.append(
+            "Choose at least one sanction: a designation without one restricts "
+            "nothing and cannot be made"
+        )
+    if built and not problems and not allowed_channels([s for s, _ in built]):
+        problems.append(
+            "These sanctions together leave the customer no way to contact the council. "
+            "Restrict contact; do not remove it"
+        )
+    if problems:
+        raise ServiceError("The sanctions cannot be used as chosen.", reasons=problems)
+    return built
+
+
+def save_sanctions(*, actor, built: list[tuple[Sanction, dict[str, list]]]) -> list[Sanction]:
+    saved = []
+    for sanction, m2m in built:
+        _save(sanction, actor)
+        for name, values in m2m.items():
+            if values:
+                getattr(sanction, name).set(values)
+        saved.append(sanction)
+    return saved
+
+
+def record_check(*, actor, contact: Contact, verdict: Verdict) -> list[ContactBreach]:
+    """Store the breaches found when a contact was logged; file what must be filed."""
+    breaches = []
+    for b in verdict.breaches:
+        breach = ContactBreach(
+            contact=contact, sanction_id=b.sanction_id, message=b.message[:400], filed=b.filed
+        )
+        _save(breach, actor)
+        breaches.append(breach)
+        if b.filed and not FiledItem.objects.filter(contact=contact).exists():
+            _save(FiledItem(contact=contact, sanction_id=b.sanction_id), actor)
+    return breaches
+
+
+def check_logged_contact(*, actor, contact: Contact, witness_present: bool) -> Verdict:
+    verdict = check_contact(
+        customer=contact.customer,
+        channel=contact.channel,
+        at=contact.occurred_at,
+        duration_minutes=contact.duration_minutes,
+        officer=contact.handled_by,
+        matter=contact.matter,
+        witness_present=witness_present,
+        directorate=contact.directorate,
+        exclude_contact_id=contact.pk,
+    )
+    record_check(actor=actor, contact=contact, verdict=verdict)
+    return verdict
+
+
+@transaction.atomic
+def filed_item_mark_read(
+    *,
+    actor,
+    item: FiledItem,
+    significant_new_information: bool,
+    safeguarding_concern: bool,
+    note: str,
+) -> FiledItem:
+    """An officer reads a filed item. New information or a safeguarding concern is raised
+    with the senior manager and shows on the case."""
+    if not has_role(actor, Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER):
+        raise NotAllowed("Your role does not read filed correspondence.")
+    item = FiledItem.objects.select_for_update().select_related("sanction__case").get(pk=item.pk)
+    if item.read_at is not None:
+        raise ServiceError("This item has already been read and recorded.")
+    note = (note or "").strip()
+    if (significant_new_information or safeguarding_concern) and not note:
+        raise ServiceError("Describe the new information or the safeguarding concern.")
+    item.read_by = actor
+    item.read_at = timezone.now()
+    item.significant_new_information = significant_new_information
+    item.safeguarding_concern = safeguarding_concern
+    item.note = note
+    _save(item, actor)
+    case = item.sanction.case
+    flags = [
+        label
+        for flag, label in (
+            (significant_new_information, "significant new information"),
+            (safeguarding_concern, "a safeguarding concern"),
+        )
+        if flag
+    ]
+    summary = "Filed item read" + (
+        f": {' and '.join(flags)} – senior manager alerted" if flags else ""
+    )
+    event = CaseEvent(
+        case=case,
+        kind="filed_item_read",
+        actor=actor,
+        at=item.read_at,
+        summary=summary[:300],
+        details=note,
+    )
+    _save(event, actor)
+    if flags:
+        from sanctions.notifications import alert_senior_managers
+
+        transaction.on_commit(lambda: alert_senior_managers(item.pk))
+    return item

@@ -1,0 +1,177 @@
+"""The front-desk check and the "To be read" queue of filed correspondence.
+
+Reads go through selectors (scoped by `cases.selectors.customers_for`), writes through
+`sanctions.services`; the front-desk check saves nothing at all.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.roles import CASEWORK_ROLES, Role, has_role
+from cases import selectors as case_selectors
+from cases.forms import SearchForm
+from cases.models import Channel
+from sanctions import selectors, services
+from sanctions.checks import banner_lines, check_contact, sanctions_in_force
+from sanctions.page_forms import ContactCheckForm, FiledItemReadForm
+from ucp.errors import NotAllowed, ServiceError
+
+# Who reads filed correspondence: the roles `services.filed_item_mark_read` allows.
+READER_ROLES = (Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER)
+SEARCH_RESULTS = 25
+RIGHT_NOW_CHANNELS = [
+    (Channel.PHONE, "A telephone call"),
+    (Channel.IN_PERSON, "A visit in person"),
+    (Channel.EMAIL, "An email"),
+    (Channel.LETTER, "A letter"),
+]
+
+
+def _require_casework(request: HttpRequest) -> None:
+    if not has_role(request.user, *CASEWORK_ROLES):
+        raise PermissionDenied("Your role does not give access to customer records.")
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not has_role(request.user, *READER_ROLES):
+        raise PermissionDenied("Your role does not read filed correspondence.")
+
+
+def front_desk_url(customer_reference: str) -> str:
+    return f"{reverse('frontdesk:check')}?{urlencode({'customer': customer_reference})}"
+
+
+# --- the front desk ----------------------------------------------------------------------------
+
+
+@require_GET
+def front_desk(request: HttpRequest) -> HttpResponse:
+    """Find a customer fast, then see what staff may and may not do today."""
+    _require_casework(request)
+    user = request.user
+    search = SearchForm(request.GET if "q" in request.GET else None)
+    query = ""
+    results = None
+    customer = None
+    context: dict = {}
+    reference = (request.GET.get("customer") or "").strip()
+    if reference:
+        customer = case_selectors.get_customer_for_user(user, reference)
+        case_selectors.record_view(user, customer, request.get_full_path())
+        check_form = ContactCheckForm(
+            request.GET if "check" in request.GET else None, user=user, customer=customer
+        )
+        verdict = None
+        check_restrictions = None
+        if check_form.is_bound and check_form.is_valid():
+            data = check_form.cleaned_data
+            # Every sanction in force that day, whatever its scope: the front desk serves
+            # the whole council.
+            in_force = sanctions_in_force(customer, timezone.localdate(data["at"]))
+            verdict = check_contact(customer=customer, sanctions=in_force, **data)
+            check_restrictions = banner_lines(in_force)
+        restrictions = selectors.restriction_banner(customer)
+        context.update(
+            restrictions=restrictions,
+            right_now=_right_now(customer) if restrictions else None,
+            check_form=check_form,
+            verdict=verdict,
+            check_restrictions=check_restrictions,
+            today=timezone.localdate(),
+            now=timezone.now(),
+        )
+    elif search.is_valid() and search.cleaned_data["q"]:
+        query = search.cleaned_data["q"]
+        qs = selectors.with_restricted_flag(case_selectors.customer_search(user, query))
+        results = list(qs[: SEARCH_RESULTS + 1])
+        if len(results) == 1:
+            return redirect(front_desk_url(results[0].reference))
+    return render(
+        request,
+        "sanctions/front_desk.html",
+        {
+            "search": search,
+            "query": query,
+            "results": results[:SEARCH_RESULTS] if results is not None else None,
+            "more_results": results is not None and len(results) > SEARCH_RESULTS,
+            "customer": customer,
+            **context,
+        },
+    )
+
+
+def _right_now(customer) -> list[tuple[str, object]]:
+    """Whether the customer may call, come in, email or write at this moment, as the
+    front desk needs to know before anything else. Who deals with it and for how long are
+    not known yet: the banner gives those limits."""
+    now = timezone.now()
+    in_force = sanctions_in_force(customer, timezone.localdate(now))
+    return [
+        (label, check_contact(customer=customer, channel=channel, at=now, sanctions=in_force))
+        for channel, label in RIGHT_NOW_CHANNELS
+    ]
+
+
+# --- filed correspondence: the "To be read" queue ------------------------------------------------
+
+
+@require_GET
+def filed_queue(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    page = Paginator(selectors.filed_items_to_read(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "sanctions/filed_queue.html", {"page": page, "items": page.object_list})
+
+
+@require_http_methods(["GET", "POST"])
+def filed_item(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    item = selectors.get_filed_item_for_user(request.user, pk)
+    contact = item.contact
+    case_selectors.record_view(
+        request.user, contact.customer, request.path, case=item.sanction.case
+    )
+    if item.read_at is not None:
+        if request.method == "POST":
+            messages.info(request, "This item had already been read; nothing was changed.")
+            return redirect("filed:item", pk=item.pk)
+        form = None
+    else:
+        form = FiledItemReadForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.filed_item_mark_read(actor=request.user, item=item, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+            for reason in exc.reasons:
+                form.add_error(None, reason)
+            status = 403 if isinstance(exc, NotAllowed) else 422
+        else:
+            data = form.cleaned_data
+            if data["significant_new_information"] or data["safeguarding_concern"]:
+                messages.success(
+                    request,
+                    f"Recorded as read. The senior managers for case "
+                    f"{item.sanction.case.reference} have been alerted.",
+                )
+            else:
+                messages.success(request, "Recorded as read.")
+            return redirect("filed:queue")
+    return render(
+        request,
+        "sanctions/filed_item.html",
+        {"item": item, "contact": contact, "customer": contact.customer, "form": form},
+        status=status,
+    )
