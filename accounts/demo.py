@@ -262,6 +262,12 @@ def sanction(kind: str, reasons: str, **params) -> dict:
     return {"kind": kind, "reasons": reasons, **params}
 
 
+def notify(by: str, staff: tuple[str, ...]) -> dict:
+    """Steps 9 and 10: the designation letter is issued and the council informed, so the
+    designation is in force (the other demo designation is left for the browser)."""
+    return {"op": "notify", **locals()}
+
+
 def decline(by: str, reasons: str) -> dict:
     return {"op": "decline", **locals()}
 
@@ -741,6 +747,7 @@ CUSTOMERS = [
                                    "to deal with him; one named officer gives him a "
                                    "consistent point of contact.", named_officer="officer"),
                       )),
+            notify("senior", staff=("officer", "manager")),
         ],
     },
     {

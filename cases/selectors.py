@@ -148,7 +148,7 @@ def matters_for_customer(customer: Customer) -> QuerySet[Matter]:
 def warnings_for_customer(customer: Customer) -> QuerySet[Warning]:
     return (
         customer.warnings.select_related("given_by", "directorate")
-        .prefetch_related("behaviours")
+        .prefetch_related("behaviours", "letters")
         .order_by("-given_on", "-id")
     )
 

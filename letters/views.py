@@ -55,7 +55,9 @@ def _preview(request, case, kind, form, status=200) -> HttpResponse:
     html = ""
     try:
         html, _context = services.build_letter(
-            actor=request.user, kind=kind, case=case,
+            actor=request.user,
+            kind=kind,
+            case=case,
             version=services.next_version(case, None, kind),
         )
     except ServiceError as exc:
@@ -159,7 +161,9 @@ def inform_council(request: HttpRequest, reference: str) -> HttpResponse:
         if form.is_valid():
             try:
                 notice = services.case_inform_council(
-                    actor=request.user, case=case, staff=form.cleaned_data["staff"],
+                    actor=request.user,
+                    case=case,
+                    staff=form.cleaned_data["staff"],
                     note=form.cleaned_data["note"],
                 )
             except ServiceError as exc:
@@ -189,3 +193,52 @@ def inform_council(request: HttpRequest, reference: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- informal warning letters, from the customer page ------------------------------------------
+
+
+def _customer_warning(request: HttpRequest, customer_ref: str, pk: int):
+    _require_casework(request)
+    customer = case_selectors.get_customer_for_user(request.user, customer_ref)
+    try:
+        return customer, customer.warnings.get(pk=pk)
+    except customer.warnings.model.DoesNotExist:
+        raise Http404("No warning found") from None
+
+
+@require_POST
+def informal_warning_letter_issue(request: HttpRequest, customer_ref: str, pk: int):
+    customer, warning = _customer_warning(request, customer_ref, pk)
+    try:
+        letter = services.letter_issue(
+            actor=request.user, kind=LetterKind.INFORMAL_WARNING, warning=warning
+        )
+    except ServiceError as exc:
+        messages.warning(request, exc.message)
+        return redirect(f"{customer.get_absolute_url()}#warnings")
+    messages.success(
+        request,
+        f"{letter.get_kind_display()} issued (version {letter.version}): download it "
+        "from the warning below.",
+    )
+    return redirect(f"{customer.get_absolute_url()}#warnings")
+
+
+@require_GET
+def customer_letter_pdf(request: HttpRequest, customer_ref: str, pk: int) -> FileResponse:
+    _require_casework(request)
+    customer = case_selectors.get_customer_for_user(request.user, customer_ref)
+    try:
+        letter = customer.letters.get(pk=pk)
+    except customer.letters.model.DoesNotExist:
+        raise Http404("No letter found") from None
+    case_selectors.record_view(request.user, customer, request.path)
+    response = FileResponse(
+        letter.pdf.open("rb"),
+        as_attachment=True,
+        filename=letter.filename,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

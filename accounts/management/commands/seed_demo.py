@@ -715,6 +715,18 @@ class CustomerScript:
             ),
         }
 
+    def op_notify(self, step: dict) -> None:
+        from letters.services import case_inform_council, letter_issue
+
+        actor = self.s.user(step["by"])
+        letter_issue(actor=actor, kind="designation", case=self.case)
+        case_inform_council(
+            actor=actor, case=self.case, staff=[self.s.user(u) for u in step["staff"]],
+            note="Please log every contact with Mr Tinkler; the system checks it against "
+            "his restrictions.",
+        )
+        self.case = type(self.case).objects.get(pk=self.case.pk)
+
     def op_decline(self, step: dict) -> None:
         self._simple(services.case_decline, step, CaseState.AWAITING_DECISION,
                      reasons=self.fill(step["reasons"]))
