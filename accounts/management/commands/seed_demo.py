@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts import demo
@@ -89,9 +90,13 @@ class Command(BaseCommand):
         if password is not None:
             self._check_password(password)
 
-        # All or nothing, and nothing printed until it is committed.
+        # All or nothing, and nothing printed until it is committed. The demo's own mail
+        # (the council notice for the designation put in force) is kept in memory: it would
+        # bury the table of users under pages of email in `make run`.
         created: dict[str, int] = {}
-        with transaction.atomic():
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+        ), transaction.atomic():
             directorates = self._ensure_directorates()
             users = self._ensure_users(directorates)
             changed = self._ensure_passwords(users, password)
