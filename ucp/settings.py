@@ -31,9 +31,15 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
+# Commands that only read the code (no sessions, no signing) may run without a key, so a
+# developer can check migrations or print the API schema without setting one.
+CODE_ONLY_COMMAND = len(sys.argv) > 1 and sys.argv[1] in {
+    "makemigrations", "spectacular", "workflow_diagram"
+}
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or CODE_ONLY_COMMAND:
         SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
     else:
         from django.core.exceptions import ImproperlyConfigured
