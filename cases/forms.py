@@ -44,6 +44,35 @@ class IsoDateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+def contact_time_field(label: str) -> forms.DateTimeField:
+    """When a contact happens: a browser date-time picker, or typed UK style."""
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={
+            "required": "Enter the date and time of the contact",
+            "invalid": "Enter a real date and time, like 14/06/2026 09:30",
+        },
+    )
+
+
+def duration_field(label: str, help_text: str) -> forms.IntegerField:
+    """How long a call or personal contact lasts, in whole minutes."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=600,
+        help_text=help_text,
+        error_messages={
+            "min_value": "The duration must be at least 1 minute",
+            "max_value": "The duration must be 600 minutes or fewer",
+            "invalid": "Enter the duration as a whole number of minutes",
+        },
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -248,26 +277,9 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         initial=Direction.INBOUND,
         error_messages={"required": "Choose whether the contact was from or to the customer"},
     )
-    occurred_at = forms.DateTimeField(
-        label="When did it happen?",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
-        error_messages={
-            "required": "Enter the date and time of the contact",
-            "invalid": "Enter a real date and time, like 14/06/2026 09:30",
-        },
-    )
-    duration_minutes = forms.IntegerField(
-        label="Duration in minutes",
-        required=False,
-        min_value=1,
-        max_value=600,
-        help_text="Needed for telephone calls and personal contacts.",
-        error_messages={
-            "min_value": "The duration must be at least 1 minute",
-            "max_value": "The duration must be 600 minutes or fewer",
-            "invalid": "Enter the duration as a whole number of minutes",
-        },
+    occurred_at = contact_time_field("When did it happen?")
+    duration_minutes = duration_field(
+        "Duration in minutes", "Needed for telephone calls and personal contacts."
     )
     witness_present = forms.BooleanField(
         label="A witness was present",

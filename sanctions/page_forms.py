@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.selectors import directorate_ids_for, staff_in_directorates
+from cases.forms import contact_time_field, duration_field
 from cases.models import TIMED_CHANNELS, Channel, Matter
 from ucp.forms import GovukFormMixin
 
@@ -29,26 +30,9 @@ class ContactCheckForm(GovukFormMixin, forms.Form):
         label="How is the customer contacting the council?",
         error_messages={"required": "Choose how the customer is contacting the council"},
     )
-    at = forms.DateTimeField(
-        label="When",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
-        error_messages={
-            "required": "Enter the date and time of the contact",
-            "invalid": "Enter a real date and time, like 14/06/2026 09:30",
-        },
-    )
-    duration_minutes = forms.IntegerField(
-        label="How long, in minutes (optional)",
-        required=False,
-        min_value=1,
-        max_value=600,
-        help_text="For a call or a personal contact.",
-        error_messages={
-            "min_value": "The duration must be at least 1 minute",
-            "max_value": "The duration must be 600 minutes or fewer",
-            "invalid": "Enter the duration as a whole number of minutes",
-        },
+    at = contact_time_field("When")
+    duration_minutes = duration_field(
+        "How long, in minutes (optional)", "For a call or a personal contact."
     )
     officer = forms.ModelChoiceField(
         queryset=None,
