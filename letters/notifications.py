@@ -2,7 +2,8 @@
 
 Each member of staff chosen gets a notice; the Assistant Director and Service Manager of
 each directorate involved get the notice with copies of all correspondence (the issued
-letters' PDFs). Called by the tasks in `letters.tasks`, which run only after commit.
+letters' PDFs). Queued by `letters.services` through the outbox (`outbox.services`),
+so they are sent only after the commit, and once.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from letters.models import (
     PolicyVersion,
     RecipientRole,
 )
+from outbox.services import enqueue
 from ucp.errors import CaseChanged, NotAllowed, ServiceError
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,19 @@ def may_issue(
             and case.formal_warning_id is not None
             and (rules.is_service_manager(case, user) or rules.is_senior_manager(case, user))
         )
+    if kind == LetterKind.CHALLENGE_OUTCOME:
+        # The reviewer who decided, or a senior manager of the case re-issuing it.
+        return case is not None and (
+            case.challenges.filter(decided_by=user).exists()
+            or (case.challenges.filter(decided_at__isnull=False).exists()
+                and rules.is_senior_manager(case, user))
+        )
+    if kind == LetterKind.REVIEW_OUTCOME:
+        return (
+            case is not None
+            and case.reviews.filter(decided_at__isnull=False).exists()
+            and rules.is_senior_manager(case, user)
+        )
     if kind == LetterKind.INFORMAL_WARNING:
         if warning is None or warning.kind != WarningKind.INFORMAL:
             return False
@@ -134,6 +148,11 @@ def _refusal(case: DesignationCase | None, kind: str) -> ServiceError:
         if case is not None and case.formal_warning_id is None:
             return ServiceError("This case has no formal warning to write to the customer about.")
         return NotAllowed("Only a manager for this case can issue the formal warning letter.")
+    if kind in (LetterKind.CHALLENGE_OUTCOME, LetterKind.REVIEW_OUTCOME):
+        return NotAllowed(
+            "An outcome letter follows a recorded decision, and is issued by the person who "
+            "decided or a senior manager for this case."
+        )
     return NotAllowed("Your role does not allow you to issue this letter.")
 
 
@@ -162,6 +181,11 @@ def build_letter(
         context = rendering.designation_context(
             case, issued_on=issued_on, issued_by=actor, version=version,
             large_print=large_print, policy=policy,
+        )
+    elif kind in (LetterKind.CHALLENGE_OUTCOME, LetterKind.REVIEW_OUTCOME):
+        context = rendering.outcome_context(
+            case, kind=kind, issued_on=issued_on, issued_by=actor, version=version,
+            large_print=large_print,
         )
     else:
         context = rendering.warning_context(
@@ -267,8 +291,11 @@ def _record_issue(*, actor, letter: Letter, case: DesignationCase | None) -> Non
     if case.council_informed_at is not None:
         # The council was informed before this letter existed: copy it to the Assistant
         # Director and Service Manager too ("copies of all correspondence").
-        letter_id = letter.pk
-        transaction.on_commit(lambda: _queue("send_letter_copies", letter_id))
+        enqueue(
+            handler="letters.notifications.send_letter_copies",
+            args=[letter.pk],
+            key=f"letter-copies:{letter.pk}",
+        )
     if letter.kind == LetterKind.DESIGNATION:
         case_set_customer_notified(
             actor=actor, case=case, notified_on=letter.issued_on, letter=letter
@@ -292,9 +319,12 @@ def case_set_customer_notified(
     before = case.customer_notified_on
     if before == notified_on:
         return case
+    before_last_day = case.challenge_ends_on
     case.customer_notified_on = notified_on
+    case.challenge_ends_on = challenge_last_day(notified_on)
     _save(case, actor)
     old = _day(before) if before else "not yet told"
+    old_last_day = _day(before_last_day) if before_last_day else "none"
     source = (
         f" by the {letter.get_kind_display().lower()} (version {letter.version})" if letter else ""
     )
@@ -304,8 +334,8 @@ def case_set_customer_notified(
         kind="customer_notified",
         summary=f"Customer told of the designation{source}",
         details=(
-            f"Date the customer was told: {old} → {_day(notified_on)}. The customer may ask "
-            f"for a review until {_day(challenge_last_day(notified_on))}."
+            f"Date the customer was told: {old} → {_day(notified_on)}. Last day to ask for "
+            f"a review: {old_last_day} → {_day(case.challenge_ends_on)}."
         ),
     )
     return case
@@ -408,8 +438,11 @@ def case_inform_council(
         details="\n".join(details),
         at=now,
     )
-    notice_id = notice.pk
-    transaction.on_commit(lambda: _queue("send_council_notice", notice_id))
+    enqueue(
+        handler="letters.notifications.send_council_notice",
+        args=[notice.pk],
+        key=f"council-notice:{notice.pk}",
+    )
     case_activate_if_ready(actor=actor, case=case)
     return notice
 
@@ -423,15 +456,3 @@ def council_notice_mark_emailed(*, notice_id: int) -> CouncilNotice | None:
     notice.emailed_at = timezone.now()
     _save(notice, None)
     return notice
-
-
-def _queue(task_name: str, object_id: int) -> None:
-    """Queue a mail task; called after commit. The change is already saved, so a broker that
-    is away must not turn it into an error page: the failure is logged, and the notice keeps
-    `emailed_at` empty until the mail has gone."""
-    from letters import tasks
-
-    try:
-        getattr(tasks, task_name).delay(object_id)
-    except Exception:  # pragma: no cover - only when the broker is down
-        logger.exception("Could not queue %s(%s)", task_name, object_id)

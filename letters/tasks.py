@@ -1,4 +1,9 @@
-"""Thin tasks: load by id, send, done. Queued only after the transaction commits."""
+"""Thin tasks: load by id, send, done.
+
+The services no longer queue these: they queue the same functions through the outbox
+(`outbox.services.enqueue`), which sends each once even when Redis was away. The tasks stay
+for messages already in a broker's queue when this version is deployed.
+"""
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
-"""Mail about sanctions. Called only from `transaction.on_commit`, so nothing is sent for a
-change that rolled back."""
+"""Mail about sanctions. Sent through the outbox (`outbox.services.enqueue`), so only for a
+change that committed, and once."""
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -11,12 +10,9 @@ from django.core.mail import send_mail
 from accounts.roles import GROUP_NAMES, Role
 
 
-def alert_senior_managers(item_id: int) -> None:
-    send_filed_item_alert.delay(item_id)
-
-
-@shared_task(name="sanctions.send_filed_item_alert")
 def send_filed_item_alert(item_id: int) -> int:
+    """Tell the case's senior managers that a filed item raises new information or a
+    safeguarding concern; returns how many emails went."""
     from sanctions.models import FiledItem
 
     item = FiledItem.objects.select_related("sanction__case__customer", "read_by").get(pk=item_id)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import Role, has_role
 from cases.models import CaseEvent, Contact, DesignationCase
+from outbox.services import enqueue
 from sanctions.checks import Verdict, allowed_channels, check_contact
 from sanctions.models import ContactBreach, FiledItem, Sanction, SanctionKind
 from ucp.errors import NotAllowed, ServiceError
@@ -26,7 +27,12 @@ def _save(obj, actor) -> None:
 
 
 def build_sanctions(
-    *, actor, case: DesignationCase, specs: Iterable[Mapping[str, Any]], designated_on: dt.date
+    *,
+    actor,
+    case: DesignationCase,
+    specs: Iterable[Mapping[str, Any]],
+    designated_on: dt.date,
+    review_on: dt.date | None = None,
 ) -> list[tuple[Sanction, dict[str, list]]]:
     """Validate the sanctions chosen with a designation, without saving them.
 
@@ -36,7 +42,9 @@ def build_sanctions(
     """
     from cases.deadlines import review_due
 
-    review_on = review_due(designated_on)
+    # A variation (on challenge or at a review) starts on the day it is decided and ends by
+    # the review date in force; a designation's sanctions by its first review.
+    review_on = review_on or review_due(designated_on)
     case_directorates = {
         case.lead_directorate_id,
         *(d.pk for d in case.involved_directorates.all()),
@@ -182,7 +190,96 @@ def filed_item_mark_read(
     )
     _save(event, actor)
     if flags:
-        from sanctions.notifications import alert_senior_managers
-
-        transaction.on_commit(lambda: alert_senior_managers(item.pk))
+        # The senior managers are emailed once this commits (outbox/).
+        enqueue(
+            handler="sanctions.notifications.send_filed_item_alert",
+            args=[item.pk],
+            key=f"filed-item-alert:{item.pk}",
+        )
     return item
+
+
+# --- ending and renewing (challenges and six-month reviews, reviews.services) ---------------
+
+
+def current_sanctions(
+    case: DesignationCase, *, running_to: dt.date | None = None
+) -> list[Sanction]:
+    """The case's sanctions still standing: active and not past their end date, or (with
+    `running_to`) those that run to that date, such as the review date they end on."""
+    from sanctions.models import SanctionStatus
+
+    return list(
+        Sanction.objects.filter(
+            case=case, status=SanctionStatus.ACTIVE,
+            ends_on__gte=running_to or timezone.localdate(),
+        )
+        .select_related("named_officer")
+        .prefetch_related("directorates", "matters", "evidence_contacts")
+        .order_by("starts_on", "id")
+    )
+
+
+def end_sanctions(
+    *, actor, case: DesignationCase, on: dt.date, reason: str,
+    only: Iterable[Sanction] | None = None,
+) -> list[Sanction]:
+    """End the case's sanctions still running on `on` (withdrawn, lifted or replaced), or
+    just those in `only`.
+
+    The rows stay, with their history: `status` says they ended early, `ended_on` when and
+    `ended_reason` why. A sanction already past its end date is left as it is: it ended on
+    that date, and the record should say so.
+    """
+    from sanctions.models import SanctionStatus
+
+    running = Sanction.objects.select_for_update().filter(
+        case=case, status=SanctionStatus.ACTIVE, ends_on__gte=on
+    )
+    if only is not None:
+        running = running.filter(pk__in=[s.pk for s in only])
+    ended = []
+    for sanction in running:
+        sanction.status = SanctionStatus.ENDED
+        sanction.ended_on = on
+        sanction.ended_reason = reason
+        _save(sanction, actor)
+        ended.append(sanction)
+    return ended
+
+
+def renew_sanctions(
+    *, actor, sanctions: Iterable[Sanction], starts_on: dt.date, ends_on: dt.date, reasons: str
+) -> list[Sanction]:
+    """New sanctions with the same terms and scope, for a designation continued at review.
+
+    Copies rather than stretching the old rows' dates, so what was in force on any past day
+    (a lapse included) stays true in the record.
+    """
+    renewed = []
+    for old in sanctions:
+        new = Sanction(
+            case_id=old.case_id,
+            kind=old.kind,
+            max_minutes=old.max_minutes,
+            calls_per_week=old.calls_per_week,
+            call_weekdays=old.call_weekdays,
+            call_period=old.call_period,
+            allowed_channel=old.allowed_channel,
+            named_officer_id=old.named_officer_id,
+            all_offices=old.all_offices,
+            offices=old.offices,
+            reference=old.reference,
+            council_wide=old.council_wide,
+            council_wide_justification=old.council_wide_justification,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reasons=reasons,
+            created_by=actor,
+        )
+        _save(new, actor)
+        new.directorates.set(old.directorates.all())
+        new.matters.set(old.matters.all())
+        new.evidence_contacts.set(old.evidence_contacts.all())
+        renewed.append(new)
+    return renewed

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sanctions",
     "reviews",
     "letters",
+    "outbox",
     "api",
 ]
 
@@ -223,13 +224,26 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A save must never wait long on Redis: what it queues is in the outbox table (outbox/), so
+# a publish that fails is retried by the relay, not by the user. These bound one publish to
+# about BROKER_TIMEOUT seconds whether Redis refuses, never answers the connection, or
+# hangs once connected: the connect timeout, the read/write timeout, and (max_retries) one
+# more connection attempt rather than retrying until the timeout. The worker's own
+# reconnecting is set apart (broker_connection_max_retries) and is not shortened by this.
+BROKER_TIMEOUT = float(os.environ.get("BROKER_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": BROKER_TIMEOUT,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = None
     CELERY_TASK_ALWAYS_EAGER = False
-    # A save must never hang because Redis is away; see ucp/celery.py.
-    CELERY_BROKER_CONNECTION_TIMEOUT = 2
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
@@ -237,11 +251,15 @@ else:
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Named tasks only; the sweeps themselves live in the apps (issue 4 adds them).
     "heartbeat": {"task": "ucp.tasks.heartbeat", "schedule": crontab(minute="*/15")},
+    # Sends what a save queued while Redis was away (outbox/); each message goes once.
+    "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
 }
 
 # --- Council branding -------------------------------------------------------------------
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Cumbria County Council")
 SERVICE_NAME = "Unreasonable Customer Policy"
+# Where staff reach this system: links in reminder and escalation emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Letters (letters/) -----------------------------------------------------------------
 # The council's postal address, one line per comma, printed on every letter; and where a
@@ -252,6 +270,19 @@ COUNCIL_ADDRESS = env_list(
 REVIEW_REQUESTS_TEAM = os.environ.get("REVIEW_REQUESTS_TEAM", "Complaints and Reviews Team")
 REVIEW_REQUESTS_EMAIL = os.environ.get("REVIEW_REQUESTS_EMAIL", "reviews@council.example")
 REVIEW_REQUESTS_URL = os.environ.get("REVIEW_REQUESTS_URL", "")
+
+# --- Challenges, reviews and deadlines (reviews/) ------------------------------------------
+# Reminders go this many days before each due date (a challenge decision, a six-month review);
+# the six-month review record opens this many days before it is due.
+REMINDER_DAYS_BEFORE = [int(d) for d in env_list("REMINDER_DAYS_BEFORE", "7,2")]
+REVIEW_OPEN_DAYS_BEFORE = int(os.environ.get("REVIEW_OPEN_DAYS_BEFORE", "28"))
+# The daily sweep (reviews.sweep): windows closed, reminders, overdue escalations, lapses,
+# reviews opened. Europe/London time (CELERY_TIMEZONE), so 06:30 is 06:30 all year round.
+SWEEP_HOUR = int(os.environ.get("SWEEP_HOUR", "6"))
+CELERY_BEAT_SCHEDULE["reviews-sweep"] = {
+    "task": "reviews.sweep",
+    "schedule": crontab(hour=SWEEP_HOUR, minute=30),
+}
 
 LOGGING = {
     "version": 1,

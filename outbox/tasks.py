@@ -1,0 +1,19 @@
+"""Thin tasks: the work, and the reasons it is safe to repeat, are in `outbox.services`."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="outbox.deliver", ignore_result=True)
+def deliver(message_id: int) -> bool:
+    from outbox import services
+
+    return services.deliver(message_id=message_id)
+
+
+@shared_task(name="outbox.relay", ignore_result=True)
+def relay() -> int:
+    from outbox import services
+
+    return services.relay()
