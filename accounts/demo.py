@@ -82,9 +82,12 @@ USERS = [
         "username": "reviewer",
         "first_name": "Michael",
         "last_name": "Atkinson",
+        # A senior manager of another directorate, appointed to review challenges: he sees
+        # an Adults case only once a challenge to it is given to him.
         "role": Role.INDEPENDENT_REVIEWER,
+        "extra_roles": [Role.SENIOR_MANAGER],
         "job_title": "Head of Legal and Democratic Services",
-        "directorates": ["adults", "economy"],
+        "directorates": ["economy"],
     },
     {
         "username": "lead",
@@ -93,6 +96,16 @@ USERS = [
         "role": Role.DIRECTORATE_LEAD,
         "job_title": "Policy and Performance Lead, Adults, Health and Care",
         "directorates": ["adults"],
+    },
+    {
+        # Sees every directorate's report side by side; like every lead, numbers only.
+        "username": "lead-all",
+        "first_name": "Susan",
+        "last_name": "Hetherington",
+        "role": Role.DIRECTORATE_LEAD,
+        "job_title": "Head of Policy and Performance",
+        "directorates": [],
+        "council_wide": True,
     },
     {
         "username": "admin",
@@ -266,6 +279,15 @@ def notify(by: str, staff: tuple[str, ...]) -> dict:
     """Steps 9 and 10: the designation letter is issued and the council informed, so the
     designation is in force (the other demo designation is left for the browser)."""
     return {"op": "notify", **locals()}
+
+
+def challenge(by: str, channel: str, grounds: str, *, days_ago: int = 0) -> dict:
+    """The customer's written request for a review, recorded by `by`."""
+    return {"op": "challenge", **locals()}
+
+
+def assign_reviewer(by: str, reviewer: str) -> dict:
+    return {"op": "assign_reviewer", **locals()}
 
 
 def decline(by: str, reasons: str) -> dict:
@@ -748,6 +770,11 @@ CUSTOMERS = [
                                    "consistent point of contact.", named_officer="officer"),
                       )),
             notify("senior", staff=("officer", "manager")),
+            challenge("officer", "letter",
+                      "Mr Tinkler writes that one call a week is not enough while his "
+                      "adaptations are being fitted, and that he only became angry because "
+                      "nobody called him back. He asks for the restrictions to be reviewed."),
+            assign_reviewer("senior", "reviewer"),
         ],
     },
     {

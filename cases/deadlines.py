@@ -2,13 +2,18 @@
 
 Dates are legal dates in UK local time (`timezone.localdate()`); months are calendar months,
 so 31 August plus six months is the last day of February. The results are stored on the
-rows that own them; scheduled jobs read the stored dates, they never recompute them.
+rows that own them (the case, the challenge, the review) and changed only by named services
+that record the old and new value; scheduled jobs read the stored dates, they never
+recompute them.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
 
 REVIEW_AFTER_MONTHS = 6  # section 2.4: "a review will be carried out after a period of 6 months"
 CHALLENGE_DAYS = 14  # section 2.4: a written request "within 14 days of the policy being invoked"
@@ -24,11 +29,64 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def local_day(at: dt.datetime) -> dt.date:
+    """The legal date of an instant: its date in UK local time, clock changes included.
+
+    23:59 BST on the 14th day is still the 14th day, though it is 22:59 UTC; 00:30 BST on
+    the 15th is the 15th, though UTC still says the 14th.
+    """
+    return timezone.localdate(at)
+
+
 def review_due(designated_on: dt.date) -> dt.date:
     """The six-month review of a designation."""
     return add_months(designated_on, REVIEW_AFTER_MONTHS)
 
 
+def latest_next_review(decided_on: dt.date) -> dt.date:
+    """A review that continues or varies a designation sets the next review at most six
+    calendar months after the day it is decided."""
+    return add_months(decided_on, REVIEW_AFTER_MONTHS)
+
+
 def challenge_last_day(notified_on: dt.date) -> dt.date:
     """The last day a customer's written request for a review is in time."""
     return notified_on + dt.timedelta(days=CHALLENGE_DAYS)
+
+
+def challenge_is_late(received_on: dt.date, last_day: dt.date | None) -> bool:
+    """A request is late only after the last day; with no letter sent yet it cannot be."""
+    return last_day is not None and received_on > last_day
+
+
+def challenge_decision_due(received_on: dt.date) -> dt.date:
+    """The independent reviewer decides within 28 days of receiving the request."""
+    return received_on + dt.timedelta(days=REVIEW_DECISION_DAYS)
+
+
+def review_opens_on(due_on: dt.date) -> dt.date:
+    """The day the six-month review record is opened, so the senior manager has time."""
+    return due_on - dt.timedelta(days=settings.REVIEW_OPEN_DAYS_BEFORE)
+
+
+def reminder_offsets() -> list[int]:
+    """Days before a due date that reminders go, most notice first (settings: 7 and 2)."""
+    return sorted({int(d) for d in settings.REMINDER_DAYS_BEFORE if int(d) > 0}, reverse=True)
+
+
+def reminder_due(due_on: dt.date, today: dt.date) -> int | None:
+    """The reminder that is due on `today` for something due on `due_on`, or None.
+
+    The most urgent offset reached, so a sweep that runs a week late sends one reminder
+    (the 2-day one) rather than both at once. Nothing once the due date has passed: that is
+    an escalation, not a reminder.
+    """
+    if today > due_on:
+        return None
+    reached = [d for d in reminder_offsets() if today >= due_on - dt.timedelta(days=d)]
+    return min(reached) if reached else None
+
+
+def days_left(due_on: dt.date, today: dt.date | None = None) -> int:
+    """Days until `due_on` (0 on the day, negative once overdue)."""
+    return (due_on - (today or timezone.localdate())).days

@@ -328,6 +328,9 @@ class CaseState(models.TextChoices):
     AWAITING_DECISION = "awaiting_decision", "Awaiting decision"
     DESIGNATED = "designated", "Designated – to notify"
     ACTIVE = "active", "Designation in force"
+    # The six-month review date passed with no decision: the restrictions have ended
+    # (section 2.4 never lets them run on unreviewed) and a senior manager must decide.
+    LAPSED = "lapsed", "Review missed – restrictions lapsed"
     CLOSED = "closed", "Closed"
 
 
@@ -344,6 +347,8 @@ class ClosingReason(models.TextChoices):
     BEHAVIOUR_STOPPED = "behaviour_stopped", "Behaviour stopped after the warning"
     PRECONDITION_FAILED = "precondition_failed", "A precondition failed and was put right"
     NOT_DESIGNATED = "not_designated", "Senior manager decided not to designate"
+    WITHDRAWN = "withdrawn", "Designation withdrawn on challenge"
+    LIFTED = "lifted", "Designation lifted at the six-month review"
 
 
 class WarningSkipKind(models.TextChoices):
@@ -437,6 +442,10 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
     # for the 14-day challenge window.
     customer_notified_on = models.DateField(null=True, blank=True)
     council_informed_at = models.DateTimeField(null=True, blank=True)
+    # The last day a written request for a review is in time (14 days after the customer
+    # was told), and when the daily sweep recorded that the window had closed.
+    challenge_ends_on = models.DateField("Last day to ask for a review", null=True, blank=True)
+    challenge_window_closed_at = models.DateTimeField(null=True, blank=True)
 
     closing_reason = models.CharField(max_length=30, choices=ClosingReason.choices, blank=True)
     closing_note = models.TextField(blank=True)
@@ -454,6 +463,8 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["state", "lead_directorate"]),
             models.Index(fields=["customer", "state"]),
+            # The sweep's and the dashboard's filters: designations by review date.
+            models.Index(fields=["state", "review_due_on"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -625,6 +636,51 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
     )
     def activate(self) -> None:
         """Taken by the services once the letter is issued and the council informed."""
+
+    # -- after the decision: challenge and six-month review (reviews/) -----------------
+
+    @transition(
+        field=state,
+        source=[CaseState.DESIGNATED, CaseState.ACTIVE, CaseState.LAPSED],
+        target=CaseState.CLOSED,
+        permission=rules.is_challenge_reviewer,
+        custom={"label": "Withdraw the designation", "automatic": True},
+    )
+    def withdraw(self, *, reasons: str, at) -> None:
+        """The independent reviewer's outcome on a challenge (reviews.services)."""
+        self._close(ClosingReason.WITHDRAWN, reasons, at)
+
+    @transition(
+        field=state,
+        source=[CaseState.ACTIVE, CaseState.LAPSED],
+        target=CaseState.CLOSED,
+        permission=rules.is_senior_manager,
+        custom={"label": "Lift the designation", "automatic": True},
+    )
+    def lift(self, *, reasons: str, at) -> None:
+        """The six-month review's outcome "lift" (reviews.services)."""
+        self._close(ClosingReason.LIFTED, reasons, at)
+
+    @transition(
+        field=state,
+        source=CaseState.ACTIVE,
+        target=CaseState.LAPSED,
+        conditions=[rules.review_overdue],
+        permission=rules.nobody,
+        custom={"label": "Review missed", "automatic": True, "system": True},
+    )
+    def lapse(self) -> None:
+        """Taken by the daily sweep only, once the review date has passed undecided."""
+
+    @transition(
+        field=state,
+        source=CaseState.LAPSED,
+        target=CaseState.ACTIVE,
+        permission=rules.is_senior_manager,
+        custom={"label": "Designation in force again", "automatic": True},
+    )
+    def reinstate(self) -> None:
+        """A late six-month review that continues or varies the designation."""
 
     def _close(self, reason: str, note: str, at) -> None:
         self.closing_reason = reason

@@ -113,3 +113,63 @@ def customer_notified_and_council_informed(case) -> bool:
     """Section 2.4: the customer is told in writing and the senior manager informs staff;
     restrictions are not enforced before both have happened."""
     return case.customer_notified_on is not None and case.council_informed_at is not None
+
+
+# --- after the decision (reviews/) -----------------------------------------------------------
+
+
+def nobody(case, user) -> bool:
+    """Steps only the system takes (the daily sweep): no person may."""
+    return False
+
+
+def review_overdue(case) -> bool:
+    from django.utils import timezone
+
+    return case.review_due_on is not None and case.review_due_on < timezone.localdate()
+
+
+def independence_problems(case, user) -> list[str]:
+    """Why `user` may not decide a challenge to `case`; empty if they may (section 2.4).
+
+    The reviewer is a senior manager holding the Independent Reviewer role who took no part
+    in the case: not the decider, not the key officer or a named officer of its sanctions,
+    and nobody who appears in its chronology as an actor.
+    """
+    from accounts.roles import Role, has_role
+    from cases.models import CaseEvent
+
+    problems = []
+    if not has_role(user, Role.INDEPENDENT_REVIEWER):
+        problems.append("They do not hold the Independent Reviewer role.")
+    if not has_role(user, Role.SENIOR_MANAGER):
+        problems.append("An independent reviewer must be a senior manager.")
+    if case.decided_by_id == user.pk:
+        problems.append("They made the decision being challenged.")
+    if case.key_officer_id == user.pk:
+        problems.append("They are the case's key officer.")
+    if case.pk is not None:
+        if case.sanctions.filter(named_officer=user).exists():
+            problems.append("They are the named officer of one of the sanctions.")
+        event = CaseEvent.objects.filter(case=case, actor=user).order_by("at", "id").first()
+        if event is not None:
+            problems.append(
+                f"They took part in the case: '{event.summary}' "
+                f"({event.at:%d %b %Y})."
+            )
+    return problems
+
+
+def is_independent(case, user) -> bool:
+    return not independence_problems(case, user)
+
+
+def is_challenge_reviewer(case, user) -> bool:
+    """The user is the independent reviewer assigned to a challenge of this case that is
+    waiting for a decision, and is still independent of it."""
+    from reviews.models import ChallengeStatus
+
+    return (
+        case.challenges.filter(reviewer=user, status=ChallengeStatus.UNDER_REVIEW).exists()
+        and is_independent(case, user)
+    )

@@ -43,9 +43,15 @@ def customers_for(user) -> QuerySet[Customer]:
     if ids is None:
         return qs
     through = Customer.directorates.through
-    return qs.filter(
-        Exists(through.objects.filter(customer_id=OuterRef("pk"), directorate_id__in=ids))
-    )
+    scope = Q(Exists(through.objects.filter(customer_id=OuterRef("pk"), directorate_id__in=ids)))
+    if has_role(user, Role.INDEPENDENT_REVIEWER):
+        # The whole record of a customer whose challenge they review (see cases_for).
+        from reviews.models import Challenge
+
+        scope |= Exists(
+            Challenge.objects.filter(case__customer_id=OuterRef("pk"), reviewer=user)
+        )
+    return qs.filter(scope)
 
 
 def get_customer_for_user(user, reference: str) -> Customer:
@@ -82,12 +88,16 @@ def cases_for(user) -> QuerySet[DesignationCase]:
     if ids is None:
         return qs
     through = DesignationCase.involved_directorates.through
-    return qs.filter(
-        Q(lead_directorate_id__in=ids)
-        | Exists(
-            through.objects.filter(designationcase_id=OuterRef("pk"), directorate_id__in=ids)
-        )
+    scope = Q(lead_directorate_id__in=ids) | Exists(
+        through.objects.filter(designationcase_id=OuterRef("pk"), directorate_id__in=ids)
     )
+    if has_role(user, Role.INDEPENDENT_REVIEWER):
+        # An independent reviewer usually comes from another directorate: they see the
+        # cases whose challenges they were given, and no others of that directorate.
+        from reviews.models import Challenge
+
+        scope |= Exists(Challenge.objects.filter(case_id=OuterRef("pk"), reviewer=user))
+    return qs.filter(scope)
 
 
 def get_case_for_user(user, reference: str, *, write: bool = False) -> DesignationCase:

@@ -63,11 +63,12 @@ class PolicyVersion(models.Model):
 
 
 class LetterKind(models.TextChoices):
-    # Room for the challenge and six-month review outcome letters (the reviews issue):
-    # add their kinds here and a template `letters/<kind>.html`.
     INFORMAL_WARNING = "informal_warning", "Informal warning letter"
     FORMAL_WARNING = "formal_warning", "Formal warning letter"
     DESIGNATION = "designation", "Designation letter"
+    # The outcomes of a challenge and of a six-month review (reviews/).
+    CHALLENGE_OUTCOME = "challenge_outcome", "Challenge outcome letter"
+    REVIEW_OUTCOME = "review_outcome", "Six-month review outcome letter"
 
 
 class ImmutableError(Exception):

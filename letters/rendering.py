@@ -265,6 +265,55 @@ def warning_context(
     }
 
 
+def _standing_sanctions(case: DesignationCase) -> list:
+    from sanctions.models import Sanction, SanctionStatus
+
+    return list(
+        Sanction.objects.filter(case=case, status=SanctionStatus.ACTIVE)
+        .select_related("named_officer")
+        .prefetch_related(
+            "directorates",
+            Prefetch("matters", queryset=Matter.objects.only("id", "reference", "summary")),
+        )
+        .order_by("starts_on", "id")
+    )
+
+
+def outcome_context(
+    case: DesignationCase, *, kind: str, issued_on: dt.date, issued_by, version: int,
+    large_print: bool,
+) -> dict:
+    """The outcome of the latest decided challenge or six-month review, for its letter."""
+    from sanctions.checks import describe
+
+    if kind == LetterKind.CHALLENGE_OUTCOME:
+        decision = case.challenges.filter(decided_at__isnull=False).latest("decided_at", "id")
+        reasons = decision.outcome_reasons
+    else:
+        decision = case.reviews.filter(decided_at__isnull=False).latest("decided_at", "id")
+        reasons = decision.reasons
+    still_designated = case.state != "closed"
+    sanctions = _standing_sanctions(case) if still_designated else []
+    return {
+        **_common(
+            customer=case.customer, issued_on=issued_on, issued_by=issued_by,
+            reference=case.reference, version=version, large_print=large_print,
+            directorate=case.lead_directorate,
+        ),
+        "case": case,
+        "decision": decision,
+        "outcome": decision.outcome,
+        "reasons": reasons,
+        "designated_on": case.designated_on,
+        "still_designated": still_designated,
+        "summary_lines": describe(sanctions),
+        "sanctions": [sanction_in_plain_words(s) for s in sanctions],
+        "review_due_on": case.review_due_on,
+        "decided_by_name": _name(decision.decided_by),
+        "has_complaint": case.customer.matters.filter(kind=MatterKind.COMPLAINT).exists(),
+    }
+
+
 # --- output ------------------------------------------------------------------------------------
 
 
@@ -272,6 +321,8 @@ TEMPLATES = {
     LetterKind.INFORMAL_WARNING: "letters/informal_warning.html",
     LetterKind.FORMAL_WARNING: "letters/formal_warning.html",
     LetterKind.DESIGNATION: "letters/designation.html",
+    LetterKind.CHALLENGE_OUTCOME: "letters/challenge_outcome.html",
+    LetterKind.REVIEW_OUTCOME: "letters/review_outcome.html",
 }
 
 

@@ -56,13 +56,17 @@ SINGLE_MEDIUM_CHOICES = [
 
 class SanctionQuerySet(models.QuerySet):
     def in_force(self, on: dt.date):
-        """Sanctions restricting contact on `on`: active, within their dates, and on a
-        designation the customer has been told about and the council informed of."""
+        """Sanctions restricting contact on `on`: active, within their dates, on a
+        designation the customer has been told about and the council informed of, and not
+        past its review date."""
         return self.filter(
             status=SanctionStatus.ACTIVE,
             starts_on__lte=on,
             ends_on__gte=on,
             case__state=CaseState.ACTIVE,
+            # Never past the review date, whatever a sanction's own dates say: a review
+            # that did not happen lets every restriction lapse (section 2.4).
+            case__review_due_on__gte=on,
         )
 
     def applying_to(self, directorate: Directorate | None):

@@ -1,7 +1,8 @@
 """Shared fixtures: directorates, the named personas, `make_case`, and the PostgreSQL rule.
 
-Personas (all in `adults` except the outsider):
-    officer, service_manager, senior_manager, reviewer (independent reviewer),
+Personas (all in `adults` except the outsider and the reviewer):
+    officer, service_manager, senior_manager, reviewer (independent reviewer and senior
+    manager in `resources`),
     lead (directorate lead, no casework role), admin_user (Administrator role),
     outsider (officer + service manager + senior manager in `children`).
 """
@@ -140,7 +141,12 @@ PERSONA_SPECS = {
     "officer": ("olivia", "Olivia", "Officer", [Role.OFFICER], "adults", {}),
     "service_manager": ("sam", "Sam", "Servicemanager", [Role.SERVICE_MANAGER], "adults", {}),
     "senior_manager": ("sian", "Sian", "Senior", [Role.SENIOR_MANAGER], "adults", {}),
-    "reviewer": ("rory", "Rory", "Reviewer", [Role.INDEPENDENT_REVIEWER], "adults", {}),
+    # An independent reviewer is a senior manager from another directorate (Resources):
+    # they see a case only once a challenge to it is theirs to decide.
+    "reviewer": (
+        "rory", "Rory", "Reviewer", [Role.INDEPENDENT_REVIEWER, Role.SENIOR_MANAGER],
+        "resources", {},
+    ),
     "lead": ("lee", "Lee", "Lead", [Role.DIRECTORATE_LEAD], "adults", {}),
     # The Administrator role manages reference data and accounts: no casework access.
     "admin": ("ada", "Ada", "Admin", [Role.ADMINISTRATOR], "adults", {"is_staff": True}),
@@ -176,8 +182,13 @@ def senior_manager(adults):
 
 
 @pytest.fixture
-def reviewer(adults):
-    return create_persona("reviewer", {"adults": adults})
+def resources(db):
+    return factories.DirectorateFactory(name="Resources", short_name="resources")
+
+
+@pytest.fixture
+def reviewer(resources):
+    return create_persona("reviewer", {"resources": resources})
 
 
 @pytest.fixture

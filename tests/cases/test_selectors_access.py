@@ -69,7 +69,8 @@ def expected_status(url: str, role: str) -> int:
         return 403  # only officers refer (the outsider is one, but cannot see the customer)
     if url == "case_action" and role == "officer":
         return 403  # officers refer but never act on a case: refused before the lookup
-    if role == "outsider":
+    if role in ("outsider", "reviewer"):
+        # The reviewer is a senior manager of another directorate, with no challenge here.
         return 404
     if url == "case_action" and role != "service_manager":
         return 302  # not one of their buttons on a referred case: back to the case page

@@ -326,11 +326,14 @@ def test_case_page_shows_the_buttons_from_available_actions(login, service_manag
     assert buttons == ["issue_formal_warning", "skip_warning", "close_referral"]
 
 
-def test_case_page_shows_no_buttons_to_a_reviewer(login, reviewer, make_case):
+def test_an_independent_reviewer_does_not_see_a_case_that_is_not_theirs(
+    login, reviewer, make_case
+):
+    # A senior manager of another directorate: the case reaches them only with a challenge.
     case = make_case("awaiting_decision")
     response = login(reviewer).get(case.get_absolute_url())
-    assert response.status_code == 200
-    assert re.findall(r'data-action="([a-z_]+)"', response.content.decode()) == []
+    assert response.status_code == 404
+    assert case.customer.full_name not in response.content.decode()
 
 
 def test_case_page_lists_what_is_missing_before_submission(login, service_manager, make_case):
@@ -379,7 +382,7 @@ def test_reviewer_cannot_record_the_checklist(login, reviewer, make_case):
         reverse("cases:alternative", args=[case.reference]),
         {"alternative": "advocate", "advocate-outcome": "offered", "advocate-reason": "x"},
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not case.alternatives.exists()
 
 

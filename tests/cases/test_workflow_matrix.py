@@ -57,9 +57,9 @@ TARGET = {
     "decline": CaseState.CLOSED,
     "return_for_more_work": CaseState.ASSESSMENT,
 }
-# Who may take each step on a case of their own directorate. Officers only refer; the
-# reviewer, the lead and the administrator take no step; the outsider holds every managing
-# role but in another directorate.
+# Who may take each step on a case of their own directorate. Officers only refer; the lead
+# and the administrator take no step; the outsider holds every managing role but in another
+# directorate; the reviewer is a senior manager of another directorate (Resources).
 _SM = {"service_manager"}
 WHO = {
     "issue_formal_warning": _SM,
@@ -74,8 +74,9 @@ WHO = {
     "return_for_more_work": {"senior_manager"},
 }
 # Roles that may choose the 'safety' reason for skipping a warning at all (checked before
-# the case is even loaded, so it decides the outcome in every state).
-MAY_CHOOSE_SAFETY = {"service_manager", "senior_manager", "outsider"}
+# the case is even loaded, so it decides the outcome in every state). The outsider and the
+# reviewer are senior managers too, of other directorates.
+MAY_CHOOSE_SAFETY = {"service_manager", "senior_manager", "outsider", "reviewer"}
 
 
 def expected_outcome(state: str, role: str, action: str):
@@ -150,6 +151,9 @@ def world(django_db_setup, django_db_blocker):
             dirs = {
                 "adults": factories.DirectorateFactory(name="Adults", short_name="adults"),
                 "children": factories.DirectorateFactory(name="Children", short_name="children"),
+                "resources": factories.DirectorateFactory(
+                    name="Resources", short_name="resources"
+                ),
             }
             users = {role: create_persona(role, dirs) for role in PERSONA_SPECS}
             cases = {

@@ -273,7 +273,7 @@ def test_issuing_the_designation_letter_records_the_day_the_customer_was_told(
     assert designated.customer_notified_on == TUE_3_JUNE
     event = CaseEvent.objects.get(case=designated, kind="customer_notified")
     assert "not yet told → 3 June 2025" in event.details
-    assert "until 17 June 2025" in event.details
+    assert "Last day to ask for a review: none → 17 June 2025" in event.details
     # Informing the council is still to do, so the designation is not yet in force.
     assert designated.state == CaseState.DESIGNATED
 

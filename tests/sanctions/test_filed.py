@@ -73,9 +73,17 @@ def test_the_queue_is_scoped_to_the_users_directorates(login, outsider, item):
     assert login(outsider).get(reverse("filed:item", args=[item.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("role", ["lead", "admin", "reviewer"])
+@pytest.mark.parametrize("role", ["lead", "admin"])
 def test_roles_that_do_not_read_filed_items_are_refused(login, persona, role):
     assert login(persona(role)).get(QUEUE).status_code == 403
+
+
+def test_an_independent_reviewer_sees_no_filed_item_of_another_directorate(
+    login, reviewer, item
+):
+    # The reviewer is a senior manager in Resources: the queue is theirs, Adults' is not.
+    assert list(login(reviewer).get(QUEUE).context["items"]) == []
+    assert login(reviewer).get(reverse("filed:item", args=[item.pk])).status_code == 404
 
 
 def test_home_page_links_to_be_read_with_the_count(login, officer, senior_manager, item):

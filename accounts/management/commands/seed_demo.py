@@ -179,9 +179,10 @@ class Command(BaseCommand):
                 )
                 user.set_unusable_password()  # the real one is set below, once
                 user.save()
-            group = groups[GROUP_NAMES[spec["role"]]]
-            if not user.groups.filter(pk=group.pk).exists():
-                user.groups.add(group)
+            for role in (spec["role"], *spec.get("extra_roles", ())):
+                group = groups[GROUP_NAMES[role]]
+                if not user.groups.filter(pk=group.pk).exists():
+                    user.groups.add(group)
             profile = StaffProfile.objects.filter(user=user).first()
             if profile is None:
                 profile = StaffProfile(
@@ -367,6 +368,12 @@ class Command(BaseCommand):
                 f"officer2: works in Children and Families, so sees {cross.reference} "
                 "(it involves that directorate) but not the Adults-only customers."
             )
+        challenged = find("tinkler", CaseState.ACTIVE)
+        if challenged and challenged.challenges.filter(status="under_review").exists():
+            tips.append(
+                f"reviewer: decide {challenged.customer.full_name}'s request for a review "
+                f"of {challenged.reference} (from the home page or /deadlines/)."
+            )
         if tips:
             self.stdout.write("  Try:")
             for tip in tips:
@@ -382,8 +389,9 @@ def _script_actors() -> set[str]:
         for step in spec["script"]:
             by = step.get("by", ())
             names.update((by,) if isinstance(by, str) else by)
-            if step.get("key_officer"):
-                names.add(step["key_officer"])
+            for key in ("key_officer", "reviewer"):
+                if step.get(key):
+                    names.add(step[key])
             names.update(
                 s["named_officer"] for s in step.get("sanctions", ()) if "named_officer" in s
             )
@@ -731,6 +739,22 @@ class CustomerScript:
             "his restrictions.",
         )
         self.case = type(self.case).objects.get(pk=self.case.pk)
+
+    def op_challenge(self, step: dict) -> None:
+        from reviews.services import challenge_record
+
+        self.challenge = challenge_record(
+            actor=self.s.user(step["by"]), case=self.case, channel=step["channel"],
+            received_on=self.s.day(step["days_ago"]), grounds=self.fill(step["grounds"]),
+        )
+
+    def op_assign_reviewer(self, step: dict) -> None:
+        from reviews.services import challenge_assign_reviewer
+
+        self.challenge = challenge_assign_reviewer(
+            actor=self.s.user(step["by"]), challenge=self.challenge,
+            reviewer=self.s.user(step["reviewer"]),
+        )
 
     def op_decline(self, step: dict) -> None:
         self._simple(services.case_decline, step, CaseState.AWAITING_DECISION,

@@ -1,0 +1,553 @@
+"""Every write about challenges and six-month reviews goes through here.
+
+Each service locks the case (and then the challenge or review), checks the state the user
+saw, takes the transition (whose `permission=` says who may), saves with history, writes the
+case's chronology, and issues the customer's outcome letter in the same transaction: a
+decision is never recorded without its letter, nor a letter without its decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django_fsm import can_proceed
+
+from accounts.roles import GROUP_NAMES, Role
+from cases import deadlines, rules
+from cases.models import CaseEvent, CaseState, DesignationCase
+from cases.services import _event, _lock_case, _save
+from reviews.models import (
+    OPEN_CHALLENGE_STATES,
+    Challenge,
+    ChallengeChannel,
+    ChallengeOutcome,
+    ChallengeStatus,
+    Review,
+    ReviewOutcome,
+    ReviewStatus,
+)
+from ucp.errors import CaseChanged, NotAllowed, ServiceError
+
+# A designation can be challenged once the customer has been told of it, and reviewed while
+# it stands (in force, or lapsed because its review was missed).
+CHALLENGEABLE_STATES = (CaseState.DESIGNATED, CaseState.ACTIVE, CaseState.LAPSED)
+REVIEWABLE_STATES = (CaseState.ACTIVE, CaseState.LAPSED)
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "j F Y")
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "System"
+
+
+def _clean(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ServiceError(f"Enter {what}.")
+    return value
+
+
+def _take(obj, name: str, *, actor, expected_status: str | None, **kwargs) -> str:
+    """Check state, permission and guards of `obj.<name>` and take it; returns the old
+    status. `obj` must already be locked."""
+    if expected_status is not None and obj.status != expected_status:
+        raise CaseChanged(
+            f"This is now '{obj.get_status_display()}', so that step is no longer possible. "
+            "Nothing was saved."
+        )
+    method = getattr(obj, name)
+    if not can_proceed(method, check_conditions=False):
+        raise CaseChanged(
+            f"This is now '{obj.get_status_display()}', so that step is no longer possible. "
+            "Nothing was saved."
+        )
+    if not method._django_fsm.get_transition(obj.status).has_perm(obj, actor):
+        raise NotAllowed("Your role does not allow you to take this step.")
+    before = obj.status
+    method(**kwargs)
+    _save(obj, actor)
+    return before
+
+
+def _case_transition(case: DesignationCase, name: str, *, actor, **kwargs) -> str:
+    """Take a case transition on a locked case (the caller writes the chronology)."""
+    method = getattr(case, name)
+    if not can_proceed(method, check_conditions=False):
+        raise CaseChanged(
+            f"This case is now '{case.get_state_display()}'. Nothing was saved."
+        )
+    if not method._django_fsm.get_transition(case.state).has_perm(case, actor):
+        raise NotAllowed("Your role does not allow you to take this step on this case.")
+    before = case.state
+    method(**kwargs)
+    _save(case, actor)
+    return before
+
+
+def _lock_challenge(challenge: Challenge) -> tuple[DesignationCase, Challenge]:
+    # Case first, then challenge: the same order everywhere, so two services never deadlock.
+    case = _lock_case(challenge.case, None)
+    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    locked.case = case
+    return case, locked
+
+
+# --- challenges: receiving -------------------------------------------------------------------
+
+
+@transaction.atomic
+def challenge_record(
+    *,
+    actor,
+    case: DesignationCase,
+    channel: str,
+    received_on: dt.date | None = None,
+    received_at: dt.datetime | None = None,
+    grounds: str,
+) -> Challenge:
+    """Record a customer's written request for a review of their designation (step 11).
+
+    Its date of receipt is the London date of `received_at` when the channel gives a time
+    (an email at 23:59 on the 14th day is in time), else `received_on`. A late request is
+    recorded all the same and waits for a senior manager to accept it, with reasons, or not.
+    """
+    if channel not in ChallengeChannel.values:
+        raise ServiceError(
+            "A request for a review must be in writing: choose letter, email or web form."
+        )
+    grounds = _clean(grounds, "the customer's grounds for asking for a review")
+    if received_at is not None:
+        if timezone.is_naive(received_at):
+            received_at = timezone.make_aware(received_at)
+        received_on = deadlines.local_day(received_at)
+    if received_on is None:
+        raise ServiceError("Enter the date the request was received.")
+    now = timezone.now()
+    if received_on > timezone.localdate(now) or (received_at is not None and received_at > now):
+        raise ServiceError("The date the request was received cannot be in the future.")
+
+    case = _lock_case(case, None)
+    if case.state not in CHALLENGEABLE_STATES:
+        raise CaseChanged(
+            f"This case is '{case.get_state_display()}': only a designation can be "
+            "challenged. Nothing was saved."
+        )
+    if case.designated_on and received_on < case.designated_on:
+        raise ServiceError("The request cannot have been received before the designation.")
+    if case.challenges.filter(status__in=OPEN_CHALLENGE_STATES).exists():
+        raise ServiceError(
+            "This designation already has a challenge waiting for a decision. Add the new "
+            "letter to that challenge instead."
+        )
+    is_late = deadlines.challenge_is_late(received_on, case.challenge_ends_on)
+    challenge = Challenge(
+        case=case,
+        channel=channel,
+        received_on=received_on,
+        received_at=received_at,
+        grounds=grounds,
+        recorded_by=actor,
+        recorded_at=now,
+        last_valid_day=case.challenge_ends_on,
+        is_late=is_late,
+        decision_due_on=deadlines.challenge_decision_due(received_on),
+    )
+    _take(challenge, "receive_late" if is_late else "receive_in_time", actor=actor,
+          expected_status=None)
+    when = _day(received_on)
+    if received_at is not None:
+        when += f" at {timezone.localtime(received_at):%H:%M}"
+    if is_late:
+        summary = (
+            "Request for a review received LATE: a senior manager must decide whether to "
+            "accept it"
+        )
+        timing = (
+            f"Received {when}, after the last day ({_day(case.challenge_ends_on)}). "
+            "Recorded and flagged; it goes to an independent reviewer only if a senior "
+            "manager accepts it with reasons."
+        )
+    else:
+        summary = "Request for a review received in time"
+        timing = (
+            f"Received {when}"
+            + (f"; the last day was {_day(case.challenge_ends_on)}" if case.challenge_ends_on
+               else "")
+            + f". An independent reviewer must decide by {_day(challenge.decision_due_on)}."
+        )
+    _event(
+        case,
+        actor=actor,
+        kind="challenge_received",
+        summary=summary,
+        details=f"{ChallengeChannel(channel).label}. {timing}\n\nGrounds: {grounds}",
+        at=now,
+    )
+    return challenge
+
+
+@transaction.atomic
+def challenge_note_phone_request(*, actor, case: DesignationCase, note: str = "") -> CaseEvent:
+    """A customer asked for a review by telephone: noted, but it is not a request until it
+    is put in writing (section 2.4). The officer is told to explain how."""
+    case = _lock_case(case, None)
+    if case.state not in CHALLENGEABLE_STATES:
+        raise CaseChanged(f"This case is '{case.get_state_display()}'. Nothing was saved.")
+    if not rules.works_on_case(case, actor):
+        raise NotAllowed("You do not work on this case.")
+    return _event(
+        case,
+        actor=actor,
+        kind="challenge_phone_request",
+        summary="Customer asked for a review by telephone: told it must be put in writing",
+        details=(note or "").strip()
+        or "The customer was told to write by letter, email or the web form.",
+    )
+
+
+@transaction.atomic
+def challenge_accept_late(
+    *, actor, challenge: Challenge, reason: str, expected_status: str | None = None
+) -> Challenge:
+    reason = _clean(reason, "the reason for accepting a late request")
+    case, challenge = _lock_challenge(challenge)
+    _take(challenge, "accept_late", actor=actor, expected_status=expected_status,
+          by=actor, at=timezone.now(), reason=reason)
+    _event(
+        case, actor=actor, kind="challenge_late_accepted",
+        summary="Late request for a review accepted by a senior manager",
+        details=f"{reason}\n\nAn independent reviewer must decide by "
+        f"{_day(challenge.decision_due_on)}.",
+    )
+    return challenge
+
+
+@transaction.atomic
+def challenge_refuse_late(
+    *, actor, challenge: Challenge, reason: str, expected_status: str | None = None
+) -> Challenge:
+    reason = _clean(reason, "the reason for not accepting the late request")
+    case, challenge = _lock_challenge(challenge)
+    _take(challenge, "refuse_late", actor=actor, expected_status=expected_status,
+          by=actor, at=timezone.now(), reason=reason)
+    _event(
+        case, actor=actor, kind="challenge_late_refused",
+        summary="Late request for a review not accepted", details=reason,
+    )
+    return challenge
+
+
+# --- challenges: the independent reviewer ---------------------------------------------------
+
+
+def independent_reviewers(case: DesignationCase) -> list:
+    """Everyone who could review a challenge to `case`: active senior managers holding the
+    Independent Reviewer role, from any directorate, who took no part in it."""
+    User = get_user_model()
+    candidates = (
+        User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.INDEPENDENT_REVIEWER])
+        .filter(groups__name=GROUP_NAMES[Role.SENIOR_MANAGER])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    involved = set(
+        CaseEvent.objects.filter(case=case, actor__isnull=False).values_list("actor", flat=True)
+    )
+    involved |= set(case.sanctions.exclude(named_officer=None).values_list(
+        "named_officer", flat=True))
+    involved |= {case.decided_by_id, case.key_officer_id}
+    return [u for u in candidates if u.pk not in involved]
+
+
+@transaction.atomic
+def challenge_assign_reviewer(
+    *, actor, challenge: Challenge, reviewer, expected_status: str | None = None
+) -> Challenge:
+    """A senior manager of the case gives the challenge to an independent reviewer."""
+    case, challenge = _lock_challenge(challenge)
+    if reviewer is None:
+        raise ServiceError("Choose an independent reviewer.")
+    problems = rules.independence_problems(case, reviewer)
+    if problems:
+        raise NotAllowed(
+            f"{_name(reviewer)} cannot review this challenge: they are not independent of "
+            "the case.",
+            reasons=problems,
+        )
+    before = challenge.reviewer
+    _take(challenge, "assign_reviewer", actor=actor, expected_status=expected_status,
+          reviewer=reviewer, by=actor, at=timezone.now())
+    _event(
+        case, actor=actor, kind="challenge_reviewer_assigned",
+        summary=f"Independent reviewer {'changed' if before else 'assigned'}: {_name(reviewer)}",
+        details=(f"Previously {_name(before)}. " if before else "")
+        + f"Decision due by {_day(challenge.decision_due_on)}.",
+    )
+    return challenge
+
+
+@transaction.atomic
+def challenge_decide(
+    *,
+    actor,
+    challenge: Challenge,
+    outcome: str,
+    reasons: str,
+    sanctions: Iterable[dict[str, Any]] = (),
+    expected_status: str | None = None,
+):
+    """The independent reviewer decides (step 11): uphold, vary the sanctions, or withdraw
+    the designation. The outcome letter is issued in the same transaction.
+
+    Returns the outcome letter.
+    """
+    from letters.models import LetterKind
+    from letters.services import letter_issue
+    from sanctions.services import build_sanctions, current_sanctions, end_sanctions, save_sanctions
+
+    if outcome not in ChallengeOutcome.values:
+        raise ServiceError("Choose the outcome: uphold, vary the sanctions, or withdraw.")
+    reasons = _clean(reasons, "the reasons for the decision")
+    case, challenge = _lock_challenge(challenge)
+    # The transition's permission asks the same question; asking here too gives the
+    # reviewer the reasons rather than a bare refusal.
+    if challenge.reviewer_id == getattr(actor, "pk", None):
+        problems = rules.independence_problems(case, actor)
+        if problems:
+            raise NotAllowed("You are no longer independent of this case.", reasons=problems)
+    elif challenge.status == ChallengeStatus.UNDER_REVIEW:
+        raise NotAllowed("Only the independent reviewer assigned can decide this challenge.")
+    if case.state not in CHALLENGEABLE_STATES:
+        raise CaseChanged(f"This case is '{case.get_state_display()}'. Nothing was saved.")
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    built = []
+    if outcome == ChallengeOutcome.VARY:
+        built = build_sanctions(
+            actor=actor, case=case, specs=sanctions, designated_on=today,
+            review_on=case.review_due_on,
+        )
+    # The case transition first: its permission asks whether the reviewer is assigned to a
+    # challenge still under review.
+    details = [reasons]
+    if outcome == ChallengeOutcome.WITHDRAW:
+        from_state = _case_transition(case, "withdraw", actor=actor, reasons=reasons, at=now)
+        ended = end_sanctions(actor=actor, case=case, on=today,
+                              reason="Designation withdrawn on challenge")
+        details.append(f"Sanctions ended: {len(ended)}.")
+    else:
+        from_state = case.state
+        if outcome == ChallengeOutcome.VARY:
+            old = current_sanctions(case)
+            end_sanctions(actor=actor, case=case, on=today,
+                          reason="Replaced when the sanctions were varied on challenge")
+            new = save_sanctions(actor=actor, built=built)
+            details.append(
+                "Replaced: " + "; ".join(s.get_kind_display() for s in old) + "."
+                if old else "No sanction was in force."
+            )
+            details.append(
+                "New sanctions: "
+                + "; ".join(
+                    f"{s.get_kind_display()}, {s.starts_on:%d %b %Y} to {s.ends_on:%d %b %Y}"
+                    for s in new
+                )
+                + "."
+            )
+    _take(challenge, "decide", actor=actor, expected_status=expected_status,
+          outcome=outcome, reasons=reasons, by=actor, at=now, on=today)
+    timing = (
+        "within the 28 days" if today <= challenge.decision_due_on
+        else f"{(today - challenge.decision_due_on).days} days after the 28 days"
+    )
+    details.append(f"Decided on {_day(today)}, {timing} (due {_day(challenge.decision_due_on)}).")
+    _event(
+        case, actor=actor, kind="challenge_decided",
+        summary=f"Challenge decided by the independent reviewer: "
+        f"{ChallengeOutcome(outcome).label.lower()}",
+        details="\n".join(details), from_state=from_state, to_state=case.state, at=now,
+    )
+    return letter_issue(actor=actor, kind=LetterKind.CHALLENGE_OUTCOME, case=case)
+
+
+# --- the six-month review --------------------------------------------------------------------
+
+
+def _open_review(case: DesignationCase, *, actor, at: dt.datetime) -> tuple[Review, bool]:
+    """The open review for the case's current review date, created if there is none."""
+    existing = case.reviews.filter(status=ReviewStatus.OPEN).first()
+    if existing is not None:
+        return existing, False
+    review = Review(case=case, due_on=case.review_due_on, opened_at=at, opened_by=actor)
+    _save(review, actor)
+    _event(
+        case, actor=actor, kind="review_opened",
+        summary=f"Six-month review opened: due {_day(review.due_on)}",
+        details="Opened by the daily check ahead of the due date." if actor is None else "",
+        at=at,
+    )
+    return review, True
+
+
+@transaction.atomic
+def review_open(*, actor, case: DesignationCase) -> Review:
+    """Open the six-month review of a designation (idempotent). The daily sweep opens it
+    ahead of its due date with `actor=None`; a senior manager may open it earlier."""
+    case = _lock_case(case, None)
+    if case.state not in REVIEWABLE_STATES or case.review_due_on is None:
+        raise CaseChanged(
+            f"This case is '{case.get_state_display()}': only a designation in force (or "
+            "lapsed) is reviewed."
+        )
+    if actor is not None and not rules.is_senior_manager(case, actor):
+        raise NotAllowed("Only a senior manager for this case carries out its review.")
+    review, _created = _open_review(case, actor=actor, at=timezone.now())
+    return review
+
+
+@transaction.atomic
+def case_set_review_due(
+    *, actor, case: DesignationCase, due_on: dt.date, why: str
+) -> DesignationCase:
+    """Change the stored six-month review date, recording the old and new value."""
+    case = _lock_case(case, None)
+    before = case.review_due_on
+    if before == due_on:
+        return case
+    case.review_due_on = due_on
+    _save(case, actor)
+    _event(
+        case, actor=actor, kind="review_due_changed",
+        summary=f"Next review due {_day(due_on)}",
+        details=f"Review date: {_day(before) if before else 'none'} → {_day(due_on)}. {why}",
+    )
+    return case
+
+
+@transaction.atomic
+def review_decide(
+    *,
+    actor,
+    case: DesignationCase,
+    outcome: str,
+    reasons: str,
+    next_review_on: dt.date | None = None,
+    sanctions: Iterable[dict[str, Any]] = (),
+    expected_state: str | None = None,
+):
+    """The senior manager's six-month review (step 12): lift, vary or continue.
+
+    Continuing or varying needs reasons and the next review date, at most six months on;
+    the sanctions then run to that date (renewed copies when continued, the new set when
+    varied). A review decided after its date finds the restrictions lapsed and puts them
+    back in force. Returns the outcome letter, issued in the same transaction.
+    """
+    from letters.models import LetterKind
+    from letters.services import letter_issue
+    from sanctions.services import (
+        build_sanctions,
+        current_sanctions,
+        end_sanctions,
+        renew_sanctions,
+        save_sanctions,
+    )
+
+    if outcome not in ReviewOutcome.values:
+        raise ServiceError("Choose the outcome: lift, vary or continue.")
+    reasons = _clean(reasons, "the reasons for the outcome of the review")
+    case = _lock_case(case, expected_state)
+    if case.state not in REVIEWABLE_STATES:
+        raise CaseChanged(
+            f"This case is '{case.get_state_display()}': there is no designation to review."
+        )
+    if not rules.is_senior_manager(case, actor):
+        raise NotAllowed("Only a senior manager for this case carries out its review.")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    continuing = outcome != ReviewOutcome.LIFT
+    if continuing:
+        latest = deadlines.latest_next_review(today)
+        if next_review_on is None:
+            raise ServiceError("Enter the date of the next review.")
+        if next_review_on <= today:
+            raise ServiceError("The next review must be after today.")
+        if next_review_on > latest:
+            raise ServiceError(
+                f"The next review must be within six months: on or before {_day(latest)}."
+            )
+    else:
+        next_review_on = None
+    built = []
+    if outcome == ReviewOutcome.VARY:
+        built = build_sanctions(
+            actor=actor, case=case, specs=sanctions, designated_on=today,
+            review_on=next_review_on,
+        )
+    review, _created = _open_review(case, actor=actor, at=now)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    review.case = case
+    from_state = case.state
+    details = [reasons]
+    if outcome == ReviewOutcome.LIFT:
+        _case_transition(case, "lift", actor=actor, reasons=reasons, at=now)
+        ended = end_sanctions(actor=actor, case=case, on=today,
+                              reason="Designation lifted at the six-month review")
+        details.append(f"Sanctions ended: {len(ended)}.")
+    else:
+        lapsed = case.state == CaseState.LAPSED
+        if outcome == ReviewOutcome.VARY:
+            end_sanctions(actor=actor, case=case, on=today,
+                          reason="Replaced at the six-month review")
+            new = save_sanctions(actor=actor, built=built)
+        else:
+            # Continued: the sanctions that ran to the review date, renewed to the next one.
+            # Ones that end earlier, as planned, are left to end; lapsed ones are copied,
+            # not revived, so the record keeps the gap.
+            old = current_sanctions(case, running_to=review.due_on)
+            if not old:
+                raise ServiceError(
+                    "No sanction runs to the review date, so there is nothing to continue: "
+                    "choose 'vary' and set the sanctions, or lift the designation."
+                )
+            end_sanctions(actor=actor, case=case, on=today, only=old,
+                          reason="Renewed at the six-month review")
+            new = renew_sanctions(actor=actor, sanctions=old, starts_on=today,
+                                  ends_on=next_review_on,
+                                  reasons=f"Continued at the six-month review: {reasons}")
+        details.append(
+            "Sanctions from today: "
+            + "; ".join(
+                f"{s.get_kind_display()}, to {s.ends_on:%d %b %Y}" for s in new
+            )
+            + "."
+        )
+        if lapsed:
+            _case_transition(case, "reinstate", actor=actor)
+            details.append("The restrictions had lapsed when the review date passed; "
+                           "they are in force again from today.")
+    _take(review, "decide", actor=actor, expected_status=ReviewStatus.OPEN,
+          outcome=outcome, reasons=reasons, next_review_on=next_review_on,
+          by=actor, at=now, on=today)
+    timing = ("on time" if today <= review.due_on
+              else f"{(today - review.due_on).days} days late")
+    details.append(f"Review due {_day(review.due_on)}; decided {_day(today)} ({timing}).")
+    _event(
+        case, actor=actor, kind="review_decided",
+        summary=f"Six-month review: {ReviewOutcome(outcome).label.lower()}",
+        details="\n".join(details), from_state=from_state, to_state=case.state, at=now,
+    )
+    if continuing:
+        case_set_review_due(
+            actor=actor, case=case, due_on=next_review_on,
+            why="Set at the six-month review.",
+        )
+    return letter_issue(actor=actor, kind=LetterKind.REVIEW_OUTCOME, case=case)

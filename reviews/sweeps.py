@@ -1,0 +1,328 @@
+"""The daily sweep: what the deadlines of section 2.4 need doing about them.
+
+In order: open each six-month review ahead of its due date; record challenge windows that
+have closed; send reminders before each due date; mark what is overdue and escalate it to
+the lead directorate's Assistant Director; and when a review date passes undecided, record
+that the restrictions lapsed (the case moves to "lapsed") and escalate that too.
+
+Whether something is overdue or in force is always a query on stored dates, so pages are
+right even if the sweep never ran; the sweep only records, reminds and escalates. It is
+idempotent and safe to run late or twice at once:
+
+- each item is claimed in its own transaction with `select_for_update(skip_locked=True)`,
+  so a second worker running at the same moment skips what the first holds;
+- each thing done is a `DeadlineAlert` with a unique key (the reminder for this due date at
+  this offset, the escalation of this challenge), checked under the lock, so what was done
+  once is never done again;
+- a sweep that runs a week late catches up: windows still close, the nearest reminder is
+  sent (not every one it missed), and overdue items are escalated.
+
+Mail goes through the outbox in the same transaction as the alert it reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from cases import deadlines
+from cases.models import CaseState, DesignationCase
+from cases.services import _event, _save
+from reviews.models import (
+    CLOCK_RUNNING_STATES,
+    AlertKind,
+    Challenge,
+    ChallengeStatus,
+    DeadlineAlert,
+    Review,
+    ReviewStatus,
+)
+
+log = logging.getLogger(__name__)
+
+# Challenges whose 28 days are running: a late one waiting for a senior manager counts too,
+# since the days run from receipt.
+ESCALATED_CHALLENGE_STATES = (*CLOCK_RUNNING_STATES, ChallengeStatus.LATE)
+
+
+@dataclass
+class SweepReport:
+    reviews_opened: int = 0
+    windows_closed: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    lapses: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "reviews_opened": self.reviews_opened,
+            "windows_closed": self.windows_closed,
+            "reminders": self.reminders,
+            "escalations": self.escalations,
+            "lapses": self.lapses,
+        }
+
+    def __str__(self) -> str:
+        return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in self.as_dict().items())
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "j F Y")
+
+
+def _claim_case(pk: int, **still) -> DesignationCase | None:
+    """Lock the case if no other worker holds it and it still needs the work."""
+    return (
+        DesignationCase.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("lead_directorate")
+        .filter(pk=pk, **still)
+        .first()
+    )
+
+
+def _claim_challenge(pk: int, **still) -> Challenge | None:
+    return (
+        Challenge.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("case__lead_directorate", "reviewer")
+        .filter(pk=pk, **still)
+        .first()
+    )
+
+
+def _record(key: str, **fields) -> DeadlineAlert | None:
+    """The ledger entry for `key`, or None if it was already done."""
+    if DeadlineAlert.objects.filter(key=key).exists():
+        return None
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate key must not end the claim
+            alert = DeadlineAlert(key=key, **fields)
+            _save(alert, None)
+            return alert
+    except IntegrityError:
+        return None
+
+
+def _mail(alert: DeadlineAlert) -> None:
+    from outbox.services import enqueue
+
+    enqueue(handler="reviews.notifications.send_deadline_alert", args=[alert.pk],
+            key=f"deadline-alert:{alert.pk}")
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+def open_reviews(today: dt.date, report: SweepReport) -> None:
+    """Open the six-month review record ahead of its due date."""
+    from reviews.services import _open_review
+
+    horizon = today + dt.timedelta(days=_open_days())
+    candidates = DesignationCase.objects.filter(
+        state__in=(CaseState.ACTIVE, CaseState.LAPSED), review_due_on__lte=horizon
+    ).exclude(reviews__status=ReviewStatus.OPEN).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            case = _claim_case(pk, state__in=(CaseState.ACTIVE, CaseState.LAPSED))
+            if case is None or case.reviews.filter(due_on=case.review_due_on).exists():
+                continue
+            review, created = _open_review(case, actor=None, at=timezone.now())
+            if created:
+                _record(f"review:{case.pk}:{review.due_on}:opened", kind=AlertKind.REVIEW_OPENED,
+                        case=case, review=review, due_on=review.due_on)
+                report.reviews_opened += 1
+
+
+def _open_days() -> int:
+    from django.conf import settings
+
+    return settings.REVIEW_OPEN_DAYS_BEFORE
+
+
+def close_challenge_windows(today: dt.date, report: SweepReport) -> None:
+    """Record on each case that its 14-day window has closed, and what came in."""
+    from reviews.services import CHALLENGEABLE_STATES
+
+    still = {
+        "challenge_ends_on__lt": today,
+        "challenge_window_closed_at__isnull": True,
+        # A designation already withdrawn or lifted has nothing left to challenge.
+        "state__in": CHALLENGEABLE_STATES,
+    }
+    candidates = DesignationCase.objects.filter(**still).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            case = _claim_case(pk, **still)
+            if case is None:
+                continue
+            in_time = case.challenges.filter(is_late=False).count()
+            case.challenge_window_closed_at = timezone.now()
+            _save(case, None)
+            _record(f"window:{case.pk}:{case.challenge_ends_on}", kind=AlertKind.WINDOW_CLOSED,
+                    case=case, due_on=case.challenge_ends_on)
+            _event(
+                case, actor=None, kind="challenge_window_closed",
+                summary=(
+                    f"Challenge window closed on {_day(case.challenge_ends_on)}: "
+                    + (f"{in_time} request{'s' if in_time != 1 else ''} received in time"
+                       if in_time else "no request for a review received")
+                ),
+                details="A request received from now on is late: it is recorded and "
+                "flagged, and needs a senior manager's reasons to be accepted.",
+            )
+            report.windows_closed += 1
+
+
+def challenge_deadlines(today: dt.date, report: SweepReport) -> None:
+    """Reminders before a challenge decision is due; escalation once it is overdue."""
+    candidates = Challenge.objects.filter(
+        status__in=ESCALATED_CHALLENGE_STATES,
+        decision_due_on__lte=today + dt.timedelta(days=max(deadlines.reminder_offsets() or [0])),
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            challenge = _claim_challenge(pk, status__in=ESCALATED_CHALLENGE_STATES)
+            if challenge is None:
+                continue
+            due = challenge.decision_due_on
+            case = challenge.case
+            if due < today:
+                alert = _record(f"challenge:{challenge.pk}:overdue", kind=AlertKind.OVERDUE,
+                                case=case, challenge=challenge, due_on=due)
+                if alert is None:
+                    continue
+                _event(
+                    case, actor=None, kind="challenge_overdue",
+                    summary=f"Challenge decision overdue (due {_day(due)}): escalated to the "
+                    "Assistant Director",
+                    details=f"Escalated to {case.lead_directorate.assistant_director_name}, "
+                    f"Assistant Director, {case.lead_directorate.name}.",
+                )
+                _mail(alert)
+                report.escalations += 1
+                continue
+            offset = deadlines.reminder_due(due, today)
+            if offset is None or challenge.status == ChallengeStatus.LATE:
+                continue
+            alert = _record(f"challenge:{challenge.pk}:reminder:{offset}",
+                            kind=AlertKind.REMINDER, case=case, challenge=challenge,
+                            due_on=due, days_before=offset)
+            if alert is not None:
+                _mail(alert)
+                report.reminders += 1
+
+
+def review_deadlines(today: dt.date, report: SweepReport) -> None:
+    """Reminders before a six-month review; a lapse, recorded and escalated, after it."""
+    horizon = today + dt.timedelta(days=max(deadlines.reminder_offsets() or [0]))
+    candidates = DesignationCase.objects.filter(
+        state=CaseState.ACTIVE, review_due_on__lte=horizon
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            case = _claim_case(pk, state=CaseState.ACTIVE)
+            if case is None or case.review_due_on is None:
+                continue
+            due = case.review_due_on
+            review = case.reviews.filter(status=ReviewStatus.OPEN).first()
+            if due < today:
+                _lapse(case, review, today, report)
+                continue
+            offset = deadlines.reminder_due(due, today)
+            if offset is None:
+                continue
+            alert = _record(f"review:{case.pk}:{due}:reminder:{offset}",
+                            kind=AlertKind.REMINDER, case=case, review=review, due_on=due,
+                            days_before=offset)
+            if alert is not None:
+                _mail(alert)
+                report.reminders += 1
+
+
+def _lapse(case: DesignationCase, review: Review | None, today: dt.date,
+           report: SweepReport) -> None:
+    """The review date passed with no decision: the sanctions ran out on their dates (they
+    end by the review date), so the designation restricts nothing until a senior manager
+    decides. Recorded on the case and the review, and escalated; never silent."""
+    from reviews.services import _open_review
+    from sanctions.models import Sanction, SanctionStatus
+
+    due = case.review_due_on
+    if review is None:
+        review, _created = _open_review(case, actor=None, at=timezone.now())
+    alert = _record(f"review:{case.pk}:{due}:lapse", kind=AlertKind.LAPSE, case=case,
+                    review=review, due_on=due)
+    if alert is None:
+        return
+    lapsed = list(
+        Sanction.objects.filter(case=case, status=SanctionStatus.ACTIVE, ends_on__lt=today)
+        .order_by("ends_on", "id")
+    )
+    case.lapse()
+    _save(case, None)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    review.lapsed_at = timezone.now()
+    _save(review, None)
+    lines = [
+        f"The six-month review was due on {_day(due)} and no decision was recorded. "
+        "Restrictions never run on unreviewed: these lapsed on their end dates.",
+        *(f"- {s.get_kind_display()}: ended {_day(s.ends_on)}" for s in lapsed),
+        f"Escalated to {case.lead_directorate.assistant_director_name}, Assistant Director, "
+        f"{case.lead_directorate.name}. A senior manager must carry out the review: lift the "
+        "designation, or continue or vary it with new restrictions.",
+    ]
+    _event(
+        case, actor=None, kind="lapse",
+        summary=f"Six-month review missed: restrictions lapsed (review was due {_day(due)})",
+        details="\n".join(lines),
+        from_state=CaseState.ACTIVE, to_state=case.state,
+    )
+    _mail(alert)
+    report.lapses += 1
+    report.escalations += 1
+
+
+def review_escalations_for_lapsed(today: dt.date, report: SweepReport) -> None:
+    """A lapsed designation still unreviewed is escalated again each week after its lapse,
+    so it cannot be forgotten after the first email."""
+    candidates = Review.objects.filter(
+        status=ReviewStatus.OPEN, lapsed_at__isnull=False, case__state=CaseState.LAPSED
+    ).values_list("pk", "case_id", "lapsed_at", "due_on")
+    for review_pk, case_pk, lapsed_at, due in list(candidates):
+        weeks = (today - timezone.localdate(lapsed_at)).days // 7
+        if weeks < 1:
+            continue
+        with transaction.atomic():
+            case = _claim_case(case_pk, state=CaseState.LAPSED)
+            if case is None:
+                continue
+            alert = _record(f"review:{case.pk}:{due}:overdue:week{weeks}",
+                            kind=AlertKind.OVERDUE, case=case, review_id=review_pk,
+                            due_on=due)
+            if alert is None:
+                continue
+            _event(
+                case, actor=None, kind="review_overdue",
+                summary=f"Six-month review still not carried out, {(today - due).days} days "
+                "after it was due: escalated again to the Assistant Director",
+            )
+            _mail(alert)
+            report.escalations += 1
+
+
+def run_sweep() -> SweepReport:
+    """Everything the deadlines need today. Safe to run twice, late, or on two workers."""
+    today = timezone.localdate()
+    report = SweepReport()
+    open_reviews(today, report)
+    close_challenge_windows(today, report)
+    challenge_deadlines(today, report)
+    review_deadlines(today, report)
+    review_escalations_for_lapsed(today, report)
+    log.info("Sweep for %s: %s", today, report)
+    return report

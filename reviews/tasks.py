@@ -1,0 +1,12 @@
+"""Thin tasks the beat schedule names (ucp/settings.py CELERY_BEAT_SCHEDULE)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="reviews.sweep")
+def sweep() -> dict:
+    from reviews.sweeps import run_sweep
+
+    return run_sweep().as_dict()
