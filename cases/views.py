@@ -19,6 +19,7 @@ from cases.models import (
     Precondition,
 )
 from letters.selectors import case_letters_context as letters_context
+from reviews.selectors import case_reviews_context as reviews_context
 from sanctions.selectors import case_monitoring
 
 
@@ -321,6 +322,7 @@ def _case_context(request: HttpRequest, case, *, error_form=None, error_item=Non
         "error_item": error_item,
         "monitoring": case_monitoring(case),
         **letters_context(case, request.user),
+        **reviews_context(case, request.user),
     }
 
 

@@ -59,7 +59,11 @@ class SanctionChoices:
     contact_choices: list[tuple[int, str]]
 
     @classmethod
-    def for_case(cls, case: DesignationCase, today: dt.date | None = None) -> SanctionChoices:
+    def for_case(
+        cls, case: DesignationCase, today: dt.date | None = None, review_on: dt.date | None = None
+    ) -> SanctionChoices:
+        """`review_on` is the review the sanctions must end by: six months from `today` for a
+        designation; the review date in force when they are varied on challenge or review."""
         today = today or timezone.localdate()
         ids = [case.lead_directorate_id, *(d.pk for d in case.involved_directorates.all())]
         directorates = Directorate.objects.filter(pk__in=ids)
@@ -97,7 +101,7 @@ class SanctionChoices:
             for c in recent
         ]
         return cls(
-            case=case, today=today, review_on=review_due(today),
+            case=case, today=today, review_on=review_on or review_due(today),
             directorates=directorates, directorate_choices=directorate_choices,
             staff=staff, staff_choices=staff_choices,
             matters=matters, matter_choices=matter_choices,
@@ -437,7 +441,11 @@ SANCTION_FORMS: tuple[type[SanctionForm], ...] = (
 )
 
 
-def sanction_forms(data=None, *, case: DesignationCase) -> list[SanctionForm]:
-    """One form per kind, in section 2.4's order, all bound to the same POST (or none)."""
-    choices = SanctionChoices.for_case(case)
+def sanction_forms(
+    data=None, *, case: DesignationCase, review_on: dt.date | None = None
+) -> list[SanctionForm]:
+    """One form per kind, in section 2.4's order, all bound to the same POST (or none).
+
+    `review_on` (default: six months from today) is the date every sanction must end by."""
+    choices = SanctionChoices.for_case(case, review_on=review_on)
     return [form_class(data, choices=choices) for form_class in SANCTION_FORMS]

@@ -21,6 +21,8 @@ urlpatterns = [
     path("customers/", include(customer_patterns)),
     path("cases/", include(case_patterns)),
     path("cases/", include("letters.urls")),
+    # /cases/<reference>/challenges/..., /cases/<reference>/six-month-review/, /deadlines/
+    path("", include("reviews.urls")),
     path("front-desk/", include(front_desk_patterns)),
     path("filed/", include(filed_patterns)),
     path("api/", include("api.urls")),

@@ -17,6 +17,7 @@ from accounts.roles import Role, has_role, role_labels
 from accounts.selectors import directorate_ids_for, directorates_for
 from cases import selectors
 from cases.models import CaseState, DesignationCase
+from reviews import selectors as review_selectors
 from sanctions.selectors import filed_items_to_read
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,9 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("customer", "lead_directorate")
             .order_by("-decided_at")[:10]
         )
+        panels["reviews_due"] = review_selectors.due_for_senior_manager(user)
+    if has_role(user, Role.INDEPENDENT_REVIEWER):
+        panels["to_review"] = review_selectors.challenges_to_review(user)
     if has_role(user, Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER):
         panels["to_read"] = filed_items_to_read(user).count()
     if has_role(user, Role.DIRECTORATE_LEAD):

@@ -43,6 +43,16 @@ def test_seed_demo_loads_every_state_once_and_prints_the_users(seed_storage):
     assert states == set(CaseState.values) - {CaseState.NEW, CaseState.LAPSED}
     active = DesignationCase.objects.get(state=CaseState.ACTIVE)
     assert Sanction.objects.filter(case=active).in_force(timezone.localdate()).count() == 3
+    # Mr Tinkler's written request for a review waits for the demo's independent reviewer.
+    from outbox.models import OutboxMessage
+    from reviews.models import ChallengeStatus
+
+    challenge = active.challenges.get()
+    assert challenge.status == ChallengeStatus.UNDER_REVIEW
+    assert challenge.reviewer.username == "reviewer"
+    assert "reviewer: decide Raymond Tinkler's request" in printed
+    # The demo's own mail went into memory during the seed, none is left for a worker.
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
 
     counts = (Customer.objects.count(), Contact.objects.count(), CaseEvent.objects.count())
     again = StringIO()

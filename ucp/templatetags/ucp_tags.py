@@ -8,6 +8,8 @@ _STATE_CLASSES = {
     "assessment": "govuk-tag--purple",
     "awaiting_decision": "govuk-tag--orange",
     "designated": "govuk-tag--red",
+    # Restrictions ended because the six-month review was missed: needs a senior manager now.
+    "lapsed": "govuk-tag--red",
     "closed": "govuk-tag--grey",
 }
 

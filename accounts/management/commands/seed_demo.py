@@ -111,6 +111,11 @@ class Command(BaseCommand):
                 before = self._counts()
                 with _deterministic_references():
                     Seeder(self._actors(), directorates).run()
+                # Deliver the demo's own mail now, into memory, inside the transaction: a
+                # worker that picks the messages up after the commit finds them sent.
+                from outbox.services import relay
+
+                relay(older_than_seconds=0)
                 after = self._counts()
                 created = {k: after[k] - before[k] for k in after}
 

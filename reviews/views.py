@@ -1,0 +1,417 @@
+"""Pages for challenges to a designation, the six-month review and the deadline dashboard.
+
+Cases are reached through `cases.selectors.get_case_for_user` (out of scope is a 404) and a
+challenge only through its case. Who may take a step is the transition's own `permission=`;
+every write goes through `reviews.services`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.roles import CASEWORK_ROLES, has_role
+from cases import selectors as case_selectors
+from cases.models import DesignationCase
+from reviews import forms, selectors, services
+from reviews.models import (
+    OPEN_CHALLENGE_STATES,
+    Challenge,
+    ChallengeOutcome,
+    Review,
+    ReviewOutcome,
+    ReviewStatus,
+)
+from sanctions.selectors import case_monitoring
+from ucp.errors import CaseChanged, NotAllowed, ServiceError
+
+
+def _require_casework(request: HttpRequest) -> None:
+    if not has_role(request.user, *CASEWORK_ROLES):
+        raise PermissionDenied("Your role does not give access to customer records.")
+
+
+def _day(value) -> str:
+    return date_format(value, "j F Y")
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _apply_error(form, exc: ServiceError) -> int:
+    """Put a service's refusal on the form; the status the page is answered with."""
+    form.add_error(None, exc.message)
+    for reason in exc.reasons:
+        form.add_error(None, reason)
+    if isinstance(exc, CaseChanged):
+        return 409
+    if isinstance(exc, NotAllowed) and not exc.reasons:
+        return 403
+    return 422
+
+
+def _stale(request: HttpRequest, field: str, current: str) -> bool:
+    """The page was loaded when the challenge or case was in another state."""
+    return request.method == "POST" and request.POST.get(field) != current
+
+
+def _section(case: DesignationCase, anchor: str = "reviews") -> str:
+    return f"{case.get_absolute_url()}#{anchor}"
+
+
+def _may(obj, name: str, user) -> bool:
+    """The transition's own `permission=` (the same for each of its sources)."""
+    meta = getattr(type(obj), name)._django_fsm
+    return any(t.has_perm(obj, user) for t in meta.transitions.values())
+
+
+# --- recording a request -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_record(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_casework(request)
+    user = request.user
+    # Not write=True: officers record requests, though they take no step on the case itself.
+    case = case_selectors.get_case_for_user(user, reference)
+    if not _may(Challenge(case=case), "receive_in_time", user):
+        raise PermissionDenied("Only staff who work on this case record a request for a review.")
+    form = forms.RecordChallengeForm(request.POST or None, case=case, user=user)
+    has_open = case.challenges.filter(status__in=OPEN_CHALLENGE_STATES).exists()
+    phoned = request.GET.get("noted") == "telephone"
+    unavailable = case.state not in services.CHALLENGEABLE_STATES or has_open
+    # After a telephone call the page is shown all the same: it says what to tell the customer.
+    if request.method == "GET" and unavailable and not phoned:
+        messages.warning(
+            request,
+            "This designation already has a challenge waiting for a decision."
+            if has_open else
+            f"This case is '{case.get_state_display()}': only a designation can be challenged.",
+        )
+        return redirect(_section(case))
+    status = 200
+    if _stale(request, "expected_state", case.state):
+        form.add_error(None, CaseChanged().message)
+        status = 409
+    elif request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["channel"] == forms.TELEPHONE:
+                    services.challenge_note_phone_request(
+                        actor=user, case=case, note=data.get("grounds", "")
+                    )
+                    url = reverse("reviews:challenge_record", args=[case.reference])
+                    return redirect(f"{url}?noted=telephone")
+                challenge = services.challenge_record(
+                    actor=user, case=case, channel=data["channel"],
+                    received_on=data["received_on"], received_at=data.get("received_at"),
+                    grounds=data["grounds"],
+                )
+            except ServiceError as exc:
+                status = _apply_error(form, exc)
+            else:
+                if challenge.is_late:
+                    messages.warning(
+                        request,
+                        f"Request recorded. It is LATE: received {_day(challenge.received_on)}, "
+                        f"after the last day ({_day(challenge.last_valid_day)}). A senior "
+                        "manager must decide whether to accept it.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        "Request for a review recorded. A senior manager must now assign an "
+                        f"independent reviewer, who must decide by "
+                        f"{_day(challenge.decision_due_on)}.",
+                    )
+                return redirect(_section(case, f"challenge-{challenge.pk}"))
+    return render(
+        request,
+        "reviews/challenge_record.html",
+        {
+            "case": case,
+            "customer": case.customer,
+            "form": form,
+            "phoned": phoned,
+            "review_address": {
+                "team": settings.REVIEW_REQUESTS_TEAM,
+                "email": settings.REVIEW_REQUESTS_EMAIL,
+                "url": settings.REVIEW_REQUESTS_URL,
+                "address": settings.COUNCIL_ADDRESS,
+                "council": settings.COUNCIL_NAME,
+            },
+        },
+        status=status,
+    )
+
+
+# --- steps on a challenge ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChallengeStep:
+    transition: str
+    form_class: type[forms.ChallengeStepForm]
+    title: str
+    description: str
+    # Calls the service with the cleaned data; returns the confirmation to show.
+    act: Callable[[Any, Challenge, dict], str]
+    template: str = "reviews/challenge_step.html"
+    button: str = ""
+
+
+def _accept_late(user, challenge: Challenge, data: dict) -> str:
+    challenge = services.challenge_accept_late(
+        actor=user, challenge=challenge, reason=data["reason"],
+        expected_status=data["expected_status"],
+    )
+    return (
+        "Late request accepted. A senior manager must now assign an independent reviewer, "
+        f"who must decide by {_day(challenge.decision_due_on)}."
+    )
+
+
+def _refuse_late(user, challenge: Challenge, data: dict) -> str:
+    services.challenge_refuse_late(
+        actor=user, challenge=challenge, reason=data["reason"],
+        expected_status=data["expected_status"],
+    )
+    return "Late request not accepted. The reason is recorded on the case."
+
+
+def _assign(user, challenge: Challenge, data: dict) -> str:
+    challenge = services.challenge_assign_reviewer(
+        actor=user, challenge=challenge, reviewer=data["reviewer"],
+        expected_status=data["expected_status"],
+    )
+    return (
+        f"{_name(challenge.reviewer)} is the independent reviewer. They must decide by "
+        f"{_day(challenge.decision_due_on)}."
+    )
+
+
+def _decide(user, challenge: Challenge, data: dict) -> str:
+    letter = services.challenge_decide(
+        actor=user, challenge=challenge, outcome=data["outcome"], reasons=data["reasons"],
+        sanctions=data["sanctions"], expected_status=data["expected_status"],
+    )
+    return (
+        f"Challenge decided: {ChallengeOutcome(data['outcome']).label.lower()}. "
+        f"{letter.get_kind_display()} issued (version {letter.version})."
+    )
+
+
+STEPS: dict[str, ChallengeStep] = {
+    s.transition: s
+    for s in [
+        ChallengeStep(
+            "accept_late", forms.AcceptLateForm, "Accept the late request",
+            "The request arrived after the 14 days. A senior manager may still accept it, "
+            "with a reason, and it then goes to an independent reviewer.",
+            _accept_late, button="Accept the late request",
+        ),
+        ChallengeStep(
+            "refuse_late", forms.RefuseLateForm, "Do not accept the late request",
+            "The request arrived after the 14 days. If it is not accepted, the designation "
+            "stands and the reason is recorded.",
+            _refuse_late, button="Do not accept the request",
+        ),
+        ChallengeStep(
+            "assign_reviewer", forms.AssignReviewerForm, "Assign an independent reviewer",
+            "A senior manager who holds the Independent Reviewer role and took no part in "
+            "the case decides the challenge (section 2.4), within 28 days of receiving it.",
+            _assign, button="Assign the reviewer",
+        ),
+        ChallengeStep(
+            "decide", forms.DecideChallengeForm, "Decide the challenge",
+            "Uphold the designation, vary its sanctions, or withdraw it. The customer is "
+            "written to with your decision and your reasons.",
+            _decide, template="reviews/challenge_decide.html", button="Decide and write to "
+            "the customer",
+        ),
+    ]
+}
+
+
+def _step_context(step: ChallengeStep, case: DesignationCase, challenge: Challenge,
+                  form) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if step.transition == "decide":
+        extra["facts"] = selectors.designation_facts(case)
+        extra["evidence"] = case_selectors.decision_evidence(case)
+    return {
+        "case": case,
+        "customer": case.customer,
+        "challenge": challenge,
+        "clock": selectors.clock(challenge.decision_due_on, timezone.localdate()),
+        "form": form,
+        "step": step,
+        **extra,
+    }
+
+
+def _challenge_step(request: HttpRequest, reference: str, pk: int, name: str) -> HttpResponse:
+    _require_casework(request)
+    user = request.user
+    step = STEPS[name]
+    case = case_selectors.get_case_for_user(user, reference, write=True)
+    challenge = selectors.get_challenge_for_case(case, pk)
+    moved_on = not getattr(Challenge, name)._django_fsm.has_transition(challenge.status)
+    if moved_on and request.method == "GET":
+        messages.warning(
+            request,
+            f"This challenge is now '{challenge.get_status_display()}': that step is no "
+            "longer possible.",
+        )
+        return redirect(_section(case, f"challenge-{challenge.pk}"))
+    if not moved_on and not _may(challenge, name, user):
+        if name == "decide" and challenge.reviewer_id == user.pk:
+            from cases.rules import independence_problems
+
+            raise PermissionDenied(
+                "You are no longer independent of this case: "
+                + " ".join(independence_problems(case, user))
+            )
+        raise PermissionDenied("Your role does not allow you to take this step.")
+
+    kwargs: dict[str, Any] = {"challenge": challenge, "user": user}
+    if name == "assign_reviewer":
+        reviewers = services.independent_reviewers(case)
+        prefetch_related_objects(reviewers, "staff_profile__directorates")
+        kwargs["reviewers"] = reviewers
+    form = step.form_class(request.POST or None, **kwargs)
+    status = 200
+    if _stale(request, "expected_status", challenge.status):
+        form.add_error(
+            None,
+            f"This challenge is now '{challenge.get_status_display()}': someone changed it "
+            "while you were looking at it. Nothing you entered was saved.",
+        )
+        status = 409
+    elif request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                done = step.act(user, challenge, form.cleaned_data)
+            except ServiceError as exc:
+                status = _apply_error(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect(_section(case, f"challenge-{challenge.pk}"))
+    if request.method == "GET":
+        case_selectors.record_view(user, case.customer, request.path, case=case)
+    return render(request, step.template, _step_context(step, case, challenge, form),
+                  status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_accept_late(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    return _challenge_step(request, reference, pk, "accept_late")
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_refuse_late(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    return _challenge_step(request, reference, pk, "refuse_late")
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_assign(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    return _challenge_step(request, reference, pk, "assign_reviewer")
+
+
+@require_http_methods(["GET", "POST"])
+def challenge_decide(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    return _challenge_step(request, reference, pk, "decide")
+
+
+# --- the six-month review ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def review_decide(request: HttpRequest, reference: str) -> HttpResponse:
+    _require_casework(request)
+    user = request.user
+    case = case_selectors.get_case_for_user(user, reference, write=True)
+    review = case.reviews.filter(status=ReviewStatus.OPEN).first() or Review(
+        case=case, due_on=case.review_due_on
+    )
+    review.case = case
+    if not _may(review, "decide", user):
+        raise PermissionDenied("Only a senior manager for this case carries out its review.")
+    if request.method == "GET" and case.state not in services.REVIEWABLE_STATES:
+        messages.warning(
+            request,
+            f"This case is '{case.get_state_display()}': there is no designation to review.",
+        )
+        return redirect(_section(case, "six-month-review"))
+    form = forms.ReviewDecideForm(request.POST or None, case=case, user=user)
+    status = 200
+    if _stale(request, "expected_state", case.state):
+        form.add_error(None, CaseChanged().message)
+        status = 409
+    elif request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                letter = services.review_decide(
+                    actor=user, case=case, outcome=data["outcome"], reasons=data["reasons"],
+                    next_review_on=data["next_review_on"], sanctions=data["sanctions"],
+                    expected_state=data["expected_state"],
+                )
+            except ServiceError as exc:
+                status = _apply_error(form, exc)
+            else:
+                text = f"Six-month review recorded: {ReviewOutcome(data['outcome']).label.lower()}."
+                if data["next_review_on"]:
+                    text += f" Next review due {_day(data['next_review_on'])}."
+                messages.success(
+                    request,
+                    f"{text} {letter.get_kind_display()} issued (version {letter.version}).",
+                )
+                return redirect(_section(case, "six-month-review"))
+    if request.method == "GET":
+        case_selectors.record_view(user, case.customer, request.path, case=case)
+    today = timezone.localdate()
+    return render(
+        request,
+        "reviews/review_decide.html",
+        {
+            "case": case,
+            "customer": case.customer,
+            "form": form,
+            "review": review,
+            "clock": selectors.clock(case.review_due_on, today) if case.review_due_on else None,
+            "facts": selectors.designation_facts(case),
+            "evidence": case_selectors.decision_evidence(case),
+            "monitoring": case_monitoring(case),
+        },
+        status=status,
+    )
+
+
+# --- the deadline dashboard --------------------------------------------------------------------
+
+
+@require_GET
+def deadlines(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_see_deadlines(request.user):
+        raise PermissionDenied(
+            "The deadline dashboard is for senior managers and independent reviewers."
+        )
+    return render(request, "reviews/deadlines.html", selectors.deadline_dashboard(request.user))
