@@ -465,6 +465,9 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["customer", "state"]),
             # The sweep's and the dashboard's filters: designations by review date.
             models.Index(fields=["state", "review_due_on"]),
+            # The directorate report's: decisions and closures in a period, by directorate.
+            models.Index(fields=["lead_directorate", "designated_on"]),
+            models.Index(fields=["lead_directorate", "closed_at"]),
         ]
         constraints = [
             models.CheckConstraint(

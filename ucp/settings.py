@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reviews",
     "letters",
     "outbox",
+    "reports",
     "api",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("front-desk/", include(front_desk_patterns)),
     path("filed/", include(filed_patterns)),
+    path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,580 @@
+"""Every figure of the directorate report, each ONE aggregate query, scoped to directorates.
+
+Section 2.5: "Each Directorate will record the number of times this policy was invoked in
+that directorate, and for what reason." The definitions (README "Reporting", and the page):
+
+- an **invocation** is a designation decided in the period (`designated_on`, the senior
+  manager's decision date); its **reasons** are the section 2.1 indicators cited in that
+  decision (`decision_indicators`);
+- a designation later **withdrawn on challenge** still counts, and is shown as withdrawn;
+- a case spanning directorates **counts for its lead directorate** and is listed (not
+  counted) for each other directorate involved;
+- **standing designations** and **sanctions in force** are counted on one day: the period's
+  last day, or today while the period runs, from stored dates only;
+- **lapses** are six-month reviews due in the period whose date passed with no decision.
+
+Functions take `ids`, the directorate ids reported on (already checked against the user by
+`report_scope`), and return plain dicts and lists, never querysets of rows: the page, the
+CSV and the quarterly report all read the same numbers. No figure ever loops over rows in
+Python; the query count of the page does not depend on the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+
+from accounts.models import Directorate
+from accounts.roles import CASEWORK_ROLES, Role, has_role
+from accounts.selectors import directorates_for
+from cases.models import (
+    CaseState,
+    ClosingReason,
+    DesignationCase,
+    IndicatorGroup,
+    Warning,
+    WarningKind,
+)
+from reports.periods import Period, day_start
+from reviews.models import (
+    OPEN_CHALLENGE_STATES,
+    Challenge,
+    ChallengeOutcome,
+    ChallengeStatus,
+    Review,
+    ReviewOutcome,
+)
+from sanctions.models import Sanction, SanctionStatus
+
+# The ways a case can close without a designation (step 5, 6 and 8 of PROCESS.md).
+WITHOUT_DESIGNATION = (
+    ClosingReason.NO_ACTION,
+    ClosingReason.BEHAVIOUR_STOPPED,
+    ClosingReason.PRECONDITION_FAILED,
+    ClosingReason.NOT_DESIGNATED,
+)
+
+REPORT_ROLES = (Role.DIRECTORATE_LEAD, Role.SENIOR_MANAGER)
+
+
+# --- who sees what -------------------------------------------------------------------------
+
+
+def may_see_reports(user) -> bool:
+    """Directorate leads (their purpose) and senior managers (the quarterly report)."""
+    return bool(getattr(user, "is_authenticated", False)) and has_role(user, *REPORT_ROLES)
+
+
+def may_follow_to_cases(user) -> bool:
+    """Whether a figure may link to its cases: only for a casework role, and the list is
+    still `cases_for(user)`, so nobody sees a case through a report they could not open."""
+    return has_role(user, *CASEWORK_ROLES)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The directorates a user reports on (`available`) and those this page shows."""
+
+    available: list[Directorate]
+    shown: list[Directorate]
+    council_wide: bool
+
+    @property
+    def ids(self) -> list[int]:
+        return [d.pk for d in self.shown]
+
+    @property
+    def slug(self) -> str:
+        if len(self.shown) == 1:
+            return self.shown[0].short_name
+        return "all-directorates" if self.council_wide else "your-directorates"
+
+
+def report_scope(user, requested: str = "") -> Scope:
+    """The directorates the user may report on, narrowed to `requested` (a short name).
+
+    403 for a role that sees no reports; 404 for a directorate outside the user's own, so
+    a forged `?directorate=` reveals nothing, not even that it exists.
+    """
+    from accounts.selectors import directorate_ids_for
+
+    if not may_see_reports(user):
+        raise PermissionDenied("Reports are for directorate leads and senior managers.")
+    available = list(directorates_for(user).order_by("name"))
+    shown = available
+    if requested:
+        shown = [d for d in available if d.short_name == requested]
+        if not shown:
+            raise Http404("No such directorate in your reports")
+    return Scope(available, shown, directorate_ids_for(user) is None)
+
+
+# --- the definitions, as filters (shared by the figures and the case lists) ------------------
+
+
+def _range(field: str, start: dt.date, end: dt.date) -> Q:
+    return Q(**{f"{field}__gte": start, f"{field}__lte": end})
+
+
+def invoked_in(period: Period, prefix: str = "") -> Q:
+    """Designations decided in the period: the invocations."""
+    return _range(f"{prefix}designated_on", period.start, period.end)
+
+
+def closed_without_designation_in(period: Period, prefix: str = "") -> Q:
+    return Q(**{
+        f"{prefix}state": CaseState.CLOSED,
+        f"{prefix}closing_reason__in": WITHOUT_DESIGNATION,
+        f"{prefix}closed_at__gte": period.start_instant,
+        f"{prefix}closed_at__lt": period.end_instant,
+    })
+
+
+def standing_on(day: dt.date, prefix: str = "") -> Q:
+    """Designations decided on or before `day` and not withdrawn or lifted by its end."""
+    return Q(**{f"{prefix}designated_on__lte": day}) & (
+        Q(**{f"{prefix}closed_at__isnull": True})
+        | Q(**{f"{prefix}closed_at__gte": day_start(day + dt.timedelta(days=1))})
+    )
+
+
+def told_by(day: dt.date, prefix: str = "") -> Q:
+    """Designations whose customer had been sent the letter, and the council informed, by
+    the end of `day`: only then are their sanctions in force (step 10)."""
+    return Q(**{
+        f"{prefix}customer_notified_on__lte": day,
+        f"{prefix}council_informed_at__lt": day_start(day + dt.timedelta(days=1)),
+    })
+
+
+def running_on(day: dt.date) -> Q:
+    """Sanctions started, not past their end date, and not ended early by `day`."""
+    return Q(starts_on__lte=day, ends_on__gte=day) & (
+        Q(status=SanctionStatus.ACTIVE) | Q(ended_on__gt=day)
+    )
+
+
+def sanction_in_force_on(day: dt.date) -> Q:
+    """A sanction restricting contact on `day`, from stored dates only, so a past day reads
+    true: running on the day, on a designation the customer had been told of and the
+    council informed of. On today it agrees with `Sanction.objects.in_force(today)` (every
+    sanction ends by its review date, so a missed review lapses it through `ends_on`)."""
+    return running_on(day) & told_by(day, "case__")
+
+
+def _in_scope(ids: Iterable[int], prefix: str = "") -> Q:
+    return Q(**{f"{prefix}lead_directorate_id__in": list(ids)})
+
+
+# --- the figures ------------------------------------------------------------------------------
+
+
+def invocations(ids: list[int], period: Period) -> dict[int, dict[str, int]]:
+    """Per lead directorate: invocations, and of them those since withdrawn on challenge,
+    lifted at review, made without a prior warning, and involving other directorates."""
+    involved = DesignationCase.involved_directorates.through.objects.filter(
+        designationcase_id=OuterRef("pk")
+    )
+    rows = (
+        DesignationCase.objects.filter(_in_scope(ids), invoked_in(period))
+        .values("lead_directorate_id")
+        .annotate(
+            total=Count("id"),
+            withdrawn=Count("id", filter=Q(closing_reason=ClosingReason.WITHDRAWN)),
+            lifted=Count("id", filter=Q(closing_reason=ClosingReason.LIFTED)),
+            without_warning=Count("id", filter=~Q(warning_skip_kind="")),
+            cross_directorate=Count("id", filter=Q(Exists(involved))),
+        )
+        .order_by()
+    )
+    return {row.pop("lead_directorate_id"): row for row in rows}
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    indicator_id: int
+    text: str
+    group: str
+    order: int
+    counts: dict[int, int]  # directorate id -> invocations citing it
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def invocation_reasons(ids: list[int], period: Period) -> list[ReasonRow]:
+    """The indicators cited in the invocations, with how many cited each, by directorate.
+
+    A designation usually cites several indicators, so these add up to more than the
+    invocations. Most cited first."""
+    through = DesignationCase.decision_indicators.through
+    rows = (
+        through.objects.filter(
+            _in_scope(ids, "designationcase__"), invoked_in(period, "designationcase__")
+        )
+        .values(
+            "indicator_id", "indicator__text", "indicator__group", "indicator__order",
+            "designationcase__lead_directorate_id",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_indicator: dict[int, ReasonRow] = {}
+    for row in rows:  # aggregates: at most one per indicator and directorate
+        key = row["indicator_id"]
+        if key not in by_indicator:
+            by_indicator[key] = ReasonRow(
+                key, row["indicator__text"], row["indicator__group"], row["indicator__order"],
+                {},
+            )
+        by_indicator[key].counts[row["designationcase__lead_directorate_id"]] = row["n"]
+    rank = {group: n for n, group in enumerate(IndicatorGroup.values)}
+    return sorted(
+        by_indicator.values(),
+        key=lambda r: (-r.total, rank.get(r.group, len(rank)), r.order, r.text),
+    )
+
+
+def invocation_reason_groups(ids: list[int], period: Period) -> dict[str, dict[int, int]]:
+    """Per section 2.1 list (persistence, behaviour, actions): invocations citing at least
+    one of its indicators, by directorate."""
+    through = DesignationCase.decision_indicators.through
+    rows = (
+        through.objects.filter(
+            _in_scope(ids, "designationcase__"), invoked_in(period, "designationcase__")
+        )
+        .values("indicator__group", "designationcase__lead_directorate_id")
+        .annotate(n=Count("designationcase_id", distinct=True))
+        .order_by()
+    )
+    result: dict[str, dict[int, int]] = {}
+    for row in rows:
+        result.setdefault(row["indicator__group"], {})[
+            row["designationcase__lead_directorate_id"]
+        ] = row["n"]
+    return result
+
+
+@dataclass(frozen=True)
+class InvolvedRow:
+    lead_id: int
+    lead_name: str
+    counts: dict[int, int]  # involved directorate id -> invocations
+
+
+def involved_elsewhere(ids: list[int], period: Period) -> list[InvolvedRow]:
+    """Invocations led by another directorate that involve one of these: listed for the
+    directorate involved, counted only for the lead."""
+    through = DesignationCase.involved_directorates.through
+    rows = (
+        through.objects.filter(directorate_id__in=ids)
+        .filter(invoked_in(period, "designationcase__"))
+        .exclude(designationcase__lead_directorate_id=F("directorate_id"))
+        .values(
+            "directorate_id", "designationcase__lead_directorate_id",
+            "designationcase__lead_directorate__name",
+        )
+        .annotate(n=Count("designationcase_id"))
+        .order_by()
+    )
+    leads: dict[int, InvolvedRow] = {}
+    for row in rows:
+        lead = row["designationcase__lead_directorate_id"]
+        if lead not in leads:
+            leads[lead] = InvolvedRow(lead, row["designationcase__lead_directorate__name"], {})
+        leads[lead].counts[row["directorate_id"]] = row["n"]
+    return sorted(leads.values(), key=lambda r: r.lead_name)
+
+
+def warnings_given(ids: list[int], period: Period) -> dict[int, dict[str, int]]:
+    """Warnings given in the period, by the directorate that gave them."""
+    rows = (
+        Warning.objects.filter(directorate_id__in=ids)
+        .filter(_range("given_on", period.start, period.end))
+        .values("directorate_id")
+        .annotate(
+            informal=Count("id", filter=Q(kind=WarningKind.INFORMAL)),
+            formal=Count("id", filter=Q(kind=WarningKind.FORMAL)),
+        )
+        .order_by()
+    )
+    return {row.pop("directorate_id"): row for row in rows}
+
+
+def closed_without_designation(ids: list[int], period: Period) -> dict[int, dict[str, int]]:
+    """Cases closed in the period without a designation, by lead directorate and reason."""
+    rows = (
+        DesignationCase.objects.filter(_in_scope(ids), closed_without_designation_in(period))
+        .values("lead_directorate_id", "closing_reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        result.setdefault(row["lead_directorate_id"], {})[row["closing_reason"]] = row["n"]
+    return result
+
+
+def standing_designations(ids: list[int], day: dt.date) -> dict[int, dict[str, int]]:
+    """Designations standing on `day`, and of them those with a sanction in force."""
+    # The case's own dates are tested on the case: the subquery looks at sanctions only.
+    running = Sanction.objects.filter(running_on(day), case_id=OuterRef("pk"))
+    rows = (
+        DesignationCase.objects.filter(_in_scope(ids), standing_on(day))
+        .values("lead_directorate_id")
+        .annotate(
+            standing=Count("id"),
+            restricted=Count("id", filter=told_by(day) & Q(Exists(running))),
+        )
+        .order_by()
+    )
+    return {row.pop("lead_directorate_id"): row for row in rows}
+
+
+def sanctions_in_force(ids: list[int], day: dt.date) -> dict[int, dict[str, int]]:
+    """Sanctions in force on `day`, by the case's lead directorate and kind."""
+    rows = (
+        Sanction.objects.filter(_in_scope(ids, "case__"), sanction_in_force_on(day))
+        .values("case__lead_directorate_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        result.setdefault(row["case__lead_directorate_id"], {})[row["kind"]] = row["n"]
+    return result
+
+
+def challenges(ids: list[int], period: Period) -> dict[int, dict[str, int]]:
+    """Requests for a review received in the period, and what has become of them."""
+    decided = Q(decided_on__isnull=False)
+    rows = (
+        Challenge.objects.filter(_in_scope(ids, "case__"))
+        .filter(_range("received_on", period.start, period.end))
+        .values("case__lead_directorate_id")
+        .annotate(
+            received=Count("id"),
+            late=Count("id", filter=Q(is_late=True)),
+            upheld=Count("id", filter=Q(outcome=ChallengeOutcome.UPHOLD)),
+            varied=Count("id", filter=Q(outcome=ChallengeOutcome.VARY)),
+            withdrawn=Count("id", filter=Q(outcome=ChallengeOutcome.WITHDRAW)),
+            not_accepted=Count("id", filter=Q(status=ChallengeStatus.NOT_ACCEPTED)),
+            undecided=Count(
+                "id", filter=Q(status__in=(ChallengeStatus.NEW, *OPEN_CHALLENGE_STATES))
+            ),
+            in_time=Count("id", filter=decided & Q(decided_on__lte=F("decision_due_on"))),
+            after_time=Count("id", filter=decided & Q(decided_on__gt=F("decision_due_on"))),
+        )
+        .order_by()
+    )
+    return {row.pop("case__lead_directorate_id"): row for row in rows}
+
+
+def reviews(ids: list[int], period: Period, today: dt.date) -> dict[int, dict[str, int]]:
+    """Six-month reviews decided in the period (on time or late, and their outcomes), and
+    lapses: reviews due in the period whose date passed with no decision."""
+    decided_in = _range("decided_on", period.start, period.end)
+    due_in = _range("due_on", period.start, period.end)
+    lapsed = due_in & Q(due_on__lt=today) & (
+        Q(decided_on__isnull=True) | Q(decided_on__gt=F("due_on"))
+    )
+    rows = (
+        Review.objects.filter(_in_scope(ids, "case__"))
+        .filter(decided_in | due_in)
+        .values("case__lead_directorate_id")
+        .annotate(
+            decided=Count("id", filter=decided_in),
+            on_time=Count("id", filter=decided_in & Q(decided_on__lte=F("due_on"))),
+            late=Count("id", filter=decided_in & Q(decided_on__gt=F("due_on"))),
+            lifted=Count("id", filter=decided_in & Q(outcome=ReviewOutcome.LIFT)),
+            varied=Count("id", filter=decided_in & Q(outcome=ReviewOutcome.VARY)),
+            continued=Count("id", filter=decided_in & Q(outcome=ReviewOutcome.CONTINUE)),
+            lapsed=Count("id", filter=lapsed),
+            lapsed_undecided=Count("id", filter=lapsed & Q(decided_on__isnull=True)),
+        )
+        .order_by()
+    )
+    return {row.pop("case__lead_directorate_id"): row for row in rows}
+
+
+# --- month by month ---------------------------------------------------------------------------
+
+
+def _month_bounds(months: list[dt.date]) -> tuple[dt.date, dt.date]:
+    from cases.deadlines import add_months
+
+    return months[0], add_months(months[-1], 1) - dt.timedelta(days=1)
+
+
+def invocations_by_month(ids: list[int], months: list[dt.date]) -> dict[dt.date, dict[int, int]]:
+    first, last = _month_bounds(months)
+    rows = (
+        DesignationCase.objects.filter(_in_scope(ids), _range("designated_on", first, last))
+        .annotate(month=TruncMonth("designated_on", output_field=DateField()))
+        .values("month", "lead_directorate_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    result: dict[dt.date, dict[int, int]] = {}
+    for row in rows:
+        result.setdefault(row["month"], {})[row["lead_directorate_id"]] = row["n"]
+    return result
+
+
+def warnings_by_month(ids: list[int], months: list[dt.date]) -> dict[dt.date, dict[str, int]]:
+    first, last = _month_bounds(months)
+    rows = (
+        Warning.objects.filter(directorate_id__in=ids, **{"given_on__gte": first,
+                                                          "given_on__lte": last})
+        .annotate(month=TruncMonth("given_on", output_field=DateField()))
+        .values("month")
+        .annotate(
+            informal=Count("id", filter=Q(kind=WarningKind.INFORMAL)),
+            formal=Count("id", filter=Q(kind=WarningKind.FORMAL)),
+        )
+        .order_by()
+    )
+    return {row.pop("month"): row for row in rows}
+
+
+def challenges_by_month(ids: list[int], months: list[dt.date]) -> dict[dt.date, int]:
+    first, last = _month_bounds(months)
+    rows = (
+        Challenge.objects.filter(_in_scope(ids, "case__"), _range("received_on", first, last))
+        .annotate(month=TruncMonth("received_on", output_field=DateField()))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["month"]: row["n"] for row in rows}
+
+
+def closures_by_month(ids: list[int], months: list[dt.date]) -> dict[dt.date, int]:
+    first, last = _month_bounds(months)
+    rows = (
+        DesignationCase.objects.filter(
+            _in_scope(ids),
+            state=CaseState.CLOSED,
+            closing_reason__in=WITHOUT_DESIGNATION,
+            closed_at__gte=day_start(first),
+            closed_at__lt=day_start(last + dt.timedelta(days=1)),
+        )
+        # The UK month of the instant (Django truncates in the current time zone).
+        .annotate(month=TruncMonth("closed_at", output_field=DateField()))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["month"]: row["n"] for row in rows}
+
+
+# --- from a figure to its cases (only for casework roles) -------------------------------------
+
+INVOCATION_PARTS = {
+    "withdrawn": ("since withdrawn on challenge", Q(closing_reason=ClosingReason.WITHDRAWN)),
+    "lifted": ("since lifted at a six-month review", Q(closing_reason=ClosingReason.LIFTED)),
+    "without_warning": ("made without a prior warning", ~Q(warning_skip_kind="")),
+}
+
+
+def figure_cases(user, scope: Scope, period: Period, today: dt.date, params) -> tuple[str, object]:
+    """The cases behind one figure of the report, as `cases_for(user)` lets the user see
+    them: a figure's link never shows a case its user could not open anyway.
+
+    Returns a description and the queryset; Http404 for a figure that does not exist.
+    """
+    from cases.models import Indicator
+    from cases.selectors import cases_for
+    from sanctions.models import SanctionKind
+
+    if not may_follow_to_cases(user):
+        raise PermissionDenied("Your role sees figures, not the cases behind them.")
+    figure = params.get("figure", "")
+    part = params.get("part", "")
+    cases = cases_for(user)
+    in_scope = _in_scope(scope.ids)
+    day = period.as_at(today)
+    if figure == "invocations":
+        what = "Invocations"
+        condition = invoked_in(period)
+        if part == "cross_directorate":
+            what += ", involving other directorates"
+            involved = DesignationCase.involved_directorates.through.objects.filter(
+                designationcase_id=OuterRef("pk")
+            )
+            condition &= Q(Exists(involved))
+        elif part:
+            if part not in INVOCATION_PARTS:
+                raise Http404("No such figure")
+            label, extra = INVOCATION_PARTS[part]
+            what += f", {label}"
+            condition &= extra
+    elif figure == "reason":
+        indicator = Indicator.objects.filter(pk=_int(params.get("reason"))).first()
+        if indicator is None:
+            raise Http404("No such reason")
+        what = f"Invocations citing “{indicator.text}”"
+        condition = invoked_in(period) & Q(decision_indicators=indicator)
+    elif figure == "involved":
+        lead = _int(params.get("lead"))
+        what = "Invocations led by another directorate involving yours"
+        # Listed for the directorates involved: the scope is theirs, the lead is elsewhere.
+        through = DesignationCase.involved_directorates.through.objects.filter(
+            designationcase_id=OuterRef("pk"), directorate_id__in=scope.ids
+        )
+        condition = invoked_in(period) & Q(Exists(through)) & Q(lead_directorate_id=lead)
+        condition &= ~Q(lead_directorate_id__in=scope.ids)
+        in_scope = Q()
+    elif figure == "closed":
+        reason = params.get("closing", "")
+        if reason and reason not in WITHOUT_DESIGNATION:
+            raise Http404("No such reason")
+        what = "Closed without a designation"
+        condition = closed_without_designation_in(period)
+        if reason:
+            what += f": {ClosingReason(reason).label.lower()}"
+            condition &= Q(closing_reason=reason)
+    elif figure == "standing":
+        what = f"Designations standing on {day:%d %B %Y}"
+        condition = standing_on(day)
+        if part == "restricted":
+            what += ", with a sanction in force"
+            condition &= told_by(day) & Q(Exists(Sanction.objects.filter(
+                running_on(day), case_id=OuterRef("pk")
+            )))
+    elif figure == "sanction":
+        kind = params.get("kind", "")
+        sanctions = Sanction.objects.filter(sanction_in_force_on(day), case_id=OuterRef("pk"))
+        what = f"Designations with a sanction in force on {day:%d %B %Y}"
+        if kind:
+            if kind not in SanctionKind.values:
+                raise Http404("No such sanction")
+            sanctions = sanctions.filter(kind=kind)
+            what += f": {SanctionKind(kind).label.lower()}"
+        condition = Q(Exists(sanctions))
+    elif figure == "challenges":
+        what = "Designations with a request for a review received in the period"
+        condition = Q(Exists(Challenge.objects.filter(
+            _range("received_on", period.start, period.end), case_id=OuterRef("pk")
+        )))
+    else:
+        raise Http404("No such figure")
+    return what, (
+        cases.filter(in_scope, condition)
+        .select_related("customer", "lead_directorate")
+        .order_by("-designated_on", "-updated_at", "-id")
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
