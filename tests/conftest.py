@@ -103,6 +103,63 @@ def private_media(settings, tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def letter_storage(private_media, monkeypatch):
+    """Issued letters and policy PDFs go to the per-test folder too (their FileFields took
+    their storage when the model was loaded, like `ContactAttachment`'s)."""
+    from django.core.files.storage import storages
+
+    from letters.models import Letter, PolicyVersion
+
+    for model in (Letter, PolicyVersion):
+        monkeypatch.setattr(model._meta.get_field("pdf"), "storage", storages["private"])
+    return private_media
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in the test's process, even where REDIS_URL names a broker (as in
+    CI, which has no worker for them)."""
+    from ucp.celery import app
+
+    wanted = {"task_always_eager": True, "task_eager_propagates": True}
+    before = {key: app.conf.get(key) for key in wanted}
+    app.conf.update(wanted)
+    yield
+    app.conf.update(before)
+
+
+# A Redis database of the tests' own on the machine's Redis (CI's runs use database 15).
+TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def redis_reachable() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_db():
+    """The real Redis, database 14, emptied before and after. Skipped where no Redis runs on
+    127.0.0.1:6379, except in CI (UCP_REQUIRE_POSTGRES=1), where that fails the test."""
+    if not redis_reachable():
+        if REQUIRE_POSTGRES:
+            pytest.fail("Redis is not reachable on 127.0.0.1:6379 (CI must provide it)")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    client.flushdb()
+    yield TEST_REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
 def reference_data(transactional_db):
     """What the data migrations seed (role groups, the 26 indicators, the policy), put back.
 

@@ -26,26 +26,9 @@ SCREENSHOTS = "/tmp/ucp-challenge-{}.png"
 
 
 @pytest.fixture(autouse=True)
-def letters_private_media(private_media, monkeypatch):
-    from django.core.files.storage import storages
-
-    from letters.models import Letter, PolicyVersion
-
-    for model in (Letter, PolicyVersion):
-        monkeypatch.setattr(model._meta.get_field("pdf"), "storage", storages["private"])
-    return private_media
-
-
-@pytest.fixture(autouse=True)
-def eager_celery(settings):
-    from ucp.celery import app
-
+def _letters_in_test_storage_and_eager(letter_storage, eager_celery, settings):
+    """Outcome letters in the per-test folder; the live server's tasks run in-process."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    wanted = {"task_always_eager": True, "task_eager_propagates": True}
-    before = {key: app.conf.get(key) for key in wanted}
-    app.conf.update(wanted)
-    yield
-    app.conf.update(before)
 
 
 def sign_in(page: Page, base: str, user) -> None:

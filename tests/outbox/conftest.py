@@ -24,15 +24,8 @@ def publish_not_paused(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def eager_celery():
+def _eager_unless_a_test_chooses(eager_celery):
     """CI sets REDIS_URL (tasks not eager); these tests choose their broker themselves."""
-    from ucp.celery import app
-
-    wanted = {"task_always_eager": True, "task_eager_propagates": True}
-    before = {key: app.conf.get(key) for key in wanted}
-    app.conf.update(wanted)
-    yield
-    app.conf.update(before)
 
 
 @pytest.fixture

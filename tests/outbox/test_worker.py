@@ -9,8 +9,6 @@ and after. Skipped where no Redis runs on 127.0.0.1:6379, except in CI
 
 from __future__ import annotations
 
-import os
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,31 +25,8 @@ from tests.outbox.brokers import celery_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
 WAIT = 20  # seconds; a delivery takes milliseconds
 
-
-def _redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def redis_db():
-    if not _redis_reachable():
-        if os.environ.get("UCP_REQUIRE_POSTGRES") == "1":
-            pytest.fail("Redis is not reachable on 127.0.0.1:6379 (CI must provide it)")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
-    client.close()
 
 
 class Deliveries:

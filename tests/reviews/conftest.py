@@ -19,26 +19,8 @@ REVIEW_DUE = dt.date(2026, 3, 1)
 
 
 @pytest.fixture(autouse=True)
-def letters_private_media(private_media, monkeypatch):
-    from django.core.files.storage import storages
-
-    from letters.models import Letter, PolicyVersion
-
-    for model in (Letter, PolicyVersion):
-        monkeypatch.setattr(model._meta.get_field("pdf"), "storage", storages["private"])
-    return private_media
-
-
-@pytest.fixture(autouse=True)
-def eager_celery():
-    """CI has a Redis broker and no worker: run tasks in the test's process."""
-    from ucp.celery import app
-
-    wanted = {"task_always_eager": True, "task_eager_propagates": True}
-    before = {key: app.conf.get(key) for key in wanted}
-    app.conf.update(wanted)
-    yield
-    app.conf.update(before)
+def _letters_in_test_storage_and_eager(letter_storage, eager_celery):
+    """Outcome letters in the per-test folder; tasks run in-process (CI has no worker)."""
 
 
 def put_in_force(case, senior_manager):

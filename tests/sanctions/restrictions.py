@@ -92,12 +92,5 @@ def restricted_case(designated_case, senior_manager):
 
 
 @pytest.fixture
-def eager_tasks():
+def eager_tasks(eager_celery):
     """Run Celery tasks in-process even where REDIS_URL points at a broker (as in CI)."""
-    from ucp.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before

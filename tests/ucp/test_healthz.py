@@ -8,17 +8,11 @@ import socket
 import pytest
 from django.test import override_settings
 
+from tests.conftest import redis_reachable
+
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = os.environ.get("UCP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def _free_port() -> int:
@@ -48,7 +42,7 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
 
 
 def test_healthz_broker_ok_with_real_redis(client):
-    if not _redis_reachable():
+    if not redis_reachable():
         if os.environ.get("UCP_REQUIRE_POSTGRES") == "1":
             pytest.fail("Redis is not reachable on 127.0.0.1:6379 (CI must provide it)")
         pytest.skip("Redis is not running on 127.0.0.1:6379")
