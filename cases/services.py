@@ -558,33 +558,41 @@ def case_designate(
     indicators = list(indicators)
     if not indicators:
         raise ServiceError("Choose the indicators the decision relies on.")
-    built: list = []
+    saved: list = []
 
-    def validate_sanctions(locked: DesignationCase) -> dict:
-        built.extend(
-            build_sanctions(
-                actor=actor, case=locked, specs=sanctions, designated_on=timezone.localdate()
-            )
+    def validate_and_save_sanctions(locked: DesignationCase) -> dict:
+        # Saved before the transition, inside its transaction, so the chronology can say
+        # what each one means and where it applies; a refused transition rolls them back.
+        built = build_sanctions(
+            actor=actor, case=locked, specs=sanctions, designated_on=timezone.localdate()
         )
+        saved.extend(save_sanctions(actor=actor, built=built))
         return {}
 
     def details() -> str:
+        from sanctions.checks import describe
+
         lines = [reasons, "", "Sanctions:"]
-        for sanction, _m2m in built:
+        for sanction in saved:
+            scope = (
+                f"Council-wide: {sanction.council_wide_justification}"
+                if sanction.council_wide
+                else "Covers " + ", ".join(d.name for d in sanction.directorates.all())
+            )
             lines.append(
                 f"- {sanction.get_kind_display()}, {sanction.starts_on:%d %b %Y} to "
-                f"{sanction.ends_on:%d %b %Y}: {sanction.reasons}"
+                f"{sanction.ends_on:%d %b %Y}: {sanction.reasons} "
+                f"[{'; '.join(describe([sanction]))}. {scope}.]"
             )
         return "\n".join(lines)
 
     case = _run_transition(
         case, "designate", actor=actor, expected_state=expected_state,
         summary="Designated as an unreasonable or unreasonably persistent customer",
-        details=details, before=validate_sanctions,
+        details=details, before=validate_and_save_sanctions,
         by=actor, at=timezone.now(), reasons=reasons,
     )
     case.decision_indicators.set(indicators)
-    save_sanctions(actor=actor, built=built)
     return case
 
 

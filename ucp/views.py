@@ -86,6 +86,8 @@ def _state_counts(user) -> list[dict]:
             open=Count("id", filter=Q(state__in=open_states)),
             awaiting=Count("id", filter=Q(state=CaseState.AWAITING_DECISION)),
             designated=Count("id", filter=Q(state=CaseState.DESIGNATED)),
+            active=Count("id", filter=Q(state=CaseState.ACTIVE)),
+            lapsed=Count("id", filter=Q(state=CaseState.LAPSED)),
             closed=Count("id", filter=Q(state=CaseState.CLOSED)),
         )
         .order_by("lead_directorate__name")

@@ -136,15 +136,25 @@ def test_roles_without_casework_get_403_on_customer_search(client, persona, site
     assert b"Morgan" not in response.content
 
 
-def test_directorate_lead_home_page_shows_counts_but_no_names(client, lead, make_case):
+def test_directorate_lead_home_page_shows_counts_but_no_names(
+    client, lead, make_case, senior_manager
+):
+    from cases.services import case_activate_if_ready
+
     designated = make_case("designated")
     referred = make_case("referred")
+    in_force = make_case("designated")
+    in_force.customer_notified_on = in_force.designated_on
+    in_force.council_informed_at = in_force.decided_at
+    in_force.save()
+    in_force = case_activate_if_ready(actor=senior_manager, case=in_force)
     client.force_login(lead)
     response = client.get("/")
     assert response.status_code == 200
     [row] = response.context["panels"]["lead_counts"]
-    assert (row["lead_directorate__name"], row["open"], row["designated"]) == ("Adults", 1, 1)
-    for case in (designated, referred):
+    assert (row["lead_directorate__name"], row["open"], row["designated"], row["active"]) == (
+        "Adults", 1, 1, 1)
+    for case in (designated, referred, in_force):
         assert case.customer.full_name.encode() not in response.content
         assert case.reference.encode() not in response.content
 

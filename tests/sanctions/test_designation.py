@@ -132,6 +132,9 @@ def test_senior_manager_designates_with_two_sanctions(senior, case, senior_manag
     assert "Limit on the number of telephone calls, 03 Jun 2025 to 03 Dec 2025: Several calls" in (
         event.details
     )
+    # The chronology says what each restriction means and where it applies, not just its kind.
+    assert "at most 15 minutes" in event.details
+    assert event.details.count("Covers Adults.") == 2
 
 
 def test_a_sanction_may_cover_a_directorate_the_case_involves(senior, case, adults, children):
