@@ -851,6 +851,114 @@ CUSTOMERS = [
                       )),
         ],
     },
+    # Two designations made months ago (the script runs as of that day): one whose
+    # six-month review is coming up, one whose review date passed with no decision, so the
+    # deadline dashboard, the reminders and a recorded, escalated lapse can be seen.
+    {
+        "key": "routledge",
+        "salutation": "Mrs Routledge",
+        "as_of_days_ago": 170,
+        "fields": {
+            "full_name": "Angela Routledge",
+            "address": "5 Lonsdale Street\nCarlisle",
+            "postcode": "CA1 1BJ",
+            "phone": "07700 900562",
+            "email": "angela.routledge@example.com",
+            "preferred_contact_method": "email",
+        },
+        "matters": [
+            {
+                "key": "respite", "kind": "complaint",
+                "topic": "her father's respite care",
+                "summary": "Complaint about the cost of her father's respite care",
+                "details": "Mrs Routledge says her father should not pay towards respite "
+                "care. The financial assessment followed the charging policy.",
+                "received": 150, "status": "closed", "decided": 110, "closed": 90,
+                "outcome": "Not upheld at stage 2.",
+            },
+        ],
+        "script": [
+            burst((148, 60), 14, matter="respite", difficult=0.8,
+                  channels={"email": 8, "phone": 3, "web_form": 2},
+                  indicators=("high-volume", "repeat-similar", "no-response-claimed",
+                              "unreasonable-demands")),
+            refer("officer", "Up to a dozen emails a day about respite charges, copied to "
+                  "many officers, repeating points answered at stage 2.",
+                  ("high-volume", "repeat-similar", "no-response-claimed")),
+            formal_warning("manager", 55, "email", ("high-volume", "repeat-similar"),
+                           "Email telling Mrs Routledge that the number of emails is "
+                           "unreasonable and that her contact may be limited."),
+            burst((50, 20), 8, matter="respite", difficult=0.9,
+                  channels={"email": 8}, indicators=("high-volume", "repeat-similar")),
+            continued("manager", "The emails went on after the warning of {ago:55}."),
+            preconditions("manager", days_ago=15),
+            alternatives("manager"),
+            submit("manager", "Recommend email to one named officer only."),
+            designate("senior", "Mrs Routledge's emails about respite charges continued "
+                      "after a formal warning. Her complaint completed the procedure. She "
+                      "will write by email to one named officer, for six months.",
+                      ("high-volume", "repeat-similar", "no-response-claimed"),
+                      sanctions=(
+                          sanction("single_medium", "Many emails and calls to many officers; "
+                                   "one medium keeps her able to raise anything new.",
+                                   allowed_channel="email"),
+                          sanction("named_officer", "One officer answering gives a single, "
+                                   "consistent reply.", named_officer="officer"),
+                      )),
+            notify("senior", staff=("officer", "manager")),
+        ],
+    },
+    {
+        "key": "hodgson",
+        "salutation": "Mr Hodgson",
+        "as_of_days_ago": 200,
+        "fields": {
+            "full_name": "Gary Hodgson",
+            "address": "41 Wigton Road\nCarlisle",
+            "postcode": "CA2 7BB",
+            "phone": "07700 900877",
+            "email": "gary.hodgson@example.com",
+            "preferred_contact_method": "phone",
+        },
+        "matters": [
+            {
+                "key": "parking", "kind": "complaint",
+                "topic": "his blue badge renewal",
+                "summary": "Blue badge renewal refused",
+                "details": "Mr Hodgson's blue badge was not renewed after an assessment. He "
+                "appealed; the decision was confirmed.",
+                "received": 140, "status": "closed", "decided": 100, "closed": 80,
+                "outcome": "Not upheld; the assessment was confirmed on appeal.",
+            },
+        ],
+        "script": [
+            burst((138, 40), 12, matter="parking", difficult=0.8,
+                  channels={"phone": 6, "in_person": 3, "email": 2},
+                  indicators=("abusive-threatening", "refuses-decision", "high-volume")),
+            refer("officer", "Aggressive calls and visits about the blue badge decision, "
+                  "which has been confirmed on appeal.",
+                  ("abusive-threatening", "refuses-decision")),
+            formal_warning("manager", 35, "letter", ("abusive-threatening",),
+                           "Letter telling Mr Hodgson that shouting at staff is "
+                           "unacceptable and that his contact may be restricted."),
+            burst((30, 10), 5, matter="parking", difficult=0.9,
+                  channels={"phone": 4, "in_person": 1},
+                  indicators=("abusive-threatening", "high-volume")),
+            continued("manager", "Two more aggressive calls after the letter of {ago:35}."),
+            preconditions("manager", days_ago=8),
+            alternatives("manager"),
+            submit("manager", "Recommend a time limit on calls."),
+            designate("senior", "Mr Hodgson's aggressive calls continued after a formal "
+                      "warning. The blue badge decision was confirmed on appeal. Calls will "
+                      "be limited to 10 minutes, for six months.",
+                      ("abusive-threatening", "refuses-decision"),
+                      sanctions=(
+                          sanction("time_limit", "Calls turned aggressive after the first "
+                                   "few minutes.", max_minutes=10),
+                      )),
+            notify("senior", staff=("officer", "manager")),
+        ],
+    },
     {
         "key": "brough",
         "salutation": "Mr Brough",

@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ucp.context_processors.council",
             ],
+            # `person` and the state tags, in every template without a {% load %}.
+            "builtins": ["ucp.templatetags.ucp_tags"],
         },
     },
 ]

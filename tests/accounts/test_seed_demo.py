@@ -3,6 +3,7 @@ safe to run again."""
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -39,9 +40,10 @@ def test_seed_demo_loads_every_state_once_and_prints_the_users(seed_storage):
     assert "demo-senior-2026" in printed
 
     states = set(DesignationCase.objects.values_list("state", flat=True))
-    # Every state a demo can be in today; a lapse needs a designation six months old.
-    assert states == set(CaseState.values) - {CaseState.NEW, CaseState.LAPSED}
-    active = DesignationCase.objects.get(state=CaseState.ACTIVE)
+    assert states == set(CaseState.values) - {CaseState.NEW}
+    active = DesignationCase.objects.get(
+        state=CaseState.ACTIVE, customer__full_name="Raymond Tinkler"
+    )
     assert Sanction.objects.filter(case=active).in_force(timezone.localdate()).count() == 3
     # Mr Tinkler's written request for a review waits for the demo's independent reviewer.
     from outbox.models import OutboxMessage
@@ -51,6 +53,19 @@ def test_seed_demo_loads_every_state_once_and_prints_the_users(seed_storage):
     assert challenge.status == ChallengeStatus.UNDER_REVIEW
     assert challenge.reviewer.username == "reviewer"
     assert "reviewer: decide Raymond Tinkler's request" in printed
+    # Designated 200 days ago and never reviewed: lapsed by the seed's sweep, recorded and
+    # escalated. Designated 170 days ago: its review is open and due in 13 days.
+    lapsed = DesignationCase.objects.get(state=CaseState.LAPSED)
+    assert lapsed.customer.full_name == "Gary Hodgson"
+    assert lapsed.review_due_on < timezone.localdate()
+    assert lapsed.events.filter(kind="lapse", actor=None).count() == 1
+    assert lapsed.alerts.filter(kind="lapse").exists()
+    due_soon = DesignationCase.objects.get(customer__full_name="Angela Routledge")
+    assert due_soon.state == CaseState.ACTIVE
+    assert due_soon.designated_on == timezone.localdate() - dt.timedelta(days=170)
+    assert due_soon.reviews.get().status == "open"
+    assert Sanction.objects.in_force(timezone.localdate()).filter(case=due_soon).count() == 2
+    assert not Sanction.objects.in_force(timezone.localdate()).filter(case=lapsed).exists()
     # The demo's own mail went into memory during the seed, none is left for a worker.
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
 

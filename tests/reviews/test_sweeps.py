@@ -231,3 +231,16 @@ def test_the_walk_from_notice_to_a_missed_review(in_force, officer, senior_manag
                      "challenge_window_closed", "challenge_decided", "review_opened", "lapse"):
         assert expected in kinds
     assert kinds.index("challenge_decided") < kinds.index("review_opened") < kinds.index("lapse")
+
+
+def test_the_case_page_shows_what_the_sweep_did_as_the_system(
+    in_force, time_machine, login, senior_manager
+):
+    on(time_machine, REVIEW_DUE + dt.timedelta(days=1))
+    sweep()
+    page = login(senior_manager).get(in_force.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Six-month review missed: restrictions lapsed" in html
+    row = html[html.index("Six-month review missed: restrictions lapsed") - 400:]
+    assert ">System<" in row

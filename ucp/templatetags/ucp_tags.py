@@ -22,3 +22,12 @@ def state_tag_class(state: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def person(user, absent: str = "System") -> str:
+    """A member of staff as pages name them: full name, else username. `None` is an action
+    the system took (the daily sweep), so it reads "System" unless told otherwise."""
+    if user is None or user == "":
+        return absent
+    return user.get_full_name() or user.get_username()

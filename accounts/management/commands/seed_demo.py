@@ -111,6 +111,11 @@ class Command(BaseCommand):
                 before = self._counts()
                 with _deterministic_references():
                     Seeder(self._actors(), directorates).run()
+                # Today's sweep, as beat would run it: the older designations' reviews open,
+                # and the one whose review date has passed lapses and is escalated.
+                from reviews.sweeps import run_sweep
+
+                run_sweep()
                 # Deliver the demo's own mail now, into memory, inside the transaction: a
                 # worker that picks the messages up after the commit finds them sent.
                 from outbox.services import relay
@@ -379,6 +384,13 @@ class Command(BaseCommand):
                 f"reviewer: decide {challenged.customer.full_name}'s request for a review "
                 f"of {challenged.reference} (from the home page or /deadlines/)."
             )
+        lapsed = find("hodgson", CaseState.LAPSED)
+        if lapsed:
+            tips.append(
+                f"senior:   {lapsed.reference} ({lapsed.customer.full_name}) missed its "
+                "six-month review: the restrictions lapsed and the Assistant Director was "
+                "told. See /deadlines/, then carry out the review."
+            )
         if tips:
             self.stdout.write("  Try:")
             for tip in tips:
@@ -401,6 +413,22 @@ def _script_actors() -> set[str]:
                 s["named_officer"] for s in step.get("sanctions", ()) if "named_officer" in s
             )
     return names
+
+
+@contextmanager
+def _clock_back(seeder: Seeder, days: int):
+    """Play a customer's script as of `days` ago: the services, history and timestamps all
+    read `django.utils.timezone.now`, so the designation is dated then, with its review six
+    months on from then, exactly as if it had been made that day."""
+    real_now = timezone.now
+    shift = dt.timedelta(days=days)
+    today, now = seeder.today, seeder.now
+    seeder.today, seeder.now = today - shift, now - shift
+    try:
+        with mock.patch("django.utils.timezone.now", lambda: real_now() - shift):
+            yield
+    finally:
+        seeder.today, seeder.now = today, now
 
 
 @contextmanager
@@ -479,6 +507,14 @@ class CustomerScript:
         self.topics: dict[str, str] = {}
 
     def run(self) -> None:
+        days = self.spec.get("as_of_days_ago")
+        if not days:
+            self._run()
+            return
+        with _clock_back(self.s, days):
+            self._run()
+
+    def _run(self) -> None:
         s, spec = self.s, self.spec
         first = spec["matters"][0]
         home = s.directorates[first.get("dir", "adults")]
@@ -740,8 +776,8 @@ class CustomerScript:
         letter_issue(actor=actor, kind="designation", case=self.case)
         case_inform_council(
             actor=actor, case=self.case, staff=[self.s.user(u) for u in step["staff"]],
-            note="Please log every contact with Mr Tinkler; the system checks it against "
-            "his restrictions.",
+            note=f"Please log every contact with {self.name}; the system checks it against "
+            "the restrictions.",
         )
         self.case = type(self.case).objects.get(pk=self.case.pk)
 
