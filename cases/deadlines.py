@@ -64,6 +64,13 @@ def challenge_decision_due(received_on: dt.date) -> dt.date:
     return received_on + dt.timedelta(days=REVIEW_DECISION_DAYS)
 
 
+def notify_by(designated_on: dt.date) -> dt.date:
+    """The day by which the customer should have been written to and the council informed;
+    after it the sweep reminds the senior managers (a designation nobody was told about
+    restricts nothing, and the Ombudsman finds fault with one the customer never heard of)."""
+    return designated_on + dt.timedelta(days=settings.NOTIFY_WITHIN_DAYS)
+
+
 def review_opens_on(due_on: dt.date) -> dt.date:
     """The day the six-month review record is opened, so the senior manager has time."""
     return due_on - dt.timedelta(days=settings.REVIEW_OPEN_DAYS_BEFORE)

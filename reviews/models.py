@@ -270,6 +270,7 @@ class AlertKind(models.TextChoices):
     OVERDUE = "overdue", "Overdue: escalated to the Assistant Director"
     LAPSE = "lapse", "Restrictions lapsed: escalated to the Assistant Director"
     REVIEW_OPENED = "review_opened", "Six-month review opened"
+    NOT_NOTIFIED = "not_notified", "Designation not yet in force: senior managers reminded"
 
 
 class DeadlineAlert(models.Model):

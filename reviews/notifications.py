@@ -36,6 +36,9 @@ def recipients(alert: DeadlineAlert) -> list[str]:
     directorate = alert.case.lead_directorate
     if alert.kind in (AlertKind.OVERDUE, AlertKind.LAPSE):
         people = [directorate.assistant_director_email, *senior_managers_of(directorate)]
+    elif alert.kind == AlertKind.NOT_NOTIFIED:
+        decider = alert.case.decided_by.email if alert.case.decided_by_id else ""
+        people = [decider, *senior_managers_of(directorate)]
     elif alert.challenge_id and alert.challenge.reviewer_id and alert.challenge.reviewer.email:
         people = [alert.challenge.reviewer.email]
     else:
@@ -46,9 +49,11 @@ def recipients(alert: DeadlineAlert) -> list[str]:
 
 def send_deadline_alert(alert_id: int) -> int:
     alert = DeadlineAlert.objects.select_related(
-        "case__lead_directorate", "challenge__reviewer", "review"
+        "case__lead_directorate", "case__decided_by", "challenge__reviewer", "review"
     ).get(pk=alert_id)
-    if alert.kind not in (AlertKind.REMINDER, AlertKind.OVERDUE, AlertKind.LAPSE):
+    if alert.kind not in (
+        AlertKind.REMINDER, AlertKind.OVERDUE, AlertKind.LAPSE, AlertKind.NOT_NOTIFIED
+    ):
         return 0
     to = recipients(alert)
     if not to:
@@ -56,7 +61,9 @@ def send_deadline_alert(alert_id: int) -> int:
     case = alert.case
     what = "challenge decision" if alert.challenge_id else "six-month review"
     days = (alert.due_on - timezone.localdate()).days if alert.due_on else None
-    if alert.kind == AlertKind.REMINDER:
+    if alert.kind == AlertKind.NOT_NOTIFIED:
+        subject = f"Case {case.reference}: designation not yet in force – letter or notice due"
+    elif alert.kind == AlertKind.REMINDER:
         subject = f"Case {case.reference}: {what} due in {days} day{'s' if days != 1 else ''}"
     elif alert.kind == AlertKind.LAPSE:
         subject = f"Case {case.reference}: six-month review missed – restrictions lapsed"

@@ -315,6 +315,43 @@ def review_escalations_for_lapsed(today: dt.date, report: SweepReport) -> None:
             report.escalations += 1
 
 
+def unnotified_designations(today: dt.date, report: SweepReport) -> None:
+    """A designation not yet in force some days after the decision: the customer has not
+    been written to, or the council not informed. Remind the senior managers, once."""
+    from django.conf import settings
+
+    latest = today - dt.timedelta(days=settings.NOTIFY_WITHIN_DAYS)
+    candidates = DesignationCase.objects.filter(
+        state=CaseState.DESIGNATED, designated_on__lt=latest
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            case = _claim_case(pk, state=CaseState.DESIGNATED)
+            if case is None:
+                continue
+            due = deadlines.notify_by(case.designated_on)
+            alert = _record(f"notify:{case.pk}:{case.designated_on}",
+                            kind=AlertKind.NOT_NOTIFIED, case=case, due_on=due)
+            if alert is None:
+                continue
+            missing = [
+                what for what, done in (
+                    ("the customer has not been sent the designation letter",
+                     case.customer_notified_on),
+                    ("the council has not been informed", case.council_informed_at),
+                ) if not done
+            ]
+            _event(
+                case, actor=None, kind="not_notified",
+                summary=f"Designation not in force {(today - case.designated_on).days} days "
+                "after the decision: senior managers reminded",
+                details="Nothing restricts the customer until both are done: "
+                + "; ".join(missing) + ".",
+            )
+            _mail(alert)
+            report.reminders += 1
+
+
 def run_sweep() -> SweepReport:
     """Everything the deadlines need today. Safe to run twice, late, or on two workers."""
     today = timezone.localdate()
@@ -324,5 +361,6 @@ def run_sweep() -> SweepReport:
     challenge_deadlines(today, report)
     review_deadlines(today, report)
     review_escalations_for_lapsed(today, report)
+    unnotified_designations(today, report)
     log.info("Sweep for %s: %s", today, report)
     return report

@@ -279,6 +279,9 @@ REVIEW_REQUESTS_URL = os.environ.get("REVIEW_REQUESTS_URL", "")
 # the six-month review record opens this many days before it is due.
 REMINDER_DAYS_BEFORE = [int(d) for d in env_list("REMINDER_DAYS_BEFORE", "7,2")]
 REVIEW_OPEN_DAYS_BEFORE = int(os.environ.get("REVIEW_OPEN_DAYS_BEFORE", "28"))
+# Days after a designation by which the customer's letter and the council's notice should
+# have gone; after that the sweep reminds the senior managers, once.
+NOTIFY_WITHIN_DAYS = int(os.environ.get("NOTIFY_WITHIN_DAYS", "5"))
 # The daily sweep (reviews.sweep): windows closed, reminders, overdue escalations, lapses,
 # reviews opened. Europe/London time (CELERY_TIMEZONE), so 06:30 is 06:30 all year round.
 SWEEP_HOUR = int(os.environ.get("SWEEP_HOUR", "6"))

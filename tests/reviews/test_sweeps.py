@@ -244,3 +244,28 @@ def test_the_case_page_shows_what_the_sweep_did_as_the_system(
     assert "Six-month review missed: restrictions lapsed" in html
     row = html[html.index("Six-month review missed: restrictions lapsed") - 400:]
     assert ">System<" in row
+
+
+def test_a_designation_left_unnotified_is_brought_to_the_senior_managers_once(
+    make_case, senior_manager, time_machine, settings
+):
+    settings.NOTIFY_WITHIN_DAYS = 5
+    on(time_machine, dt.date(2025, 9, 1), hour=10)
+    case = make_case("designated")
+    on(time_machine, dt.date(2025, 9, 6))
+    assert sweep() == []
+    on(time_machine, dt.date(2025, 9, 7))
+    sent = sweep()
+    assert len(sent) == 1 and senior_manager.email in sent[0].to
+    assert "not yet in force" in sent[0].subject
+    assert "has not been sent the designation letter" in sent[0].body
+    event = case.events.get(kind="not_notified")
+    assert event.actor is None and "6 days after the decision" in event.summary
+    on(time_machine, dt.date(2025, 9, 8))
+    assert sweep() == []
+
+
+def test_a_designation_in_force_is_not_chased(in_force, time_machine):
+    on(time_machine, dt.date(2025, 9, 20))
+    sweep()
+    assert not in_force.events.filter(kind="not_notified").exists()
