@@ -456,3 +456,41 @@ def council_notice_mark_emailed(*, notice_id: int) -> CouncilNotice | None:
     notice.emailed_at = timezone.now()
     _save(notice, None)
     return notice
+
+
+# --- housekeeping ------------------------------------------------------------------------------
+
+
+def remove_orphan_pdfs(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> list[str]:
+    """Delete letter PDFs that no `Letter` row points to: written by a `letter_issue` whose
+    outer transaction later rolled back. Only files older than `older_than`, so a letter
+    being issued right now (file written, row not yet committed) is never touched.
+    Returns the names removed."""
+    storage = Letter._meta.get_field("pdf").storage
+    cutoff = timezone.now() - older_than
+    removed: list[str] = []
+
+    def walk(folder: str):
+        try:
+            folders, files = storage.listdir(folder)
+        except FileNotFoundError:
+            return
+        for name in files:
+            yield f"{folder}/{name}"
+        for sub in folders:
+            yield from walk(f"{folder}/{sub}")
+
+    candidates = [
+        name for name in walk("letters")
+        if name.endswith(".pdf") and storage.get_modified_time(name) < cutoff
+    ]
+    known = set(
+        Letter.objects.filter(pdf__in=candidates).values_list("pdf", flat=True)
+    )
+    for name in candidates:
+        if name not in known:
+            storage.delete(name)
+            removed.append(name)
+    if removed:
+        logger.warning("Removed %s letter PDF(s) with no letter: %s", len(removed), removed)
+    return removed

@@ -362,5 +362,9 @@ def run_sweep() -> SweepReport:
     review_deadlines(today, report)
     review_escalations_for_lapsed(today, report)
     unnotified_designations(today, report)
+    # Housekeeping: a letter whose issuing rolled back leaves no PDF behind for long.
+    from letters.services import remove_orphan_pdfs
+
+    remove_orphan_pdfs()
     log.info("Sweep for %s: %s", today, report)
     return report

@@ -407,3 +407,40 @@ def test_an_administrator_adds_a_new_current_version_in_the_admin(client, django
     assert response.status_code == 200  # re-shown with the error
     assert "Make another version current instead" in response.content.decode()
     assert PolicyVersion.objects.get(pk=new.pk).is_current and not v5.is_current
+
+
+def test_a_pdf_left_by_a_rolled_back_issue_is_removed_a_day_later(
+    designated, senior_manager, time_machine
+):
+    import datetime as dt
+
+    from django.db import transaction
+
+    from letters.models import Letter
+    from letters.services import letter_issue, remove_orphan_pdfs
+
+    storage = Letter._meta.get_field("pdf").storage
+    kept = letter_issue(actor=senior_manager, kind="designation", case=designated)
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        orphan = letter_issue(actor=senior_manager, kind="designation", case=designated)
+        orphan_name = orphan.pdf.name
+        raise Abandon
+    assert storage.exists(orphan_name) and not Letter.objects.filter(pdf=orphan_name).exists()
+    # The clock is frozen on 3 June 2025; the files were written now: date them then.
+    import os
+
+    from django.utils import timezone
+
+    written = timezone.now().timestamp()
+    for name in (orphan_name, kept.pdf.name):
+        os.utime(storage.path(name), (written, written))
+    # Not yet: it could be a letter being issued right now.
+    assert remove_orphan_pdfs() == []
+    time_machine.shift(dt.timedelta(days=2))
+    assert remove_orphan_pdfs() == [orphan_name]
+    assert not storage.exists(orphan_name)
+    assert storage.exists(kept.pdf.name)
