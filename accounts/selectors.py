@@ -48,3 +48,22 @@ def staff_in_directorates(directorate_ids) -> QuerySet:
     if directorate_ids is not None:
         qs = qs.filter(staff_profile__directorates__in=directorate_ids).distinct()
     return qs.order_by("first_name", "last_name")
+
+
+def senior_manager_emails(directorate_ids) -> list[str]:
+    """Email addresses of the active senior managers of these directorates: who is alerted
+    about a case (filed items, deadlines)."""
+    from accounts.roles import GROUP_NAMES, Role
+
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name=GROUP_NAMES[Role.SENIOR_MANAGER],
+            staff_profile__directorates__in=list(directorate_ids),
+        )
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )

@@ -547,6 +547,9 @@ class DesignateForm(ActionForm):
         "Choose at least one sanction: a designation without one restricts nothing and "
         "cannot be made"
     )
+    # Its sanction sub-forms are always part of the decision (templates read this, as they
+    # do for a challenge or review that varies the sanctions).
+    varying = True
 
     def __init__(self, *args, **kwargs):
         from sanctions.forms import sanction_forms

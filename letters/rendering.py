@@ -210,17 +210,8 @@ def designation_context(
     large_print: bool, policy: PolicyVersion,
 ) -> dict:
     from sanctions.checks import describe
-    from sanctions.models import Sanction, SanctionStatus
 
-    sanctions = list(
-        Sanction.objects.filter(case=case, status=SanctionStatus.ACTIVE)
-        .select_related("named_officer")
-        .prefetch_related(
-            "directorates",
-            Prefetch("matters", queryset=Matter.objects.only("id", "reference", "summary")),
-        )
-        .order_by("starts_on", "id")
-    )
+    sanctions = _standing_sanctions(case)
     indicators = list(case.decision_indicators.all())
     return {
         **_common(

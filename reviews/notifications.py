@@ -8,28 +8,16 @@ person reading it opens the case in the system, where access is checked and logg
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.roles import GROUP_NAMES, Role
+from accounts.selectors import senior_manager_emails
 from reviews.models import AlertKind, DeadlineAlert
 
 
 def senior_managers_of(directorate) -> list[str]:
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            groups__name=GROUP_NAMES[Role.SENIOR_MANAGER],
-            staff_profile__directorates=directorate,
-        )
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    return senior_manager_emails([directorate.pk])
 
 
 def recipients(alert: DeadlineAlert) -> list[str]:

@@ -4,10 +4,7 @@ change that committed, and once."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-
-from accounts.roles import GROUP_NAMES, Role
 
 
 def send_filed_item_alert(item_id: int) -> int:
@@ -21,17 +18,9 @@ def send_filed_item_alert(item_id: int) -> int:
         case.lead_directorate_id,
         *case.involved_directorates.values_list("id", flat=True),
     }
-    recipients = list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            groups__name=GROUP_NAMES[Role.SENIOR_MANAGER],
-            staff_profile__directorates__in=directorates,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    from accounts.selectors import senior_manager_emails
+
+    recipients = senior_manager_emails(directorates)
     if not recipients:
         return 0
     findings = [
