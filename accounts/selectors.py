@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from accounts.models import Directorate
+from accounts.roles import GROUP_NAMES, Role
 
 
 def directorate_ids_for(user) -> frozenset[int] | None:
@@ -53,8 +54,6 @@ def staff_in_directorates(directorate_ids) -> QuerySet:
 def senior_manager_emails(directorate_ids) -> list[str]:
     """Email addresses of the active senior managers of these directorates: who is alerted
     about a case (filed items, deadlines)."""
-    from accounts.roles import GROUP_NAMES, Role
-
     return list(
         get_user_model()
         .objects.filter(

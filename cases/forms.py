@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Directorate
 from accounts.roles import Role
-from accounts.selectors import directorates_for, staff_in_directorates
+from accounts.selectors import directorate_ids_for, directorates_for, staff_in_directorates
 from cases import rules
 from cases.models import (
     TIMED_CHANNELS,
@@ -28,20 +28,12 @@ from cases.models import (
     WarningMethod,
     WarningSkipKind,
 )
-from ucp.forms import GovukFormMixin
+from sanctions.forms import sanction_forms
+from ucp.forms import GovukFormMixin, IsoDateInput
 
 ALLOWED_UPLOAD_EXTENSIONS = {
     ".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".eml", ".msg", ".jpg", ".jpeg", ".png",
 }
-
-
-class IsoDateInput(forms.DateInput):
-    """A browser date picker. It only accepts ISO dates, whatever the locale's format."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def contact_time_field(label: str) -> forms.DateTimeField:
@@ -323,8 +315,6 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
     def __init__(self, *args, user, customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_directorate(user)
-        from accounts.selectors import directorate_ids_for
-
         self.fields["handled_by"].queryset = staff_in_directorates(directorate_ids_for(user))
         self.fields["handled_by"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["handled_by"].initial = user.pk
@@ -552,8 +542,6 @@ class DesignateForm(ActionForm):
     varying = True
 
     def __init__(self, *args, **kwargs):
-        from sanctions.forms import sanction_forms
-
         super().__init__(*args, **kwargs)
         self.fields["indicators"]._set_grouped()
         if not self.is_bound:

@@ -18,6 +18,26 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Directorate
 from cases import deadlines, rules
+from cases.choices import (  # noqa: F401 - re-exported: the choices used to live here
+    OPEN_STATES,
+    SCATTERGUN_CHANNELS,
+    TIMED_CHANNELS,
+    Alternative,
+    AlternativeOutcome,
+    CaseState,
+    Channel,
+    ClosingReason,
+    ContactMethod,
+    Direction,
+    EventKind,
+    IndicatorGroup,
+    MatterKind,
+    MatterStatus,
+    Precondition,
+    WarningKind,
+    WarningMethod,
+    WarningSkipKind,
+)
 from cases.references import unique_reference
 
 User = settings.AUTH_USER_MODEL
@@ -29,12 +49,6 @@ def private_storage():
 
 
 # --- Reference data ---------------------------------------------------------------------
-
-
-class IndicatorGroup(models.TextChoices):
-    PERSISTENCE = "persistence", "Unreasonable or unreasonably persistent"
-    BEHAVIOUR = "behaviour", "Unacceptable behaviour"
-    ACTION = "action", "Actions and behaviours that can invoke the policy"
 
 
 class Indicator(models.Model):
@@ -56,13 +70,6 @@ class Indicator(models.Model):
 
 
 # --- Customers and their matters --------------------------------------------------------
-
-
-class ContactMethod(models.TextChoices):
-    PHONE = "phone", "Telephone"
-    EMAIL = "email", "Email"
-    LETTER = "letter", "Letter"
-    IN_PERSON = "in_person", "In person"
 
 
 def normalise_postcode(value: str) -> str:
@@ -134,20 +141,6 @@ class Customer(models.Model):
         return reverse("customers:detail", args=[self.reference])
 
 
-class MatterKind(models.TextChoices):
-    COMPLAINT = "complaint", "Complaint"
-    ENQUIRY = "enquiry", "Enquiry"
-    REQUEST = "request", "Request"
-    CONCERN = "concern", "Concern"
-
-
-class MatterStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DECIDED = "decided", "Decided"
-    CLOSED = "closed", "Closed"
-
-
 class Matter(models.Model):
     """A complaint, enquiry, request or concern: the 'full details' section 2.5 asks for."""
 
@@ -184,39 +177,6 @@ class Matter(models.Model):
 
 
 # --- Contacts -----------------------------------------------------------------------------
-
-
-class Channel(models.TextChoices):
-    PHONE = "phone", "Telephone"
-    EMAIL = "email", "Email"
-    LETTER = "letter", "Letter"
-    IN_PERSON = "in_person", "In person"
-    WEB_FORM = "web_form", "Web form"
-    SOCIAL_MEDIA = "social_media", "Social media"
-    VIA_MP = "via_mp", "Via a Member of Parliament"
-    VIA_COUNCILLOR = "via_councillor", "Via a councillor"
-    VIA_SOLICITOR = "via_solicitor", "Via a solicitor or legal services"
-    VIA_POLICE = "via_police", "Via the police"
-    VIA_OMBUDSMAN = "via_ombudsman", "Via the Ombudsman"
-
-
-# Contact pursued through a third party at the same time: the 'scattergun' approach.
-SCATTERGUN_CHANNELS = frozenset(
-    {
-        Channel.VIA_MP,
-        Channel.VIA_COUNCILLOR,
-        Channel.VIA_SOLICITOR,
-        Channel.VIA_POLICE,
-        Channel.VIA_OMBUDSMAN,
-    }
-)
-# Channels where time is spent with the customer, so a duration is recorded.
-TIMED_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
-
-
-class Direction(models.TextChoices):
-    INBOUND = "inbound", "From the customer"
-    OUTBOUND = "outbound", "To the customer"
 
 
 class Contact(models.Model):
@@ -277,18 +237,6 @@ class ContactAttachment(models.Model):
 # --- Warnings -----------------------------------------------------------------------------
 
 
-class WarningKind(models.TextChoices):
-    INFORMAL = "informal", "Informal warning"
-    FORMAL = "formal", "Formal written warning"
-
-
-class WarningMethod(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "By telephone"
-    LETTER = "letter", "By letter"
-    EMAIL = "email", "By email"
-
-
 class Warning(models.Model):  # noqa: A001 - the policy's own word
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="warnings")
     case = models.ForeignKey(
@@ -318,74 +266,6 @@ class Warning(models.Model):  # noqa: A001 - the policy's own word
 
 
 # --- The designation case -----------------------------------------------------------------
-
-
-class CaseState(models.TextChoices):
-    NEW = "new", "New"
-    REFERRED = "referred", "Referred"
-    WARNED = "warned", "Warned – monitoring"
-    ASSESSMENT = "assessment", "Assessment"
-    AWAITING_DECISION = "awaiting_decision", "Awaiting decision"
-    DESIGNATED = "designated", "Designated – to notify"
-    ACTIVE = "active", "Designation in force"
-    # The six-month review date passed with no decision: the restrictions have ended
-    # (section 2.4 never lets them run on unreviewed) and a senior manager must decide.
-    LAPSED = "lapsed", "Review missed – restrictions lapsed"
-    CLOSED = "closed", "Closed"
-
-
-OPEN_STATES = (
-    CaseState.REFERRED,
-    CaseState.WARNED,
-    CaseState.ASSESSMENT,
-    CaseState.AWAITING_DECISION,
-)
-
-
-class ClosingReason(models.TextChoices):
-    NO_ACTION = "no_action", "Referral not taken forward"
-    BEHAVIOUR_STOPPED = "behaviour_stopped", "Behaviour stopped after the warning"
-    PRECONDITION_FAILED = "precondition_failed", "A precondition failed and was put right"
-    NOT_DESIGNATED = "not_designated", "Senior manager decided not to designate"
-    WITHDRAWN = "withdrawn", "Designation withdrawn on challenge"
-    LIFTED = "lifted", "Designation lifted at the six-month review"
-
-
-class WarningSkipKind(models.TextChoices):
-    SAFETY = "safety", "Harassment, aggression or a threat to staff safety (section 2.4)"
-    INEFFECTIVE = "ineffective", "A warning will obviously have no effect (section 2.3)"
-
-
-class Precondition(models.TextChoices):
-    """Section 2.3: the council must be satisfied of all five before deciding."""
-
-    DISCUSSED = "discussed", "The matter has been discussed with the relevant service manager/staff"
-    DEALT_WITH = "dealt_with", "Any complaint, enquiry or request has been dealt with properly"
-    DECISION_RIGHT = "decision_right", "Any decision reached is the right one"
-    COMMUNICATION = "communication", "Communications with the customer have been adequate"
-    NO_NEW_INFO = (
-        "no_new_info",
-        "The customer is not providing any significant new information",
-    )
-
-
-class Alternative(models.TextChoices):
-    """Section 2.3's further actions, plus the Equality Act adjustments (Ombudsman guidance)."""
-
-    MEETING = "meeting", "A meeting between the customer and officer(s)"
-    CROSS_DIRECTORATE = (
-        "cross_directorate",
-        "A cross-directorate meeting and a key officer to co-ordinate the response",
-    )
-    ADVOCATE = "advocate", "Help to find an independent advocate"
-    ADJUSTMENTS = "adjustments", "Reasonable adjustments under the Equality Act 2010"
-
-
-class AlternativeOutcome(models.TextChoices):
-    DONE = "done", "Done"
-    OFFERED = "offered", "Offered"
-    DECLINED = "declined", "Declined by the customer"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
 class DesignationCase(ConcurrentTransitionMixin, models.Model):
@@ -747,7 +627,7 @@ class CaseEvent(models.Model):
     """
 
     case = models.ForeignKey(DesignationCase, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
     at = models.DateTimeField()
     from_state = models.CharField(max_length=30, blank=True)

@@ -7,8 +7,15 @@ iterate `.all()` so that a case loaded with its checks prefetched costs no extra
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from accounts.roles import Role, has_role
 from accounts.selectors import directorate_ids_for
+from cases.choices import Alternative, Precondition, WarningSkipKind
+
+# The rules take the case (and the user) as arguments and reach related rows through the
+# case's own relations (`case.events`, `case.challenges`), so this module imports no model:
+# the models' transitions call it, and an import of theirs here would run in a circle.
 
 
 def works_on_case(case, user) -> bool:
@@ -42,8 +49,6 @@ def can_skip_warning(case, user) -> bool:
 
 
 def skip_kinds_allowed(user) -> list[str]:
-    from cases.models import WarningSkipKind
-
     kinds = []
     if has_role(user, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER):
         kinds.append(WarningSkipKind.SAFETY)
@@ -56,15 +61,11 @@ def skip_kinds_allowed(user) -> list[str]:
 
 
 def missing_preconditions(case) -> list[str]:
-    from cases.models import Precondition
-
     confirmed = {c.precondition for c in case.precondition_checks.all() if c.met}
     return [p for p in Precondition.values if p not in confirmed]
 
 
 def missing_alternatives(case) -> list[str]:
-    from cases.models import Alternative
-
     recorded = {a.alternative for a in case.alternatives.all()}
     return [a for a in Alternative.values if a not in recorded]
 
@@ -95,8 +96,6 @@ def warning_given_or_skipped(case) -> bool:
 
 def unmet_guards(case) -> list[str]:
     """Plain-English reasons the case cannot yet go to the senior manager."""
-    from cases.models import Alternative, Precondition
-
     reasons = []
     for p in missing_preconditions(case):
         reasons.append(f"Confirm the precondition: {Precondition(p).label.lower()}")
@@ -124,8 +123,6 @@ def nobody(case, user) -> bool:
 
 
 def review_overdue(case) -> bool:
-    from django.utils import timezone
-
     return case.review_due_on is not None and case.review_due_on < timezone.localdate()
 
 
@@ -136,9 +133,6 @@ def independence_problems(case, user) -> list[str]:
     in the case: not the decider, not the key officer or a named officer of its sanctions,
     and nobody who appears in its chronology as an actor.
     """
-    from accounts.roles import Role, has_role
-    from cases.models import CaseEvent
-
     problems = []
     if not has_role(user, Role.INDEPENDENT_REVIEWER):
         problems.append("They do not hold the Independent Reviewer role.")
@@ -151,7 +145,7 @@ def independence_problems(case, user) -> list[str]:
     if case.pk is not None:
         if case.sanctions.filter(named_officer=user).exists():
             problems.append("They are the named officer of one of the sanctions.")
-        event = CaseEvent.objects.filter(case=case, actor=user).order_by("at", "id").first()
+        event = case.events.filter(actor=user).order_by("at", "id").first()
         if event is not None:
             problems.append(
                 f"They took part in the case: '{event.summary}' "
@@ -167,9 +161,7 @@ def is_independent(case, user) -> bool:
 def is_challenge_reviewer(case, user) -> bool:
     """The user is the independent reviewer assigned to a challenge of this case that is
     waiting for a decision, and is still independent of it."""
-    from reviews.models import ChallengeStatus
-
     return (
-        case.challenges.filter(reviewer=user, status=ChallengeStatus.UNDER_REVIEW).exists()
+        case.challenges.under_review().filter(reviewer=user).exists()
         and is_independent(case, user)
     )

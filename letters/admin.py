@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from letters.models import PolicyVersion
+from letters.services import policy_version_save
 from ucp.errors import ServiceError
 
 
@@ -51,8 +52,6 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["uploaded_by", "uploaded_at"]
 
     def save_model(self, request, obj, form, change) -> None:
-        from letters.services import policy_version_save
-
         try:
             policy_version_save(actor=request.user, version=obj)
         except ServiceError as exc:  # pragma: no cover - the form checks the same first

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from cases.models import DesignationCase
+from letters.services import staff_who_may_be_informed
 from ucp.forms import GovukForm
 
 
@@ -33,8 +34,6 @@ class InformCouncilForm(GovukForm):
 
     def __init__(self, *args, case: DesignationCase, **kwargs):
         super().__init__(*args, **kwargs)
-        from letters.services import staff_who_may_be_informed
-
         self.fields["staff"].queryset = staff_who_may_be_informed(case).select_related(
             "staff_profile"
         )

@@ -13,6 +13,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 
 from letters.models import CouncilNotice, Letter, RecipientRole
+from letters.services import council_notice_mark_emailed, copy_recipients
+from sanctions.checks import describe
+from sanctions.models import Sanction, SanctionStatus
 
 
 def _attach_letters(message: EmailMessage, letters) -> None:
@@ -22,9 +25,6 @@ def _attach_letters(message: EmailMessage, letters) -> None:
 
 
 def _restrictions(case) -> list[str]:
-    from sanctions.checks import describe
-    from sanctions.models import Sanction, SanctionStatus
-
     sanctions = list(
         Sanction.objects.filter(case=case, status=SanctionStatus.ACTIVE)
         .select_related("named_officer")
@@ -35,8 +35,6 @@ def _restrictions(case) -> list[str]:
 
 def send_council_notice(notice_id: int) -> int:
     """Send a notice's emails once; returns how many were sent (0 if already sent)."""
-    from letters.services import council_notice_mark_emailed
-
     notice = CouncilNotice.objects.select_related(
         "case__customer", "case__lead_directorate", "sent_by"
     ).get(pk=notice_id)
@@ -78,8 +76,6 @@ def send_council_notice(notice_id: int) -> int:
 
 def send_letter_copies(letter_id: int) -> int:
     """A letter issued after the council was informed, copied to the same managers."""
-    from letters.services import copy_recipients
-
     letter = Letter.objects.select_related("case__customer", "case__lead_directorate").get(
         pk=letter_id
     )

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -23,6 +24,8 @@ from accounts.roles import Role, role_labels
 from cases.deadlines import challenge_last_day
 from cases.models import Customer, DesignationCase, Matter, MatterKind, Warning
 from letters.models import LetterKind, PolicyVersion
+from sanctions.checks import describe
+from sanctions.models import WEEKDAYS, CallPeriod, Sanction, SanctionKind, SanctionStatus
 
 LETTER_TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates" / "letters"
 
@@ -119,8 +122,6 @@ def policy_html(text: str) -> SafeString:
 
 def sanction_in_plain_words(sanction) -> dict:
     """One sanction as the customer reads it: what it means, where, and for how long."""
-    from sanctions.models import WEEKDAYS, CallPeriod, SanctionKind
-
     kind = sanction.kind
     if kind == SanctionKind.TIME_LIMIT:
         what = (
@@ -209,8 +210,6 @@ def designation_context(
     case: DesignationCase, *, issued_on: dt.date, issued_by, version: int,
     large_print: bool, policy: PolicyVersion,
 ) -> dict:
-    from sanctions.checks import describe
-
     sanctions = _standing_sanctions(case)
     indicators = list(case.decision_indicators.all())
     return {
@@ -257,8 +256,6 @@ def warning_context(
 
 
 def _standing_sanctions(case: DesignationCase) -> list:
-    from sanctions.models import Sanction, SanctionStatus
-
     return list(
         Sanction.objects.filter(case=case, status=SanctionStatus.ACTIVE)
         .select_related("named_officer")
@@ -275,8 +272,6 @@ def outcome_context(
     large_print: bool,
 ) -> dict:
     """The outcome of the latest decided challenge or six-month review, for its letter."""
-    from sanctions.checks import describe
-
     if kind == LetterKind.CHALLENGE_OUTCOME:
         decision = case.challenges.filter(decided_at__isnull=False).latest("decided_at", "id")
         reasons = decision.outcome_reasons
@@ -322,20 +317,18 @@ def render_html(kind: str, context: dict) -> str:
 
 
 def _local_fetcher():
-    from weasyprint.urls import URLFetcher
+    # WeasyPrint is imported only when a PDF is made: it loads Pango and its fonts, about
+    # a second, which no page that only shows a letter should pay.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalOnlyFetcher(URLFetcher):
         """Only files inside templates/letters/ (and inline data:) may be loaded."""
 
         def fetch(self, url, headers=None):
-            from weasyprint.urls import URLFetcherResponse
-
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == "file":
-                from urllib.parse import unquote, urlsplit
-
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if path.is_relative_to(LETTER_TEMPLATES_DIR.resolve()) and path.is_file():
                     return URLFetcherResponse(url, path.read_bytes())
@@ -346,7 +339,7 @@ def _local_fetcher():
 
 def html_to_pdf(html: str) -> bytes:
     """The PDF of a letter's HTML. Takes about half a second."""
-    import weasyprint
+    import weasyprint  # only when a PDF is made: see _local_fetcher
 
     document = weasyprint.HTML(
         string=html,

@@ -22,10 +22,12 @@ from django.utils.formats import date_format
 
 from accounts.roles import Role, has_role
 from accounts.selectors import directorate_ids_for
-from cases import rules
+from accounts.selectors import staff_in_directorates
+from cases import rules, workflow
+from cases.choices import CaseState, EventKind, WarningKind
 from cases.deadlines import challenge_last_day
-from cases.models import CaseState, DesignationCase, Warning, WarningKind
-from cases.services import _event, _lock_case, _save, case_activate_if_ready
+from cases.models import DesignationCase, Warning
+from cases.services import case_activate_if_ready
 from letters import rendering
 from letters.models import (
     CouncilNotice,
@@ -51,8 +53,7 @@ def _day(value: dt.date) -> str:
     return date_format(value, "j F Y")
 
 
-def _name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else "System"
+_name = workflow.person
 
 
 # --- the policy --------------------------------------------------------------------------------
@@ -89,8 +90,8 @@ def policy_version_save(*, actor, version: PolicyVersion) -> PolicyVersion:
         # Un-current the others first: the unique constraint allows one current row.
         for other in others:
             other.is_current = False
-            _save(other, actor)
-    _save(version, actor)
+            workflow.save(other, actor)
+    workflow.save(version, actor)
     return version
 
 
@@ -204,27 +205,13 @@ def next_version(case: DesignationCase | None, warning: Warning | None, kind: st
     return (last or 0) + 1
 
 
-@transaction.atomic
-def letter_issue(
-    *,
-    actor,
-    kind: str,
-    case: DesignationCase | None = None,
-    warning: Warning | None = None,
-) -> Letter:
-    """Render a letter, store its HTML and PDF unchanged, and record it on the case.
-
-    `kind` is a LetterKind. The designation and formal warning letters belong to a case;
-    an informal warning letter needs only the `warning` (the customer may have no case).
-    Re-issuing makes version n+1; earlier versions are never touched.
-    """
-    if kind not in LetterKind.values:
-        raise ServiceError("Choose a kind of letter.")
-    if case is None and (kind != LetterKind.INFORMAL_WARNING or warning is None):
-        raise ServiceError("This letter belongs to a case.")
+def _lock_letter_subject(
+    case: DesignationCase | None, warning: Warning | None, kind: str
+) -> tuple[DesignationCase | None, Warning | None]:
+    """Lock what the letter belongs to, and find the warning it is about."""
     if case is not None:
         # The row lock also serialises version numbers: two clicks make v1 and v2, not two v1s.
-        case = _lock_case(case, None)
+        case = workflow.lock_case(case)
         if kind == LetterKind.FORMAL_WARNING:
             warning = case.formal_warning
         elif kind == LetterKind.INFORMAL_WARNING:
@@ -232,17 +219,82 @@ def letter_issue(
                 raise ServiceError("Choose one of this customer's informal warnings.")
     else:
         warning = Warning.objects.select_for_update().get(pk=warning.pk)
+    return case, warning
+
+
+def _render_unlocked(
+    *, actor, kind: str, case: DesignationCase | None, warning: Warning | None,
+    now: dt.datetime,
+) -> tuple[str, bytes] | None:
+    """Render the letter as it would be issued now, before any lock is taken.
+
+    The PDF takes about half a second: rendered under the case's lock, it would hold up
+    everyone else working on the case. `letter_issue` renders the HTML again under the
+    lock (milliseconds) and uses this PDF only if the HTML is the same; if the case
+    changed in between, it renders again. None if the letter cannot be issued as asked
+    (the locked path then says why).
+    """
+    if kind == LetterKind.FORMAL_WARNING and case is not None:
+        warning = case.formal_warning
+    if not may_issue(actor, case, kind, warning):
+        return None
+    try:
+        html, _context = build_letter(
+            actor=actor, kind=kind, case=case, warning=warning,
+            version=next_version(case, warning, kind), issued_on=timezone.localdate(now),
+        )
+    except ServiceError:
+        return None
+    return html, rendering.html_to_pdf(html)
+
+
+def letter_issue(
+    *,
+    actor,
+    kind: str,
+    case: DesignationCase | None = None,
+    warning: Warning | None = None,
+    now: dt.datetime | None = None,
+) -> Letter:
+    """Render a letter, store its HTML and PDF unchanged, and record it on the case.
+
+    `kind` is a LetterKind. The designation and formal warning letters belong to a case;
+    an informal warning letter needs only the `warning` (the customer may have no case).
+    Re-issuing makes version n+1; earlier versions are never touched.
+
+    Called on its own (the letter pages), the PDF is rendered before the case is locked.
+    Called inside another service's transaction (an outcome letter, which states the
+    decision just recorded), the case is already locked by that service.
+    """
+    if kind not in LetterKind.values:
+        raise ServiceError("Choose a kind of letter.")
+    if case is None and (kind != LetterKind.INFORMAL_WARNING or warning is None):
+        raise ServiceError("This letter belongs to a case.")
+    now = workflow.now_or(now)
+    rendered = _render_unlocked(actor=actor, kind=kind, case=case, warning=warning, now=now)
+    with transaction.atomic():
+        return _issue_locked(
+            actor=actor, kind=kind, case=case, warning=warning, now=now, rendered=rendered
+        )
+
+
+def _issue_locked(
+    *, actor, kind: str, case: DesignationCase | None, warning: Warning | None,
+    now: dt.datetime, rendered: tuple[str, bytes] | None,
+) -> Letter:
+    case, warning = _lock_letter_subject(case, warning, kind)
     if not may_issue(actor, case, kind, warning):
         raise _refusal(case, kind)
-
-    now = timezone.now()
     issued_on = timezone.localdate(now)
     version = next_version(case, warning, kind)
     html, context = build_letter(
         actor=actor, kind=kind, case=case, warning=warning, version=version,
         issued_on=issued_on,
     )
-    pdf = rendering.html_to_pdf(html)
+    if rendered is not None and rendered[0] == html:
+        pdf = rendered[1]
+    else:  # the case changed since the unlocked render (rare): render what is true now
+        pdf = rendering.html_to_pdf(html)
     customer = case.customer if case is not None else warning.customer
     letter = Letter(
         customer=customer,
@@ -262,7 +314,7 @@ def letter_issue(
     reference = case.reference if case is not None else customer.reference
     letter.pdf.save(f"{reference}-{kind}-v{version}.pdf", ContentFile(pdf), save=False)
     try:
-        _save(letter, actor)
+        workflow.save(letter, actor)
         _record_issue(actor=actor, letter=letter, case=case)
     except BaseException:
         # The file was written before the row; a letter that was not issued leaves none.
@@ -280,10 +332,10 @@ def _record_issue(*, actor, letter: Letter, case: DesignationCase | None) -> Non
         details.append(f"Encloses the policy, version {letter.policy_version.label}.")
     if letter.challenge_last_day:
         details.append(f"Last day to ask for a review: {_day(letter.challenge_last_day)}.")
-    _event(
+    workflow.record_event(
         case,
         actor=actor,
-        kind="letter_issued",
+        kind=EventKind.LETTER_ISSUED,
         summary=f"{letter.get_kind_display()} issued (version {letter.version})",
         details=" ".join(details),
         at=letter.issued_at,
@@ -298,14 +350,20 @@ def _record_issue(*, actor, letter: Letter, case: DesignationCase | None) -> Non
         )
     if letter.kind == LetterKind.DESIGNATION:
         case_set_customer_notified(
-            actor=actor, case=case, notified_on=letter.issued_on, letter=letter
+            actor=actor, case=case, notified_on=letter.issued_on, letter=letter,
+            now=letter.issued_at,
         )
-        case_activate_if_ready(actor=actor, case=case)
+        case_activate_if_ready(actor=actor, case=case, now=letter.issued_at)
 
 
 @transaction.atomic
 def case_set_customer_notified(
-    *, actor, case: DesignationCase, notified_on: dt.date, letter: Letter | None = None
+    *,
+    actor,
+    case: DesignationCase,
+    notified_on: dt.date,
+    letter: Letter | None = None,
+    now: dt.datetime | None = None,
 ) -> DesignationCase:
     """Record the day the customer was sent the designation letter.
 
@@ -313,7 +371,7 @@ def case_set_customer_notified(
     recorded with its old and new value. A re-issued letter gives the customer a full 14
     days from the letter they hold, so it moves the date on.
     """
-    case = _lock_case(case, None)
+    case = workflow.lock_case(case)
     if case.state not in DESIGNATION_LETTER_STATES:
         raise CaseChanged()
     before = case.customer_notified_on
@@ -322,16 +380,17 @@ def case_set_customer_notified(
     before_last_day = case.challenge_ends_on
     case.customer_notified_on = notified_on
     case.challenge_ends_on = challenge_last_day(notified_on)
-    _save(case, actor)
+    workflow.save(case, actor)
     old = _day(before) if before else "not yet told"
     old_last_day = _day(before_last_day) if before_last_day else "none"
     source = (
         f" by the {letter.get_kind_display().lower()} (version {letter.version})" if letter else ""
     )
-    _event(
+    workflow.record_event(
         case,
         actor=actor,
-        kind="customer_notified",
+        kind=EventKind.CUSTOMER_NOTIFIED,
+        at=now,
         summary=f"Customer told of the designation{source}",
         details=(
             f"Date the customer was told: {old} → {_day(notified_on)}. Last day to ask for "
@@ -363,19 +422,22 @@ def copy_recipients(case: DesignationCase) -> list[dict]:
 
 def staff_who_may_be_informed(case: DesignationCase):
     """Active staff of the case's directorates, with an email address."""
-    from accounts.selectors import staff_in_directorates
-
     ids = {case.lead_directorate_id, *case.involved_directorates.values_list("id", flat=True)}
     return staff_in_directorates(ids).exclude(email="")
 
 
 @transaction.atomic
 def case_inform_council(
-    *, actor, case: DesignationCase, staff: Iterable, note: str = ""
+    *,
+    actor,
+    case: DesignationCase,
+    staff: Iterable,
+    note: str = "",
+    now: dt.datetime | None = None,
 ) -> CouncilNotice:
     """The senior manager informs staff of the designation and copies all correspondence
     to the Assistant Director and Service Manager (section 2.2). Emails go after commit."""
-    case = _lock_case(case, None)
+    case = workflow.lock_case(case)
     if case.state not in INFORM_COUNCIL_STATES:
         raise CaseChanged(
             f"This case is '{case.get_state_display()}': the council is informed once a "
@@ -393,9 +455,9 @@ def case_inform_council(
             "Choose staff who work in this case's directorates and have an email address.",
             reasons=[f"{_name(u)} cannot be chosen" for u in outside],
         )
-    now = timezone.now()
+    now = workflow.now_or(now)
     notice = CouncilNotice(case=case, sent_by=actor, sent_at=now, note=(note or "").strip())
-    _save(notice, actor)
+    workflow.save(notice, actor)
     letters = list(case.letters.order_by("issued_at", "id"))
     notice.letters.set(letters)
     rows = [
@@ -405,12 +467,12 @@ def case_inform_council(
         for u in sorted(staff, key=lambda u: _name(u))
     ] + [CouncilNoticeRecipient(notice=notice, **p) for p in copy_recipients(case)]
     for row in rows:
-        _save(row, actor)
+        workflow.save(row, actor)
 
     before = case.council_informed_at
     if before is None:
         case.council_informed_at = now
-        _save(case, actor)
+        workflow.save(case, actor)
     staff_rows = [r for r in rows if r.role == RecipientRole.STAFF]
     copy_rows = [r for r in rows if r.role != RecipientRole.STAFF]
     details = [
@@ -429,10 +491,10 @@ def case_inform_council(
     if before is not None:
         first = timezone.localtime(before)
         details.append(f"The council was first informed on {_day(first)} at {first:%H:%M}.")
-    _event(
+    workflow.record_event(
         case,
         actor=actor,
-        kind="council_informed",
+        kind=EventKind.COUNCIL_INFORMED,
         summary=f"Council informed: {len(staff_rows)} member{'s' if len(staff_rows) != 1 else ''} "
         f"of staff, copies to {len(copy_rows)} manager{'s' if len(copy_rows) != 1 else ''}",
         details="\n".join(details),
@@ -443,7 +505,7 @@ def case_inform_council(
         args=[notice.pk],
         key=f"council-notice:{notice.pk}",
     )
-    case_activate_if_ready(actor=actor, case=case)
+    case_activate_if_ready(actor=actor, case=case, now=now)
     return notice
 
 
@@ -454,20 +516,22 @@ def council_notice_mark_emailed(*, notice_id: int) -> CouncilNotice | None:
     if notice.emailed_at is not None:
         return None
     notice.emailed_at = timezone.now()
-    _save(notice, None)
+    workflow.save(notice, None)
     return notice
 
 
 # --- housekeeping ------------------------------------------------------------------------------
 
 
-def remove_orphan_pdfs(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> list[str]:
+def remove_orphan_pdfs(
+    *, older_than: dt.timedelta = dt.timedelta(days=1), now: dt.datetime | None = None
+) -> list[str]:
     """Delete letter PDFs that no `Letter` row points to: written by a `letter_issue` whose
     outer transaction later rolled back. Only files older than `older_than`, so a letter
     being issued right now (file written, row not yet committed) is never touched.
     Returns the names removed."""
     storage = Letter._meta.get_field("pdf").storage
-    cutoff = timezone.now() - older_than
+    cutoff = workflow.now_or(now) - older_than
     removed: list[str] = []
 
     def walk(folder: str):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from outbox.models import OutboxMessage
+from ucp.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ HANDLERS: frozenset[str] = frozenset(
         "reviews.notifications.send_deadline_alert",
     }
 )
+
+# The task `outbox.tasks.deliver` is registered under this name; the services publish by
+# name, so they need not import the tasks (which import them).
+DELIVER_TASK = "outbox.deliver"
 
 # The relay leaves messages this young to the task their commit published: it is probably
 # running now, and sending it twice would be harmless but wasteful.
@@ -104,16 +109,17 @@ def _publish(message_id: int) -> None:
     once per message.
     """
     global _publish_paused_until
-    from outbox.tasks import deliver as deliver_task
-
     # Eager (no REDIS_URL) there is no broker to be away: the task runs here and now.
-    eager = deliver_task.app.conf.task_always_eager
+    eager = celery_app.conf.task_always_eager
     if not eager and time.monotonic() < _publish_paused_until:
         logger.info("outbox: broker recently unreachable; message %s left to the relay",
                     message_id)
         return
     try:
-        deliver_task.apply_async((message_id,), retry=False)
+        if eager:
+            deliver(message_id=message_id)
+        else:
+            celery_app.send_task(DELIVER_TASK, (message_id,), retry=False)
     except Exception as exc:  # any broker failure: the relay sends it instead
         if not eager:
             _publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from outbox import services
 
-@shared_task(name="outbox.deliver", ignore_result=True)
+
+@shared_task(name=services.DELIVER_TASK, ignore_result=True)
 def deliver(message_id: int) -> bool:
-    from outbox import services
-
     return services.deliver(message_id=message_id)
 
 
 @shared_task(name="outbox.relay", ignore_result=True)
 def relay() -> int:
-    from outbox import services
-
     return services.relay()

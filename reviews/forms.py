@@ -10,10 +10,11 @@ from django import forms
 from django.utils import timezone
 
 from cases import deadlines
-from cases.forms import ActionForm, IsoDateInput
+from cases.forms import ActionForm
 from cases.models import DesignationCase
 from reviews.models import Challenge, ChallengeChannel, ChallengeOutcome, ReviewOutcome
-from ucp.forms import GovukFormMixin
+from sanctions.forms import sanction_forms
+from ucp.forms import GovukFormMixin, IsoDateInput
 
 # Not one of ChallengeChannel: a telephone request is noted, but is not a request for a review
 # until the customer puts it in writing (section 2.4).
@@ -192,8 +193,6 @@ class SanctionsMixin:
     sanction_forms: list
 
     def _setup_sanctions(self, case: DesignationCase, review_on: dt.date) -> None:
-        from sanctions.forms import sanction_forms
-
         self.review_on = review_on
         self.sanction_forms = sanction_forms(
             self.data if self.is_bound else None, case=case, review_on=review_on

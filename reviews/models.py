@@ -59,8 +59,17 @@ class ChallengeOutcome(models.TextChoices):
     WITHDRAW = "withdraw", "Withdraw the designation"
 
 
+class ChallengeQuerySet(models.QuerySet):
+    def under_review(self):
+        """With the independent reviewer, waiting for the decision (asked by cases.rules
+        through `case.challenges`, so that the case's rules need not import this app)."""
+        return self.filter(status=ChallengeStatus.UNDER_REVIEW)
+
+
 class Challenge(ConcurrentTransitionMixin, models.Model):
     """A customer's written request for a review of their designation."""
+
+    objects = ChallengeQuerySet.as_manager()
 
     case = models.ForeignKey(DesignationCase, on_delete=models.PROTECT, related_name="challenges")
     status = FSMField(
@@ -120,6 +129,11 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CHALLENGE_STATES
+
+    def record_lapse(self, *, at) -> None:
+        """The review date passed undecided (the sweep's `reviews.services.case_lapse`):
+        the review stays open, now overdue, and is escalated weekly from `at`."""
+        self.lapsed_at = at
 
     @property
     def decided_in_time(self) -> bool | None:
@@ -240,6 +254,11 @@ class Review(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"Six-month review due {self.due_on:%d %b %Y} ({self.get_status_display()})"
+
+    def record_lapse(self, *, at) -> None:
+        """The review date passed undecided (the sweep's `reviews.services.case_lapse`):
+        the review stays open, now overdue, and is escalated weekly from `at`."""
+        self.lapsed_at = at
 
     @property
     def decided_in_time(self) -> bool | None:

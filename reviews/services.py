@@ -16,12 +16,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django_fsm import can_proceed
 
 from accounts.roles import GROUP_NAMES, Role
-from cases import deadlines, rules
-from cases.models import CaseEvent, CaseState, DesignationCase
-from cases.services import _event, _lock_case, _save
+from cases import deadlines, rules, workflow
+from cases.choices import CaseState, EventKind
+from cases.models import CaseEvent, DesignationCase
+from letters.models import LetterKind
+from letters.services import letter_issue
 from reviews.models import (
     OPEN_CHALLENGE_STATES,
     Challenge,
@@ -31,6 +32,14 @@ from reviews.models import (
     Review,
     ReviewOutcome,
     ReviewStatus,
+)
+from sanctions.models import Sanction, SanctionStatus
+from sanctions.services import (
+    build_sanctions,
+    current_sanctions,
+    end_sanctions,
+    renew_sanctions,
+    save_sanctions,
 )
 from ucp.errors import CaseChanged, NotAllowed, ServiceError
 
@@ -44,57 +53,16 @@ def _day(value: dt.date) -> str:
     return date_format(value, "j F Y")
 
 
-def _name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else "System"
-
-
-def _clean(value: str, what: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ServiceError(f"Enter {what}.")
-    return value
-
-
-def _take(obj, name: str, *, actor, expected_status: str | None, **kwargs) -> str:
-    """Check state, permission and guards of `obj.<name>` and take it; returns the old
-    status. `obj` must already be locked."""
-    if expected_status is not None and obj.status != expected_status:
-        raise CaseChanged(
-            f"This is now '{obj.get_status_display()}', so that step is no longer possible. "
-            "Nothing was saved."
-        )
-    method = getattr(obj, name)
-    if not can_proceed(method, check_conditions=False):
-        raise CaseChanged(
-            f"This is now '{obj.get_status_display()}', so that step is no longer possible. "
-            "Nothing was saved."
-        )
-    if not method._django_fsm.get_transition(obj.status).has_perm(obj, actor):
-        raise NotAllowed("Your role does not allow you to take this step.")
-    before = obj.status
-    method(**kwargs)
-    _save(obj, actor)
-    return before
-
-
-def _case_transition(case: DesignationCase, name: str, *, actor, **kwargs) -> str:
-    """Take a case transition on a locked case (the caller writes the chronology)."""
-    method = getattr(case, name)
-    if not can_proceed(method, check_conditions=False):
-        raise CaseChanged(
-            f"This case is now '{case.get_state_display()}'. Nothing was saved."
-        )
-    if not method._django_fsm.get_transition(case.state).has_perm(case, actor):
-        raise NotAllowed("Your role does not allow you to take this step on this case.")
-    before = case.state
-    method(**kwargs)
-    _save(case, actor)
-    return before
+_name = workflow.person
+_clean = workflow.clean_text
+# Challenges and reviews are FSM objects like the case: `workflow.take` checks the step's
+# source status and `permission=`, takes it and saves it with history.
+_take = workflow.take
 
 
 def _lock_challenge(challenge: Challenge) -> tuple[DesignationCase, Challenge]:
     # Case first, then challenge: the same order everywhere, so two services never deadlock.
-    case = _lock_case(challenge.case, None)
+    case = workflow.lock_case(challenge.case)
     locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
     locked.case = case
     return case, locked
@@ -112,6 +80,7 @@ def challenge_record(
     received_on: dt.date | None = None,
     received_at: dt.datetime | None = None,
     grounds: str,
+    now: dt.datetime | None = None,
 ) -> Challenge:
     """Record a customer's written request for a review of their designation (step 11).
 
@@ -130,11 +99,11 @@ def challenge_record(
         received_on = deadlines.local_day(received_at)
     if received_on is None:
         raise ServiceError("Enter the date the request was received.")
-    now = timezone.now()
+    now = workflow.now_or(now)
     if received_on > timezone.localdate(now) or (received_at is not None and received_at > now):
         raise ServiceError("The date the request was received cannot be in the future.")
 
-    case = _lock_case(case, None)
+    case = workflow.lock_case(case)
     if case.state not in CHALLENGEABLE_STATES:
         raise CaseChanged(
             f"This case is '{case.get_state_display()}': only a designation can be "
@@ -161,7 +130,7 @@ def challenge_record(
         decision_due_on=deadlines.challenge_decision_due(received_on),
     )
     _take(challenge, "receive_late" if is_late else "receive_in_time", actor=actor,
-          expected_status=None)
+          expected=None)
     when = _day(received_on)
     if received_at is not None:
         when += f" at {timezone.localtime(received_at):%H:%M}"
@@ -183,10 +152,10 @@ def challenge_record(
                else "")
             + f". An independent reviewer must decide by {_day(challenge.decision_due_on)}."
         )
-    _event(
+    workflow.record_event(
         case,
         actor=actor,
-        kind="challenge_received",
+        kind=EventKind.CHALLENGE_RECEIVED,
         summary=summary,
         details=f"{ChallengeChannel(channel).label}. {timing}\n\nGrounds: {grounds}",
         at=now,
@@ -195,52 +164,66 @@ def challenge_record(
 
 
 @transaction.atomic
-def challenge_note_phone_request(*, actor, case: DesignationCase, note: str = "") -> CaseEvent:
+def challenge_note_phone_request(
+    *, actor, case: DesignationCase, note: str = "", now: dt.datetime | None = None
+) -> CaseEvent:
     """A customer asked for a review by telephone: noted, but it is not a request until it
     is put in writing (section 2.4). The officer is told to explain how."""
-    case = _lock_case(case, None)
+    case = workflow.lock_case(case)
     if case.state not in CHALLENGEABLE_STATES:
         raise CaseChanged(f"This case is '{case.get_state_display()}'. Nothing was saved.")
     if not rules.works_on_case(case, actor):
         raise NotAllowed("You do not work on this case.")
-    return _event(
+    return workflow.record_event(
         case,
         actor=actor,
-        kind="challenge_phone_request",
+        kind=EventKind.CHALLENGE_PHONE_REQUEST,
         summary="Customer asked for a review by telephone: told it must be put in writing",
         details=(note or "").strip()
         or "The customer was told to write by letter, email or the web form.",
+        at=now,
     )
 
 
 @transaction.atomic
 def challenge_accept_late(
-    *, actor, challenge: Challenge, reason: str, expected_status: str | None = None
+    *,
+    actor,
+    challenge: Challenge,
+    reason: str,
+    expected_status: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Challenge:
     reason = _clean(reason, "the reason for accepting a late request")
     case, challenge = _lock_challenge(challenge)
-    _take(challenge, "accept_late", actor=actor, expected_status=expected_status,
-          by=actor, at=timezone.now(), reason=reason)
-    _event(
-        case, actor=actor, kind="challenge_late_accepted",
+    _take(challenge, "accept_late", actor=actor, expected=expected_status,
+          by=actor, at=workflow.now_or(now), reason=reason)
+    workflow.record_event(
+        case, actor=actor, kind=EventKind.CHALLENGE_LATE_ACCEPTED,
         summary="Late request for a review accepted by a senior manager",
         details=f"{reason}\n\nAn independent reviewer must decide by "
         f"{_day(challenge.decision_due_on)}.",
+        at=now,
     )
     return challenge
 
 
 @transaction.atomic
 def challenge_refuse_late(
-    *, actor, challenge: Challenge, reason: str, expected_status: str | None = None
+    *,
+    actor,
+    challenge: Challenge,
+    reason: str,
+    expected_status: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Challenge:
     reason = _clean(reason, "the reason for not accepting the late request")
     case, challenge = _lock_challenge(challenge)
-    _take(challenge, "refuse_late", actor=actor, expected_status=expected_status,
-          by=actor, at=timezone.now(), reason=reason)
-    _event(
-        case, actor=actor, kind="challenge_late_refused",
-        summary="Late request for a review not accepted", details=reason,
+    _take(challenge, "refuse_late", actor=actor, expected=expected_status,
+          by=actor, at=workflow.now_or(now), reason=reason)
+    workflow.record_event(
+        case, actor=actor, kind=EventKind.CHALLENGE_LATE_REFUSED,
+        summary="Late request for a review not accepted", details=reason, at=now,
     )
     return challenge
 
@@ -269,7 +252,12 @@ def independent_reviewers(case: DesignationCase) -> list:
 
 @transaction.atomic
 def challenge_assign_reviewer(
-    *, actor, challenge: Challenge, reviewer, expected_status: str | None = None
+    *,
+    actor,
+    challenge: Challenge,
+    reviewer,
+    expected_status: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Challenge:
     """A senior manager of the case gives the challenge to an independent reviewer."""
     case, challenge = _lock_challenge(challenge)
@@ -283,15 +271,67 @@ def challenge_assign_reviewer(
             reasons=problems,
         )
     before = challenge.reviewer
-    _take(challenge, "assign_reviewer", actor=actor, expected_status=expected_status,
-          reviewer=reviewer, by=actor, at=timezone.now())
-    _event(
-        case, actor=actor, kind="challenge_reviewer_assigned",
+    _take(challenge, "assign_reviewer", actor=actor, expected=expected_status,
+          reviewer=reviewer, by=actor, at=workflow.now_or(now))
+    workflow.record_event(
+        case, actor=actor, kind=EventKind.CHALLENGE_REVIEWER_ASSIGNED,
         summary=f"Independent reviewer {'changed' if before else 'assigned'}: {_name(reviewer)}",
         details=(f"Previously {_name(before)}. " if before else "")
         + f"Decision due by {_day(challenge.decision_due_on)}.",
+        at=now,
     )
     return challenge
+
+
+def _sanction_lines(sanctions: list[Sanction], *, with_start: bool = True) -> str:
+    if with_start:
+        return "; ".join(
+            f"{s.get_kind_display()}, {s.starts_on:%d %b %Y} to {s.ends_on:%d %b %Y}"
+            for s in sanctions
+        )
+    return "; ".join(f"{s.get_kind_display()}, to {s.ends_on:%d %b %Y}" for s in sanctions)
+
+
+def _check_reviewer_may_decide(case: DesignationCase, challenge: Challenge, actor) -> None:
+    """The transition's permission asks the same question; asking here too gives the
+    reviewer the reasons rather than a bare refusal."""
+    if challenge.reviewer_id == getattr(actor, "pk", None):
+        problems = rules.independence_problems(case, actor)
+        if problems:
+            raise NotAllowed("You are no longer independent of this case.", reasons=problems)
+    elif challenge.status == ChallengeStatus.UNDER_REVIEW:
+        raise NotAllowed("Only the independent reviewer assigned can decide this challenge.")
+    if case.state not in CHALLENGEABLE_STATES:
+        raise CaseChanged(f"This case is '{case.get_state_display()}'. Nothing was saved.")
+
+
+def _withdraw_on_challenge(
+    case: DesignationCase, *, actor, reasons: str, now: dt.datetime
+) -> list[str]:
+    """Withdraw: the case closes and every sanction still running ends today."""
+    workflow.take(case, "withdraw", actor=actor, reasons=reasons, at=now)
+    ended = end_sanctions(actor=actor, case=case, on=timezone.localdate(now),
+                          reason="Designation withdrawn on challenge")
+    return [f"Sanctions ended: {len(ended)}."]
+
+
+def _vary_on_challenge(
+    case: DesignationCase, *, actor, built: list, today: dt.date
+) -> list[str]:
+    """Vary: the sanctions in force end today and the new set starts."""
+    old = current_sanctions(case)
+    end_sanctions(actor=actor, case=case, on=today,
+                  reason="Replaced when the sanctions were varied on challenge")
+    new = save_sanctions(actor=actor, built=built)
+    return [
+        "Replaced: " + "; ".join(s.get_kind_display() for s in old) + "."
+        if old else "No sanction was in force.",
+        f"New sanctions: {_sanction_lines(new)}.",
+    ]
+
+
+def _timing(today: dt.date, due: dt.date, *, on_time: str, late: str) -> str:
+    return on_time if today <= due else f"{(today - due).days} days {late}"
 
 
 @transaction.atomic
@@ -303,94 +343,64 @@ def challenge_decide(
     reasons: str,
     sanctions: Iterable[dict[str, Any]] = (),
     expected_status: str | None = None,
+    now: dt.datetime | None = None,
 ):
     """The independent reviewer decides (step 11): uphold, vary the sanctions, or withdraw
     the designation. The outcome letter is issued in the same transaction.
 
     Returns the outcome letter.
     """
-    from letters.models import LetterKind
-    from letters.services import letter_issue
-    from sanctions.services import build_sanctions, current_sanctions, end_sanctions, save_sanctions
-
     if outcome not in ChallengeOutcome.values:
         raise ServiceError("Choose the outcome: uphold, vary the sanctions, or withdraw.")
     reasons = _clean(reasons, "the reasons for the decision")
     case, challenge = _lock_challenge(challenge)
-    # The transition's permission asks the same question; asking here too gives the
-    # reviewer the reasons rather than a bare refusal.
-    if challenge.reviewer_id == getattr(actor, "pk", None):
-        problems = rules.independence_problems(case, actor)
-        if problems:
-            raise NotAllowed("You are no longer independent of this case.", reasons=problems)
-    elif challenge.status == ChallengeStatus.UNDER_REVIEW:
-        raise NotAllowed("Only the independent reviewer assigned can decide this challenge.")
-    if case.state not in CHALLENGEABLE_STATES:
-        raise CaseChanged(f"This case is '{case.get_state_display()}'. Nothing was saved.")
-
-    now = timezone.now()
+    _check_reviewer_may_decide(case, challenge, actor)
+    now = workflow.now_or(now)
     today = timezone.localdate(now)
-    built = []
-    if outcome == ChallengeOutcome.VARY:
-        built = build_sanctions(
-            actor=actor, case=case, specs=sanctions, designated_on=today,
-            review_on=case.review_due_on,
-        )
-    # The case transition first: its permission asks whether the reviewer is assigned to a
-    # challenge still under review.
-    details = [reasons]
-    if outcome == ChallengeOutcome.WITHDRAW:
-        from_state = _case_transition(case, "withdraw", actor=actor, reasons=reasons, at=now)
-        ended = end_sanctions(actor=actor, case=case, on=today,
-                              reason="Designation withdrawn on challenge")
-        details.append(f"Sanctions ended: {len(ended)}.")
-    else:
-        from_state = case.state
-        if outcome == ChallengeOutcome.VARY:
-            old = current_sanctions(case)
-            end_sanctions(actor=actor, case=case, on=today,
-                          reason="Replaced when the sanctions were varied on challenge")
-            new = save_sanctions(actor=actor, built=built)
-            details.append(
-                "Replaced: " + "; ".join(s.get_kind_display() for s in old) + "."
-                if old else "No sanction was in force."
-            )
-            details.append(
-                "New sanctions: "
-                + "; ".join(
-                    f"{s.get_kind_display()}, {s.starts_on:%d %b %Y} to {s.ends_on:%d %b %Y}"
-                    for s in new
-                )
-                + "."
-            )
-    _take(challenge, "decide", actor=actor, expected_status=expected_status,
-          outcome=outcome, reasons=reasons, by=actor, at=now, on=today)
-    timing = (
-        "within the 28 days" if today <= challenge.decision_due_on
-        else f"{(today - challenge.decision_due_on).days} days after the 28 days"
+    # Validated before anything changes, so a bad set of sanctions changes nothing.
+    built = (
+        build_sanctions(actor=actor, case=case, specs=sanctions, designated_on=today,
+                        review_on=case.review_due_on)
+        if outcome == ChallengeOutcome.VARY else []
     )
-    details.append(f"Decided on {_day(today)}, {timing} (due {_day(challenge.decision_due_on)}).")
-    _event(
-        case, actor=actor, kind="challenge_decided",
+    from_state = case.state
+    details = [reasons]
+    # The case transition comes before the challenge's: its permission asks whether the
+    # reviewer is assigned to a challenge still under review.
+    if outcome == ChallengeOutcome.WITHDRAW:
+        details += _withdraw_on_challenge(case, actor=actor, reasons=reasons, now=now)
+    elif outcome == ChallengeOutcome.VARY:
+        details += _vary_on_challenge(case, actor=actor, built=built, today=today)
+    _take(challenge, "decide", actor=actor, expected=expected_status,
+          outcome=outcome, reasons=reasons, by=actor, at=now, on=today)
+    due = challenge.decision_due_on
+    timing = _timing(today, due, on_time="within the 28 days", late="after the 28 days")
+    details.append(f"Decided on {_day(today)}, {timing} (due {_day(due)}).")
+    workflow.record_event(
+        case, actor=actor, kind=EventKind.CHALLENGE_DECIDED,
         summary=f"Challenge decided by the independent reviewer: "
         f"{ChallengeOutcome(outcome).label.lower()}",
         details="\n".join(details), from_state=from_state, to_state=case.state, at=now,
     )
-    return letter_issue(actor=actor, kind=LetterKind.CHALLENGE_OUTCOME, case=case)
+    return letter_issue(actor=actor, kind=LetterKind.CHALLENGE_OUTCOME, case=case, now=now)
 
 
 # --- the six-month review --------------------------------------------------------------------
 
 
-def _open_review(case: DesignationCase, *, actor, at: dt.datetime) -> tuple[Review, bool]:
-    """The open review for the case's current review date, created if there is none."""
+def open_review_for(
+    case: DesignationCase, *, actor, at: dt.datetime
+) -> tuple[Review, bool]:
+    """The open review for the case's current review date, created if there is none.
+
+    The case must be locked by the caller (a service here, or the daily sweep)."""
     existing = case.reviews.filter(status=ReviewStatus.OPEN).first()
     if existing is not None:
         return existing, False
     review = Review(case=case, due_on=case.review_due_on, opened_at=at, opened_by=actor)
-    _save(review, actor)
-    _event(
-        case, actor=actor, kind="review_opened",
+    workflow.save(review, actor)
+    workflow.record_event(
+        case, actor=actor, kind=EventKind.REVIEW_OPENED,
         summary=f"Six-month review opened: due {_day(review.due_on)}",
         details="Opened by the daily check ahead of the due date." if actor is None else "",
         at=at,
@@ -399,10 +409,10 @@ def _open_review(case: DesignationCase, *, actor, at: dt.datetime) -> tuple[Revi
 
 
 @transaction.atomic
-def review_open(*, actor, case: DesignationCase) -> Review:
+def review_open(*, actor, case: DesignationCase, now: dt.datetime | None = None) -> Review:
     """Open the six-month review of a designation (idempotent). The daily sweep opens it
     ahead of its due date with `actor=None`; a senior manager may open it earlier."""
-    case = _lock_case(case, None)
+    case = workflow.lock_case(case)
     if case.state not in REVIEWABLE_STATES or case.review_due_on is None:
         raise CaseChanged(
             f"This case is '{case.get_state_display()}': only a designation in force (or "
@@ -410,27 +420,117 @@ def review_open(*, actor, case: DesignationCase) -> Review:
         )
     if actor is not None and not rules.is_senior_manager(case, actor):
         raise NotAllowed("Only a senior manager for this case carries out its review.")
-    review, _created = _open_review(case, actor=actor, at=timezone.now())
+    review, _created = open_review_for(case, actor=actor, at=workflow.now_or(now))
     return review
 
 
 @transaction.atomic
 def case_set_review_due(
-    *, actor, case: DesignationCase, due_on: dt.date, why: str
+    *,
+    actor,
+    case: DesignationCase,
+    due_on: dt.date,
+    why: str,
+    now: dt.datetime | None = None,
 ) -> DesignationCase:
     """Change the stored six-month review date, recording the old and new value."""
-    case = _lock_case(case, None)
+    case = workflow.lock_case(case)
     before = case.review_due_on
     if before == due_on:
         return case
     case.review_due_on = due_on
-    _save(case, actor)
-    _event(
-        case, actor=actor, kind="review_due_changed",
+    workflow.save(case, actor)
+    workflow.record_event(
+        case, actor=actor, kind=EventKind.REVIEW_DUE_CHANGED,
         summary=f"Next review due {_day(due_on)}",
         details=f"Review date: {_day(before) if before else 'none'} → {_day(due_on)}. {why}",
+        at=now,
     )
     return case
+
+
+@transaction.atomic
+def case_lapse(*, case: DesignationCase, review: Review, now: dt.datetime | None = None):
+    """The review date passed with no decision (the daily sweep's step, taken by nobody).
+
+    The sanctions ran out on their dates (they end by the review date), so the designation
+    restricts nothing until a senior manager decides. Recorded on the case, with what
+    lapsed and when, and on the review (`lapsed_at`, which the weekly escalation reads).
+    """
+    now = workflow.now_or(now)
+    today = timezone.localdate(now)
+    case = workflow.lock_case(case)
+    lapsed = list(
+        case.sanctions.filter(status=SanctionStatus.ACTIVE, ends_on__lt=today)
+        .order_by("ends_on", "id")
+    )
+    due = case.review_due_on
+    from_state = workflow.take(case, "lapse", actor=None)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    review.record_lapse(at=now)
+    workflow.save(review, None)
+    lines = [
+        f"The six-month review was due on {_day(due)} and no decision was recorded. "
+        "Restrictions never run on unreviewed: these lapsed on their end dates.",
+        *(f"- {s.get_kind_display()}: ended {_day(s.ends_on)}" for s in lapsed),
+        f"Escalated to {case.lead_directorate.assistant_director_name}, Assistant Director, "
+        f"{case.lead_directorate.name}. A senior manager must carry out the review: lift the "
+        "designation, or continue or vary it with new restrictions.",
+    ]
+    workflow.record_event(
+        case, actor=None, kind=EventKind.LAPSE,
+        summary=f"Six-month review missed: restrictions lapsed (review was due {_day(due)})",
+        details="\n".join(lines), from_state=from_state, to_state=case.state, at=now,
+    )
+    return case
+
+
+def _check_next_review(next_review_on: dt.date | None, today: dt.date) -> dt.date:
+    """Continuing or varying sets the next review: after today, at most six months on."""
+    latest = deadlines.latest_next_review(today)
+    if next_review_on is None:
+        raise ServiceError("Enter the date of the next review.")
+    if next_review_on <= today:
+        raise ServiceError("The next review must be after today.")
+    if next_review_on > latest:
+        raise ServiceError(
+            f"The next review must be within six months: on or before {_day(latest)}."
+        )
+    return next_review_on
+
+
+def _lift(case: DesignationCase, *, actor, reasons: str, now: dt.datetime) -> list[str]:
+    """Lift: the case closes and every sanction still running ends today."""
+    workflow.take(case, "lift", actor=actor, reasons=reasons, at=now)
+    ended = end_sanctions(actor=actor, case=case, on=timezone.localdate(now),
+                          reason="Designation lifted at the six-month review")
+    return [f"Sanctions ended: {len(ended)}."]
+
+
+def _continue_sanctions(
+    case: DesignationCase, review: Review, *, actor, reasons: str, today: dt.date,
+    next_review_on: dt.date,
+) -> list[Sanction]:
+    """Continue: the sanctions that ran to the review date, renewed to the next one.
+
+    Ones that end earlier, as planned, are left to end; lapsed ones are copied, not
+    revived, so the record keeps the gap.
+    """
+    old = current_sanctions(case, running_to=review.due_on)
+    if not old:
+        raise ServiceError(
+            "No sanction runs to the review date, so there is nothing to continue: "
+            "choose 'vary' and set the sanctions, or lift the designation."
+        )
+    end_sanctions(actor=actor, case=case, on=today, only=old,
+                  reason="Renewed at the six-month review")
+    return renew_sanctions(actor=actor, sanctions=old, starts_on=today, ends_on=next_review_on,
+                           reasons=f"Continued at the six-month review: {reasons}")
+
+
+def _vary_at_review(case: DesignationCase, *, actor, built: list, today: dt.date):
+    end_sanctions(actor=actor, case=case, on=today, reason="Replaced at the six-month review")
+    return save_sanctions(actor=actor, built=built)
 
 
 @transaction.atomic
@@ -443,6 +543,7 @@ def review_decide(
     next_review_on: dt.date | None = None,
     sanctions: Iterable[dict[str, Any]] = (),
     expected_state: str | None = None,
+    now: dt.datetime | None = None,
 ):
     """The senior manager's six-month review (step 12): lift, vary or continue.
 
@@ -451,103 +552,58 @@ def review_decide(
     varied). A review decided after its date finds the restrictions lapsed and puts them
     back in force. Returns the outcome letter, issued in the same transaction.
     """
-    from letters.models import LetterKind
-    from letters.services import letter_issue
-    from sanctions.services import (
-        build_sanctions,
-        current_sanctions,
-        end_sanctions,
-        renew_sanctions,
-        save_sanctions,
-    )
-
     if outcome not in ReviewOutcome.values:
         raise ServiceError("Choose the outcome: lift, vary or continue.")
     reasons = _clean(reasons, "the reasons for the outcome of the review")
-    case = _lock_case(case, expected_state)
+    case = workflow.lock_case(case, expected_state)
     if case.state not in REVIEWABLE_STATES:
         raise CaseChanged(
             f"This case is '{case.get_state_display()}': there is no designation to review."
         )
     if not rules.is_senior_manager(case, actor):
         raise NotAllowed("Only a senior manager for this case carries out its review.")
-    now = timezone.now()
+    now = workflow.now_or(now)
     today = timezone.localdate(now)
     continuing = outcome != ReviewOutcome.LIFT
-    if continuing:
-        latest = deadlines.latest_next_review(today)
-        if next_review_on is None:
-            raise ServiceError("Enter the date of the next review.")
-        if next_review_on <= today:
-            raise ServiceError("The next review must be after today.")
-        if next_review_on > latest:
-            raise ServiceError(
-                f"The next review must be within six months: on or before {_day(latest)}."
-            )
-    else:
-        next_review_on = None
-    built = []
-    if outcome == ReviewOutcome.VARY:
-        built = build_sanctions(
-            actor=actor, case=case, specs=sanctions, designated_on=today,
-            review_on=next_review_on,
-        )
-    review, _created = _open_review(case, actor=actor, at=now)
+    next_review_on = _check_next_review(next_review_on, today) if continuing else None
+    # Validated before anything changes, so a bad set of sanctions changes nothing.
+    built = (
+        build_sanctions(actor=actor, case=case, specs=sanctions, designated_on=today,
+                        review_on=next_review_on)
+        if outcome == ReviewOutcome.VARY else []
+    )
+    review, _created = open_review_for(case, actor=actor, at=now)
     review = Review.objects.select_for_update().get(pk=review.pk)
     review.case = case
     from_state = case.state
     details = [reasons]
     if outcome == ReviewOutcome.LIFT:
-        _case_transition(case, "lift", actor=actor, reasons=reasons, at=now)
-        ended = end_sanctions(actor=actor, case=case, on=today,
-                              reason="Designation lifted at the six-month review")
-        details.append(f"Sanctions ended: {len(ended)}.")
+        details += _lift(case, actor=actor, reasons=reasons, now=now)
     else:
         lapsed = case.state == CaseState.LAPSED
         if outcome == ReviewOutcome.VARY:
-            end_sanctions(actor=actor, case=case, on=today,
-                          reason="Replaced at the six-month review")
-            new = save_sanctions(actor=actor, built=built)
+            new = _vary_at_review(case, actor=actor, built=built, today=today)
         else:
-            # Continued: the sanctions that ran to the review date, renewed to the next one.
-            # Ones that end earlier, as planned, are left to end; lapsed ones are copied,
-            # not revived, so the record keeps the gap.
-            old = current_sanctions(case, running_to=review.due_on)
-            if not old:
-                raise ServiceError(
-                    "No sanction runs to the review date, so there is nothing to continue: "
-                    "choose 'vary' and set the sanctions, or lift the designation."
-                )
-            end_sanctions(actor=actor, case=case, on=today, only=old,
-                          reason="Renewed at the six-month review")
-            new = renew_sanctions(actor=actor, sanctions=old, starts_on=today,
-                                  ends_on=next_review_on,
-                                  reasons=f"Continued at the six-month review: {reasons}")
-        details.append(
-            "Sanctions from today: "
-            + "; ".join(
-                f"{s.get_kind_display()}, to {s.ends_on:%d %b %Y}" for s in new
-            )
-            + "."
-        )
+            new = _continue_sanctions(case, review, actor=actor, reasons=reasons, today=today,
+                                      next_review_on=next_review_on)
+        details.append(f"Sanctions from today: {_sanction_lines(new, with_start=False)}.")
         if lapsed:
-            _case_transition(case, "reinstate", actor=actor)
+            workflow.take(case, "reinstate", actor=actor)
             details.append("The restrictions had lapsed when the review date passed; "
                            "they are in force again from today.")
-    _take(review, "decide", actor=actor, expected_status=ReviewStatus.OPEN,
+    _take(review, "decide", actor=actor, expected=ReviewStatus.OPEN,
           outcome=outcome, reasons=reasons, next_review_on=next_review_on,
           by=actor, at=now, on=today)
-    timing = ("on time" if today <= review.due_on
-              else f"{(today - review.due_on).days} days late")
+    timing = _timing(today, review.due_on, on_time="on time", late="late")
     details.append(f"Review due {_day(review.due_on)}; decided {_day(today)} ({timing}).")
-    _event(
-        case, actor=actor, kind="review_decided",
+    workflow.record_event(
+        case, actor=actor, kind=EventKind.REVIEW_DECIDED,
         summary=f"Six-month review: {ReviewOutcome(outcome).label.lower()}",
         details="\n".join(details), from_state=from_state, to_state=case.state, at=now,
     )
     if continuing:
         case_set_review_due(
             actor=actor, case=case, due_on=next_review_on,
-            why="Set at the six-month review.",
+            why="Set at the six-month review.", now=now,
         )
-    return letter_issue(actor=actor, kind=LetterKind.REVIEW_OUTCOME, case=case)
+    return letter_issue(actor=actor, kind=LetterKind.REVIEW_OUTCOME, case=case, now=now)

@@ -26,13 +26,16 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cases import deadlines
-from cases.models import CaseState, DesignationCase
-from cases.services import _event, _save
+from cases import deadlines, workflow
+from cases.choices import CaseState, EventKind
+from cases.models import DesignationCase
+from letters.services import remove_orphan_pdfs
+from outbox.services import enqueue
 from reviews.models import (
     CLOCK_RUNNING_STATES,
     AlertKind,
@@ -42,6 +45,7 @@ from reviews.models import (
     Review,
     ReviewStatus,
 )
+from reviews.services import CHALLENGEABLE_STATES, case_lapse, open_review_for
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +106,13 @@ def _record(key: str, **fields) -> DeadlineAlert | None:
     try:
         with transaction.atomic():  # a savepoint: a duplicate key must not end the claim
             alert = DeadlineAlert(key=key, **fields)
-            _save(alert, None)
+            workflow.save(alert, None)
             return alert
     except IntegrityError:
         return None
 
 
 def _mail(alert: DeadlineAlert) -> None:
-    from outbox.services import enqueue
-
     enqueue(handler="reviews.notifications.send_deadline_alert", args=[alert.pk],
             key=f"deadline-alert:{alert.pk}")
 
@@ -118,11 +120,9 @@ def _mail(alert: DeadlineAlert) -> None:
 # --- the steps --------------------------------------------------------------------------------
 
 
-def open_reviews(today: dt.date, report: SweepReport) -> None:
+def open_reviews(now: dt.datetime, today: dt.date, report: SweepReport) -> None:
     """Open the six-month review record ahead of its due date."""
-    from reviews.services import _open_review
-
-    horizon = today + dt.timedelta(days=_open_days())
+    horizon = today + dt.timedelta(days=settings.REVIEW_OPEN_DAYS_BEFORE)
     candidates = DesignationCase.objects.filter(
         state__in=(CaseState.ACTIVE, CaseState.LAPSED), review_due_on__lte=horizon
     ).exclude(reviews__status=ReviewStatus.OPEN).values_list("pk", flat=True)
@@ -131,23 +131,15 @@ def open_reviews(today: dt.date, report: SweepReport) -> None:
             case = _claim_case(pk, state__in=(CaseState.ACTIVE, CaseState.LAPSED))
             if case is None or case.reviews.filter(due_on=case.review_due_on).exists():
                 continue
-            review, created = _open_review(case, actor=None, at=timezone.now())
+            review, created = open_review_for(case, actor=None, at=now)
             if created:
                 _record(f"review:{case.pk}:{review.due_on}:opened", kind=AlertKind.REVIEW_OPENED,
                         case=case, review=review, due_on=review.due_on)
                 report.reviews_opened += 1
 
 
-def _open_days() -> int:
-    from django.conf import settings
-
-    return settings.REVIEW_OPEN_DAYS_BEFORE
-
-
-def close_challenge_windows(today: dt.date, report: SweepReport) -> None:
+def close_challenge_windows(now: dt.datetime, today: dt.date, report: SweepReport) -> None:
     """Record on each case that its 14-day window has closed, and what came in."""
-    from reviews.services import CHALLENGEABLE_STATES
-
     still = {
         "challenge_ends_on__lt": today,
         "challenge_window_closed_at__isnull": True,
@@ -161,12 +153,12 @@ def close_challenge_windows(today: dt.date, report: SweepReport) -> None:
             if case is None:
                 continue
             in_time = case.challenges.filter(is_late=False).count()
-            case.challenge_window_closed_at = timezone.now()
-            _save(case, None)
+            case.challenge_window_closed_at = now
+            workflow.save(case, None)
             _record(f"window:{case.pk}:{case.challenge_ends_on}", kind=AlertKind.WINDOW_CLOSED,
                     case=case, due_on=case.challenge_ends_on)
-            _event(
-                case, actor=None, kind="challenge_window_closed",
+            workflow.record_event(
+                case, actor=None, kind=EventKind.CHALLENGE_WINDOW_CLOSED, at=now,
                 summary=(
                     f"Challenge window closed on {_day(case.challenge_ends_on)}: "
                     + (f"{in_time} request{'s' if in_time != 1 else ''} received in time"
@@ -178,7 +170,7 @@ def close_challenge_windows(today: dt.date, report: SweepReport) -> None:
             report.windows_closed += 1
 
 
-def challenge_deadlines(today: dt.date, report: SweepReport) -> None:
+def challenge_deadlines(now: dt.datetime, today: dt.date, report: SweepReport) -> None:
     """Reminders before a challenge decision is due; escalation once it is overdue."""
     candidates = Challenge.objects.filter(
         status__in=ESCALATED_CHALLENGE_STATES,
@@ -196,8 +188,8 @@ def challenge_deadlines(today: dt.date, report: SweepReport) -> None:
                                 case=case, challenge=challenge, due_on=due)
                 if alert is None:
                     continue
-                _event(
-                    case, actor=None, kind="challenge_overdue",
+                workflow.record_event(
+                    case, actor=None, kind=EventKind.CHALLENGE_OVERDUE, at=now,
                     summary=f"Challenge decision overdue (due {_day(due)}): escalated to the "
                     "Assistant Director",
                     details=f"Escalated to {case.lead_directorate.assistant_director_name}, "
@@ -217,7 +209,7 @@ def challenge_deadlines(today: dt.date, report: SweepReport) -> None:
                 report.reminders += 1
 
 
-def review_deadlines(today: dt.date, report: SweepReport) -> None:
+def review_deadlines(now: dt.datetime, today: dt.date, report: SweepReport) -> None:
     """Reminders before a six-month review; a lapse, recorded and escalated, after it."""
     horizon = today + dt.timedelta(days=max(deadlines.reminder_offsets() or [0]))
     candidates = DesignationCase.objects.filter(
@@ -231,7 +223,7 @@ def review_deadlines(today: dt.date, report: SweepReport) -> None:
             due = case.review_due_on
             review = case.reviews.filter(status=ReviewStatus.OPEN).first()
             if due < today:
-                _lapse(case, review, today, report)
+                _lapse(case, review, now, today, report)
                 continue
             offset = deadlines.reminder_due(due, today)
             if offset is None:
@@ -244,50 +236,26 @@ def review_deadlines(today: dt.date, report: SweepReport) -> None:
                 report.reminders += 1
 
 
-def _lapse(case: DesignationCase, review: Review | None, today: dt.date,
+def _lapse(case: DesignationCase, review: Review | None, now: dt.datetime, today: dt.date,
            report: SweepReport) -> None:
-    """The review date passed with no decision: the sanctions ran out on their dates (they
-    end by the review date), so the designation restricts nothing until a senior manager
-    decides. Recorded on the case and the review, and escalated; never silent."""
-    from reviews.services import _open_review
-    from sanctions.models import Sanction, SanctionStatus
-
+    """The review date passed with no decision: recorded once (the ledger's key), by the
+    named service, and escalated; never silent."""
     due = case.review_due_on
     if review is None:
-        review, _created = _open_review(case, actor=None, at=timezone.now())
+        review, _created = open_review_for(case, actor=None, at=now)
     alert = _record(f"review:{case.pk}:{due}:lapse", kind=AlertKind.LAPSE, case=case,
                     review=review, due_on=due)
     if alert is None:
         return
-    lapsed = list(
-        Sanction.objects.filter(case=case, status=SanctionStatus.ACTIVE, ends_on__lt=today)
-        .order_by("ends_on", "id")
-    )
-    case.lapse()
-    _save(case, None)
-    review = Review.objects.select_for_update().get(pk=review.pk)
-    review.lapsed_at = timezone.now()
-    _save(review, None)
-    lines = [
-        f"The six-month review was due on {_day(due)} and no decision was recorded. "
-        "Restrictions never run on unreviewed: these lapsed on their end dates.",
-        *(f"- {s.get_kind_display()}: ended {_day(s.ends_on)}" for s in lapsed),
-        f"Escalated to {case.lead_directorate.assistant_director_name}, Assistant Director, "
-        f"{case.lead_directorate.name}. A senior manager must carry out the review: lift the "
-        "designation, or continue or vary it with new restrictions.",
-    ]
-    _event(
-        case, actor=None, kind="lapse",
-        summary=f"Six-month review missed: restrictions lapsed (review was due {_day(due)})",
-        details="\n".join(lines),
-        from_state=CaseState.ACTIVE, to_state=case.state,
-    )
+    case_lapse(case=case, review=review, now=now)
     _mail(alert)
     report.lapses += 1
     report.escalations += 1
 
 
-def review_escalations_for_lapsed(today: dt.date, report: SweepReport) -> None:
+def review_escalations_for_lapsed(
+    now: dt.datetime, today: dt.date, report: SweepReport
+) -> None:
     """A lapsed designation still unreviewed is escalated again each week after its lapse,
     so it cannot be forgotten after the first email."""
     candidates = Review.objects.filter(
@@ -306,8 +274,8 @@ def review_escalations_for_lapsed(today: dt.date, report: SweepReport) -> None:
                             due_on=due)
             if alert is None:
                 continue
-            _event(
-                case, actor=None, kind="review_overdue",
+            workflow.record_event(
+                case, actor=None, kind=EventKind.REVIEW_OVERDUE, at=now,
                 summary=f"Six-month review still not carried out, {(today - due).days} days "
                 "after it was due: escalated again to the Assistant Director",
             )
@@ -315,11 +283,9 @@ def review_escalations_for_lapsed(today: dt.date, report: SweepReport) -> None:
             report.escalations += 1
 
 
-def unnotified_designations(today: dt.date, report: SweepReport) -> None:
+def unnotified_designations(now: dt.datetime, today: dt.date, report: SweepReport) -> None:
     """A designation not yet in force some days after the decision: the customer has not
     been written to, or the council not informed. Remind the senior managers, once."""
-    from django.conf import settings
-
     latest = today - dt.timedelta(days=settings.NOTIFY_WITHIN_DAYS)
     candidates = DesignationCase.objects.filter(
         state=CaseState.DESIGNATED, designated_on__lt=latest
@@ -341,8 +307,8 @@ def unnotified_designations(today: dt.date, report: SweepReport) -> None:
                     ("the council has not been informed", case.council_informed_at),
                 ) if not done
             ]
-            _event(
-                case, actor=None, kind="not_notified",
+            workflow.record_event(
+                case, actor=None, kind=EventKind.NOT_NOTIFIED, at=now,
                 summary=f"Designation not in force {(today - case.designated_on).days} days "
                 "after the decision: senior managers reminded",
                 details="Nothing restricts the customer until both are done: "
@@ -352,19 +318,18 @@ def unnotified_designations(today: dt.date, report: SweepReport) -> None:
             report.reminders += 1
 
 
-def run_sweep() -> SweepReport:
-    """Everything the deadlines need today. Safe to run twice, late, or on two workers."""
-    today = timezone.localdate()
-    report = SweepReport()
-    open_reviews(today, report)
-    close_challenge_windows(today, report)
-    challenge_deadlines(today, report)
-    review_deadlines(today, report)
-    review_escalations_for_lapsed(today, report)
-    unnotified_designations(today, report)
-    # Housekeeping: a letter whose issuing rolled back leaves no PDF behind for long.
-    from letters.services import remove_orphan_pdfs
+def run_sweep(*, now: dt.datetime | None = None) -> SweepReport:
+    """Everything the deadlines need today. Safe to run twice, late, or on two workers.
 
-    remove_orphan_pdfs()
+    `now` is the moment the sweep runs as (the real time unless a back-dated demo script
+    or a test says otherwise)."""
+    now = workflow.now_or(now)
+    today = timezone.localdate(now)
+    report = SweepReport()
+    for step in (open_reviews, close_challenge_windows, challenge_deadlines, review_deadlines,
+                 review_escalations_for_lapsed, unnotified_designations):
+        step(now, today, report)
+    # Housekeeping: a letter whose issuing rolled back leaves no PDF behind for long.
+    remove_orphan_pdfs(now=now)
     log.info("Sweep for %s: %s", today, report)
     return report

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from reviews.sweeps import run_sweep
+
 
 @shared_task(name="reviews.sweep")
 def sweep() -> dict:
-    from reviews.sweeps import run_sweep
-
     return run_sweep().as_dict()

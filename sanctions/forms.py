@@ -21,7 +21,6 @@ from accounts.models import Directorate
 from accounts.roles import Role
 from accounts.selectors import staff_in_directorates
 from cases.deadlines import add_months, review_due
-from cases.forms import IsoDateInput
 from cases.models import Contact, DesignationCase
 from sanctions.models import (
     SINGLE_MEDIUM_CHOICES,
@@ -29,7 +28,7 @@ from sanctions.models import (
     CallPeriod,
     SanctionKind,
 )
-from ucp.forms import GovukFormMixin
+from ucp.forms import GovukFormMixin, IsoDateInput
 
 # How many of the customer's contacts (the last 12 months, newest first) are offered as
 # evidence: enough for the pattern, few enough to read.

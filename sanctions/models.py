@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Directorate
@@ -75,7 +76,7 @@ class SanctionQuerySet(models.QuerySet):
         return self.filter(Q(council_wide=True) | Q(directorates=directorate)).distinct()
 
 
-class Sanction(models.Model):
+class Sanction(FSMModelMixin, models.Model):
     case = models.ForeignKey(DesignationCase, on_delete=models.PROTECT, related_name="sanctions")
     kind = models.CharField(max_length=30, choices=SanctionKind.choices)
 
@@ -112,8 +113,12 @@ class Sanction(models.Model):
     reasons = models.TextField()
     evidence_contacts = models.ManyToManyField(Contact, related_name="+", blank=True)
 
-    status = models.CharField(
-        max_length=10, choices=SanctionStatus.choices, default=SanctionStatus.ACTIVE
+    # Changed only by the `end` transition (sanctions.services.end_sanctions): a sanction
+    # is never revived, a continued one is a new row, so the record of what was in force
+    # on a past day stays true.
+    status = FSMField(
+        max_length=10, choices=SanctionStatus.choices, default=SanctionStatus.ACTIVE,
+        protected=True,
     )
     ended_on = models.DateField(null=True, blank=True)
     ended_reason = models.TextField(blank=True)
@@ -136,9 +141,20 @@ class Sanction(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.starts_on:%d %b %Y} to {self.ends_on:%d %b %Y})"
 
+    @transition(field=status, source=SanctionStatus.ACTIVE, target=SanctionStatus.ENDED)
+    def end(self, *, on: dt.date, reason: str) -> None:
+        """Ended early: the designation was withdrawn or lifted, or the sanction replaced."""
+        self.ended_on = on
+        self.ended_reason = reason
+
     @property
     def weekdays(self) -> list[int]:
         return [int(d) for d in self.call_weekdays.split(",") if d.strip().isdigit()]
+
+    def clean_fields(self, exclude=None) -> None:
+        # Cleaning assigns every field's cleaned value back, and the protected FSM field
+        # refuses assignment: it is set by its default and changed only by `end`.
+        super().clean_fields(exclude={*(exclude or ()), "status"})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -6,20 +6,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 
+from accounts.selectors import senior_manager_emails
+from sanctions.models import FiledItem
+
 
 def send_filed_item_alert(item_id: int) -> int:
     """Tell the case's senior managers that a filed item raises new information or a
     safeguarding concern; returns how many emails went."""
-    from sanctions.models import FiledItem
-
     item = FiledItem.objects.select_related("sanction__case__customer", "read_by").get(pk=item_id)
     case = item.sanction.case
     directorates = {
         case.lead_directorate_id,
         *case.involved_directorates.values_list("id", flat=True),
     }
-    from accounts.selectors import senior_manager_emails
-
     recipients = senior_manager_emails(directorates)
     if not recipients:
         return 0

@@ -1,5 +1,6 @@
 """Writes for sanctions: creating them with a designation, recording breaches on contacts,
-and reading what was filed. Called from cases.services inside their transactions."""
+reading what was filed, and ending or renewing them. Called from the case and review
+services inside their transactions; saved with history through the workflow core."""
 
 from __future__ import annotations
 
@@ -12,18 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
-from cases.models import CaseEvent, Contact, DesignationCase
+from cases import workflow
+from cases.choices import EventKind
+from cases.deadlines import review_due
+from cases.models import Contact, DesignationCase
 from outbox.services import enqueue
 from sanctions.checks import Verdict, allowed_channels, check_contact
-from sanctions.models import ContactBreach, FiledItem, Sanction, SanctionKind
+from sanctions.models import ContactBreach, FiledItem, Sanction, SanctionKind, SanctionStatus
 from ucp.errors import NotAllowed, ServiceError
 
 M2M_FIELDS = ("directorates", "matters", "evidence_contacts")
-
-
-def _save(obj, actor) -> None:
-    obj._history_user = actor
-    obj.save()
 
 
 def build_sanctions(
@@ -40,8 +39,6 @@ def build_sanctions(
     the six-month review, and together they must leave the customer some way to contact
     the council. Raises ServiceError (with a reason per problem) if not.
     """
-    from cases.deadlines import review_due
-
     # A variation (on challenge or at a review) starts on the day it is decided and ends by
     # the review date in force; a designation's sanctions by its first review.
     review_on = review_on or review_due(designated_on)
@@ -102,10 +99,11 @@ def build_sanctions(
     return built
 
 
+@transaction.atomic
 def save_sanctions(*, actor, built: list[tuple[Sanction, dict[str, list]]]) -> list[Sanction]:
     saved = []
     for sanction, m2m in built:
-        _save(sanction, actor)
+        workflow.save(sanction, actor)
         for name, values in m2m.items():
             if values:
                 getattr(sanction, name).set(values)
@@ -113,6 +111,7 @@ def save_sanctions(*, actor, built: list[tuple[Sanction, dict[str, list]]]) -> l
     return saved
 
 
+@transaction.atomic
 def record_check(*, actor, contact: Contact, verdict: Verdict) -> list[ContactBreach]:
     """Store the breaches found when a contact was logged; file what must be filed."""
     breaches = []
@@ -120,13 +119,14 @@ def record_check(*, actor, contact: Contact, verdict: Verdict) -> list[ContactBr
         breach = ContactBreach(
             contact=contact, sanction_id=b.sanction_id, message=b.message[:400], filed=b.filed
         )
-        _save(breach, actor)
+        workflow.save(breach, actor)
         breaches.append(breach)
         if b.filed and not FiledItem.objects.filter(contact=contact).exists():
-            _save(FiledItem(contact=contact, sanction_id=b.sanction_id), actor)
+            workflow.save(FiledItem(contact=contact, sanction_id=b.sanction_id), actor)
     return breaches
 
 
+@transaction.atomic
 def check_logged_contact(*, actor, contact: Contact, witness_present: bool) -> Verdict:
     verdict = check_contact(
         customer=contact.customer,
@@ -151,6 +151,7 @@ def filed_item_mark_read(
     significant_new_information: bool,
     safeguarding_concern: bool,
     note: str,
+    now: dt.datetime | None = None,
 ) -> FiledItem:
     """An officer reads a filed item. New information or a safeguarding concern is raised
     with the senior manager and shows on the case."""
@@ -163,11 +164,11 @@ def filed_item_mark_read(
     if (significant_new_information or safeguarding_concern) and not note:
         raise ServiceError("Describe the new information or the safeguarding concern.")
     item.read_by = actor
-    item.read_at = timezone.now()
+    item.read_at = workflow.now_or(now)
     item.significant_new_information = significant_new_information
     item.safeguarding_concern = safeguarding_concern
     item.note = note
-    _save(item, actor)
+    workflow.save(item, actor)
     case = item.sanction.case
     flags = [
         label
@@ -180,15 +181,10 @@ def filed_item_mark_read(
     summary = "Filed item read" + (
         f": {' and '.join(flags)} – senior manager alerted" if flags else ""
     )
-    event = CaseEvent(
-        case=case,
-        kind="filed_item_read",
-        actor=actor,
+    workflow.record_event(
+        case, actor=actor, kind=EventKind.FILED_ITEM_READ, summary=summary, details=note,
         at=item.read_at,
-        summary=summary[:300],
-        details=note,
     )
-    _save(event, actor)
     if flags:
         # The senior managers are emailed once this commits (outbox/).
         enqueue(
@@ -207,8 +203,6 @@ def current_sanctions(
 ) -> list[Sanction]:
     """The case's sanctions still standing: active and not past their end date, or (with
     `running_to`) those that run to that date, such as the review date they end on."""
-    from sanctions.models import SanctionStatus
-
     return list(
         Sanction.objects.filter(
             case=case, status=SanctionStatus.ACTIVE,
@@ -220,6 +214,7 @@ def current_sanctions(
     )
 
 
+@transaction.atomic
 def end_sanctions(
     *, actor, case: DesignationCase, on: dt.date, reason: str,
     only: Iterable[Sanction] | None = None,
@@ -231,8 +226,6 @@ def end_sanctions(
     `ended_reason` why. A sanction already past its end date is left as it is: it ended on
     that date, and the record should say so.
     """
-    from sanctions.models import SanctionStatus
-
     running = Sanction.objects.select_for_update().filter(
         case=case, status=SanctionStatus.ACTIVE, ends_on__gte=on
     )
@@ -240,14 +233,12 @@ def end_sanctions(
         running = running.filter(pk__in=[s.pk for s in only])
     ended = []
     for sanction in running:
-        sanction.status = SanctionStatus.ENDED
-        sanction.ended_on = on
-        sanction.ended_reason = reason
-        _save(sanction, actor)
+        workflow.take(sanction, "end", actor=actor, on=on, reason=reason)
         ended.append(sanction)
     return ended
 
 
+@transaction.atomic
 def renew_sanctions(
     *, actor, sanctions: Iterable[Sanction], starts_on: dt.date, ends_on: dt.date, reasons: str
 ) -> list[Sanction]:
@@ -277,7 +268,7 @@ def renew_sanctions(
             reasons=reasons,
             created_by=actor,
         )
-        _save(new, actor)
+        workflow.save(new, actor)
         new.directorates.set(old.directorates.all())
         new.matters.set(old.matters.all())
         new.evidence_contacts.set(old.evidence_contacts.all())

@@ -185,3 +185,12 @@ class GovukFormRenderer(DjangoTemplates):
                 "OPTIONS": {},
             }
         )
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser date picker. It only accepts ISO dates, whatever the locale's format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 
+from cases import workflow
+from cases.choices import EventKind
 from cases.models import CaseEvent, CaseState
 from letters.models import Letter, LetterKind
 from reviews import services
@@ -193,9 +195,7 @@ def test_a_reviewer_who_takes_part_after_assignment_loses_the_decision(
     challenge = services.challenge_assign_reviewer(actor=senior_manager, challenge=challenge,
                                                    reviewer=reviewer)
     # Say the reviewer then took a call from the customer and logged it on the case.
-    from cases.services import _event
-
-    _event(challenge.case, actor=reviewer, kind="contact_logged", summary="Telephone contact")
+    workflow.record_event(challenge.case, actor=reviewer, kind=EventKind.CONTACT_LOGGED, summary="Telephone contact")
     with pytest.raises(NotAllowed, match="no longer independent"):
         services.challenge_decide(actor=reviewer, challenge=challenge, outcome="uphold",
                                   reasons="Fair.")

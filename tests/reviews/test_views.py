@@ -17,6 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases import workflow
+from cases.choices import EventKind
 from cases.models import CaseEvent, CaseState
 from letters.models import Letter, LetterKind
 from reviews import services
@@ -516,9 +518,7 @@ def test_deciding_twice_is_409_and_issues_one_letter(assigned, reviewer, login):
 
 
 def test_a_reviewer_who_took_part_is_refused_with_the_reason(assigned, reviewer, login):
-    from cases.services import _event
-
-    _event(assigned.case, actor=reviewer, kind="contact_logged", summary="Telephone contact")
+    workflow.record_event(assigned.case, actor=reviewer, kind=EventKind.CONTACT_LOGGED, summary="Telephone contact")
     response = login(reviewer).get(url("challenge_decide", assigned.case, assigned))
     assert response.status_code == 403
     assert "no longer independent" in text(response)

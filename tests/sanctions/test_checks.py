@@ -17,7 +17,7 @@ from cases.models import Channel, Contact
 from sanctions import selectors
 from sanctions.checks import check_contact, describe, week_bounds
 from sanctions.models import ContactBreach, FiledItem, SanctionKind
-from sanctions.services import build_sanctions
+from sanctions.services import build_sanctions, end_sanctions
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -331,10 +331,16 @@ def test_nothing_is_in_force_before_the_designation_is_active(designated_case, s
 
 def test_an_ended_sanction_is_not_in_force(restricted_case):
     sanction = add_sanction(restricted_case, SanctionKind.TIME_LIMIT, max_minutes=15)
-    sanction.status = "ended"
-    sanction.ended_on = dt.date(2025, 5, 1)
-    sanction.save()
+    end_sanctions(actor=None, case=restricted_case, on=dt.date(2025, 5, 1), reason="Replaced")
+    sanction.refresh_from_db()
+    assert (sanction.status, sanction.ended_on) == ("ended", dt.date(2025, 5, 1))
     assert check(restricted_case, duration_minutes=30).within_restrictions
+
+
+def test_a_sanctions_status_changes_only_through_its_transition(restricted_case):
+    sanction = add_sanction(restricted_case, SanctionKind.TIME_LIMIT, max_minutes=15)
+    with pytest.raises(AttributeError):
+        sanction.status = "ended"
 
 
 # --- sanctions that together allow nothing ---------------------------------------------------

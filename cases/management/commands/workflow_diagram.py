@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cases.workflow import mermaid
+from cases.diagram import mermaid
 
 
 class Command(BaseCommand):

@@ -1,0 +1,149 @@
+"""The service manager's checklist before a decision (steps 5 to 7): the five
+preconditions, the alternatives considered, and the co-ordination across directorates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Directorate
+from cases import rules, workflow
+from cases.choices import Alternative, CaseState, EventKind, Precondition
+from cases.models import AlternativeConsideration, DesignationCase, PreconditionCheck
+from cases.services.common import link_customer_to
+from ucp.errors import CaseChanged, NotAllowed, ServiceError
+
+CHECKLIST_STATES = (CaseState.REFERRED, CaseState.WARNED, CaseState.ASSESSMENT)
+
+
+def _lock_for_checklist(actor, case: DesignationCase) -> DesignationCase:
+    case = workflow.lock_case(case)
+    if case.state not in CHECKLIST_STATES:
+        raise CaseChanged(
+            f"The checklist can no longer be changed: the case is "
+            f"'{case.get_state_display()}'. Nothing was saved."
+        )
+    if not rules.is_service_manager(case, actor):
+        raise NotAllowed("Only a service manager for this case can record the checklist.")
+    return case
+
+
+@transaction.atomic
+def precondition_record(
+    *,
+    actor,
+    case: DesignationCase,
+    precondition: str,
+    met: bool,
+    note: str,
+    confirmed_on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> PreconditionCheck:
+    case = _lock_for_checklist(actor, case)
+    if precondition not in Precondition.values:
+        raise ServiceError("Choose a precondition from the list.")
+    note = workflow.clean_text(note, "a note of how you satisfied yourself")
+    today = timezone.localdate(workflow.now_or(now))
+    confirmed_on = confirmed_on or today
+    if confirmed_on > today:
+        raise ServiceError("The date confirmed cannot be in the future.")
+    check = PreconditionCheck.objects.filter(case=case, precondition=precondition).first()
+    check = check or PreconditionCheck(case=case, precondition=precondition)
+    check.met = met
+    check.confirmed_by = actor
+    check.confirmed_on = confirmed_on
+    check.note = note
+    workflow.save(check, actor)
+    label = Precondition(precondition).label
+    workflow.record_event(
+        case,
+        actor=actor,
+        kind=EventKind.PRECONDITION,
+        summary=(f"Precondition confirmed: {label}" if met else f"Precondition NOT met: {label}"),
+        details=note,
+        at=now,
+    )
+    return check
+
+
+@transaction.atomic
+def alternative_record(
+    *,
+    actor,
+    case: DesignationCase,
+    alternative: str,
+    outcome: str,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> AlternativeConsideration:
+    case = _lock_for_checklist(actor, case)
+    if alternative not in Alternative.values:
+        raise ServiceError("Choose an alternative from the list.")
+    reason = workflow.clean_text(reason, "the reason")
+    record = AlternativeConsideration.objects.filter(case=case, alternative=alternative).first()
+    record = record or AlternativeConsideration(case=case, alternative=alternative)
+    record.outcome = outcome
+    record.reason = reason
+    record.recorded_by = actor
+    record.recorded_on = timezone.localdate(workflow.now_or(now))
+    record.full_clean()
+    workflow.save(record, actor)
+    workflow.record_event(
+        case,
+        actor=actor,
+        kind=EventKind.ALTERNATIVE,
+        summary=f"Alternative recorded: {Alternative(alternative).label} – "
+        f"{record.get_outcome_display()}",
+        details=reason,
+        at=now,
+    )
+    return record
+
+
+@transaction.atomic
+def case_set_coordination(
+    *,
+    actor,
+    case: DesignationCase,
+    involved_directorates: Iterable[Directorate],
+    key_officer,
+    now: dt.datetime | None = None,
+) -> DesignationCase:
+    """Which other directorates are involved, and the key officer who co-ordinates."""
+    case = _lock_for_checklist(actor, case)
+    involved = [d for d in involved_directorates if d.pk != case.lead_directorate_id]
+    case_directorate_ids = {case.lead_directorate_id, *(d.pk for d in involved)}
+    if key_officer is not None:
+        officer_dirs = set(
+            key_officer.staff_profile.directorates.values_list("id", flat=True)
+        ) if hasattr(key_officer, "staff_profile") else set()
+        if not officer_dirs & case_directorate_ids:
+            raise ServiceError("The key officer must work in one of the case's directorates.")
+    before_dirs = sorted(d.name for d in case.involved_directorates.all())
+    before_officer = case.key_officer
+    case.key_officer = key_officer
+    workflow.save(case, actor)
+    case.involved_directorates.set(involved)
+    for d in involved:
+        link_customer_to(case.customer, d)
+    after_dirs = sorted(d.name for d in involved)
+    changes = []
+    if before_dirs != after_dirs:
+        changes.append(
+            f"Directorates involved: {', '.join(before_dirs) or 'none'} → "
+            f"{', '.join(after_dirs) or 'none'}"
+        )
+    if before_officer != key_officer:
+        changes.append(
+            f"Key officer: {workflow.person(before_officer) if before_officer else 'none'} → "
+            f"{workflow.person(key_officer) if key_officer else 'none'}"
+        )
+    if changes:
+        workflow.record_event(
+            case, actor=actor, kind=EventKind.COORDINATION, summary="; ".join(changes)[:300],
+            at=now,
+        )
+    return case

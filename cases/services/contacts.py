@@ -1,0 +1,92 @@
+"""Contacts: every interaction with a customer, checked against the restrictions in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from accounts.models import Directorate
+from cases import workflow
+from cases.choices import EventKind
+from cases.models import Contact, ContactAttachment, Customer, Indicator, Matter
+from cases.services.common import cases_recording_contacts, link_customer_to, require_directorate
+from sanctions.services import check_logged_contact
+from ucp.errors import ServiceError
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    actor,
+    customer: Customer,
+    directorate: Directorate,
+    channel: str,
+    direction: str,
+    occurred_at: dt.datetime,
+    handled_by,
+    summary: str,
+    duration_minutes: int | None = None,
+    recipients: int = 1,
+    matter: Matter | None = None,
+    indicators: Iterable[Indicator] = (),
+    files: Iterable = (),
+    witness_present: bool = False,
+    now: dt.datetime | None = None,
+) -> Contact:
+    """Record one contact and check it against the restrictions in force.
+
+    A breach is recorded on the contact (`contact.verdict` holds the result) and never
+    stops the contact being saved: the record of what happened comes first.
+    """
+    require_directorate(actor, directorate)
+    if matter is not None and matter.customer_id != customer.pk:
+        raise ServiceError("That matter belongs to another customer.")
+    workflow.not_in_future(occurred_at, "The time of the contact", now=now)
+    contact = Contact(
+        customer=customer,
+        matter=matter,
+        directorate=directorate,
+        channel=channel,
+        direction=direction,
+        occurred_at=occurred_at,
+        duration_minutes=duration_minutes,
+        handled_by=handled_by,
+        recipients=recipients,
+        summary=summary,
+        logged_by=actor,
+    )
+    contact.full_clean()
+    workflow.save(contact, actor)
+    indicators = list(indicators)
+    if indicators:
+        contact.indicators.set(indicators)
+    for upload in files:
+        attachment = ContactAttachment(
+            contact=contact,
+            original_name=upload.name[:255],
+            content_type=(getattr(upload, "content_type", "") or "application/octet-stream")[:120],
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        workflow.save(attachment, actor)
+    link_customer_to(customer, directorate)
+    contact.verdict = check_logged_contact(
+        actor=actor, contact=contact, witness_present=witness_present
+    )
+    for case in cases_recording_contacts(customer):
+        seen = f" Indicators: {', '.join(i.text for i in indicators)}." if indicators else ""
+        breaches = contact.verdict.breaches
+        if breaches:
+            seen += " Outside the restrictions: " + " ".join(b.message for b in breaches)
+        workflow.record_event(
+            case,
+            actor=actor,
+            kind=EventKind.CONTACT_LOGGED,
+            summary=f"{contact.get_channel_display()} contact logged"[:300],
+            details=f"{summary}{seen}",
+            at=now,
+        )
+    return contact
