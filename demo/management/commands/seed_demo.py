@@ -1,4 +1,4 @@
-"""Load the demo data of `accounts.demo` and print the demo users.
+"""Load the demo data of `demo.data` and print the demo users.
 
 Safe to run again: directorates and users are created only if missing, the customers and
 their cases only if none of the demo customers exists yet. A second run creates and changes
@@ -32,7 +32,6 @@ from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accounts import demo
 from accounts.models import Directorate, StaffProfile
 from accounts.roles import GROUP_NAMES, role_labels
 from cases import references, services
@@ -50,6 +49,7 @@ from cases.models import (
     Precondition,
     Warning,
 )
+from demo import data
 from sanctions.models import Sanction
 
 User = get_user_model()
@@ -132,7 +132,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(
-                f"Demo data already present ({present} of {len(demo.CUSTOMERS)} demo "
+                f"Demo data already present ({present} of {len(data.CUSTOMERS)} demo "
                 "customers found): nothing created."
             )
         if changed:
@@ -150,7 +150,7 @@ class Command(BaseCommand):
 
     def _ensure_directorates(self) -> dict[str, Directorate]:
         found = {}
-        for spec in demo.DIRECTORATES:
+        for spec in data.DIRECTORATES:
             fields = {k: v for k, v in spec.items() if k != "key"}
             directorate = (
                 Directorate.objects.filter(short_name=spec["short_name"]).first()
@@ -171,7 +171,7 @@ class Command(BaseCommand):
                 f"Role groups missing ({', '.join(sorted(missing))}): run migrate first."
             )
         users = []
-        for spec in demo.USERS:
+        for spec in data.USERS:
             user = User.objects.filter(username=spec["username"]).first()
             if user is not None and user.email.lower() != spec["email"]:
                 # Someone's own account (say a `createsuperuser` admin) that happens to
@@ -212,7 +212,7 @@ class Command(BaseCommand):
 
     def _ensure_admin_permissions(self, user) -> None:
         wanted = []
-        for app_label, codename in demo.ADMIN_PERMISSIONS:
+        for app_label, codename in data.ADMIN_PERMISSIONS:
             try:
                 wanted.append(
                     Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -227,7 +227,7 @@ class Command(BaseCommand):
             user.user_permissions.add(*to_add)
 
     def _check_password(self, password: str) -> None:
-        for spec in demo.USERS:
+        for spec in data.USERS:
             probe = User(
                 username=spec["username"], first_name=spec["first_name"],
                 last_name=spec["last_name"], email=spec["email"],
@@ -241,7 +241,7 @@ class Command(BaseCommand):
                 ) from None
 
     def _ensure_passwords(self, users, override: str | None) -> list[str]:
-        wanted = {u.username: override or demo.demo_password(u.username) for u in users}
+        wanted = {u.username: override or data.demo_password(u.username) for u in users}
 
         def matches(user) -> bool:
             # An unusable password is never checked: check_password() would still hash
@@ -264,7 +264,7 @@ class Command(BaseCommand):
     def _actors(self) -> dict[str, object]:
         # Fresh instances: roles and directorates are cached on the user object, and the
         # ones above were read before their groups and profiles were complete.
-        usernames = [spec["username"] for spec in demo.USERS]
+        usernames = [spec["username"] for spec in data.USERS]
         return {
             u.username: u
             for u in User.objects.filter(username__in=usernames).select_related(
@@ -279,7 +279,7 @@ class Command(BaseCommand):
             Customer.objects.filter(
                 full_name=spec["fields"]["full_name"], postcode=spec["fields"]["postcode"]
             ).exists()
-            for spec in demo.CUSTOMERS
+            for spec in data.CUSTOMERS
         )
 
     def _counts(self) -> dict[str, int]:
@@ -298,12 +298,12 @@ class Command(BaseCommand):
     def _print_users(self, override: str | None, url: str) -> None:
         users = {
             u.username: u
-            for u in User.objects.filter(username__in=[s["username"] for s in demo.USERS])
+            for u in User.objects.filter(username__in=[s["username"] for s in data.USERS])
             .select_related("staff_profile")
             .prefetch_related("groups", "staff_profile__directorates")
         }
         rows = []
-        for spec in demo.USERS:
+        for spec in data.USERS:
             user = users[spec["username"]]
             profile = getattr(user, "staff_profile", None)
             if profile is not None and profile.council_wide:
@@ -315,7 +315,7 @@ class Command(BaseCommand):
             role = ", ".join(role_labels(user)) or "-"
             if user.is_staff:
                 role += " (/admin/)"
-            password = override or demo.demo_password(user.username)
+            password = override or data.demo_password(user.username)
             if user.username in self.foreign:
                 password = "(your own account: unchanged)"
             rows.append((user.username, user.get_full_name(), role, where, password))
@@ -349,7 +349,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  Cases: {summary or 'none'}.")
 
         def find(customer_key: str, state: str) -> DesignationCase | None:
-            spec = next(c for c in demo.CUSTOMERS if c["key"] == customer_key)
+            spec = next(c for c in data.CUSTOMERS if c["key"] == customer_key)
             return (
                 DesignationCase.objects.filter(
                     customer__full_name=spec["fields"]["full_name"],
@@ -401,7 +401,7 @@ class Command(BaseCommand):
 def _script_actors() -> set[str]:
     """The users the customers' scripts act as."""
     names = set()
-    for spec in demo.CUSTOMERS:
+    for spec in data.CUSTOMERS:
         names.update(m.get("by", "officer") for m in spec["matters"])
         for step in spec["script"]:
             by = step.get("by", ())
@@ -435,7 +435,7 @@ def _clock_back(seeder: Seeder, days: int):
 def _deterministic_references():
     """References are random by design (not guessable); the demo's are fixed so that the
     same demo database is built every time and instructions can quote them."""
-    rng = random.Random(demo.REFERENCE_SEED)
+    rng = random.Random(data.REFERENCE_SEED)
 
     def new_reference(prefix: str, length: int = 6) -> str:
         return f"{prefix}-" + "".join(rng.choice(references.ALPHABET) for _ in range(length))
@@ -445,18 +445,18 @@ def _deterministic_references():
 
 
 class Seeder:
-    """Plays each customer's script from `accounts.demo` through the services."""
+    """Plays each customer's script from `demo.data` through the services."""
 
     def __init__(self, actors: dict, directorates: dict[str, Directorate]) -> None:
         self.actors = actors
         self.directorates = directorates
-        self.rng = random.Random(demo.RANDOM_SEED)
+        self.rng = random.Random(data.RANDOM_SEED)
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.indicators = {i.code: i for i in Indicator.objects.all()}
         missing = {
             code
-            for spec in demo.CUSTOMERS
+            for spec in data.CUSTOMERS
             for step in spec["script"]
             for key in ("indicators", "behaviours")
             for code in step.get(key, ())
@@ -492,7 +492,7 @@ class Seeder:
     # --- the run ---------------------------------------------------------------------------
 
     def run(self) -> None:
-        for spec in demo.CUSTOMERS:
+        for spec in data.CUSTOMERS:
             CustomerScript(self, spec).run()
 
 
@@ -584,7 +584,7 @@ class CustomerScript:
         for _ in range(step["n"]):
             channel = rng.choices(channels, weights)[0]
             direction = "outbound" if rng.random() < step["outbound"] else "inbound"
-            if direction == "outbound" and channel not in demo.OUTBOUND:
+            if direction == "outbound" and channel not in data.OUTBOUND:
                 channel = Channel.EMAIL
             days_ago = rng.randint(end, start)
             weekday = self.s.day(days_ago).weekday()
@@ -606,7 +606,7 @@ class CustomerScript:
             recipients = 1
             codes: list[str] = []
             if direction == "outbound":
-                template = rng.choice(demo.OUTBOUND[channel])
+                template = rng.choice(data.OUTBOUND[channel])
             elif difficult:
                 template, codes = self.pick_difficult(channel, step["indicators"])
                 if "{recipients}" in template:
@@ -614,7 +614,7 @@ class CustomerScript:
                     if "high-volume" not in codes:
                         codes.append("high-volume")
             else:
-                template = rng.choice(demo.ROUTINE[channel])
+                template = rng.choice(data.ROUTINE[channel])
             minutes = None
             if channel == Channel.PHONE:
                 minutes = rng.randint(15, 55) if difficult else rng.randint(4, 15)
@@ -640,7 +640,7 @@ class CustomerScript:
         """A template for the channel that shows some of the burst's indicators, and one or
         two of those indicators; any template if none fits."""
         rng = self.s.rng
-        options = demo.DIFFICULT[channel]
+        options = data.DIFFICULT[channel]
         fitting = [(t, [c for c in codes if c in pool]) for t, codes in options]
         fitting = [(t, codes) for t, codes in fitting if codes]
         if fitting:
@@ -653,7 +653,7 @@ class CustomerScript:
     def op_contact(self, step: dict) -> None:
         summary = step["summary"]
         if not summary:
-            summary = self.s.rng.choice(demo.DIFFICULT[step["channel"]])[0]
+            summary = self.s.rng.choice(data.DIFFICULT[step["channel"]])[0]
         minutes = step["minutes"]
         if minutes is None and step["channel"] in (Channel.PHONE, Channel.IN_PERSON):
             minutes = 15
@@ -748,7 +748,7 @@ class CustomerScript:
                      sanctions=[self.sanction_spec(s) for s in step["sanctions"]])
 
     def sanction_spec(self, spec: dict) -> dict:
-        """A `demo.sanction` as the designate form would send it: the lead directorate,
+        """A `data.sanction` as the designate form would send it: the lead directorate,
         from the decision (today) to the six-month review, with the case's evidence."""
         today = timezone.localdate()
         params = {k: v for k, v in spec.items() if k not in ("kind", "reasons")}
@@ -820,7 +820,7 @@ class CustomerScript:
                 case=self.case,
                 precondition=code,
                 met=code not in step["not_met"],
-                note=self.fill(notes.get(code) or demo.PRECONDITION_NOTES[code], **names),
+                note=self.fill(notes.get(code) or data.PRECONDITION_NOTES[code], **names),
                 confirmed_on=self.s.day(step["days_ago"]),
             )
 
@@ -828,7 +828,7 @@ class CustomerScript:
         actor = self.s.user(step["by"])
         names = {"directorate": self.case.lead_directorate.name}
         for code in step["only"] or Alternative.values:
-            outcome, reason = step["outcomes"].get(code) or demo.ALTERNATIVE_DEFAULTS[code]
+            outcome, reason = step["outcomes"].get(code) or data.ALTERNATIVE_DEFAULTS[code]
             services.alternative_record(
                 actor=actor, case=self.case, alternative=code, outcome=outcome,
                 reason=self.fill(reason, **names),
