@@ -109,7 +109,9 @@ class Command(BaseCommand):
                         f"not demo users: {', '.join(clash)}. Use an empty database."
                     )
                 before = self._counts()
-                with _deterministic_references():
+                # References are fixed so that the same demo is built every time and
+                # the instructions printed below can quote them.
+                with references.deterministic(data.REFERENCE_SEED):
                     Seeder(self._actors(), directorates).run()
                 # Today's sweep, as beat would run it: the older designations' reviews open,
                 # and the one whose review date has passed lapses and is escalated.
@@ -429,19 +431,6 @@ def _clock_back(seeder: Seeder, days: int):
             yield
     finally:
         seeder.today, seeder.now = today, now
-
-
-@contextmanager
-def _deterministic_references():
-    """References are random by design (not guessable); the demo's are fixed so that the
-    same demo database is built every time and instructions can quote them."""
-    rng = random.Random(data.REFERENCE_SEED)
-
-    def new_reference(prefix: str, length: int = 6) -> str:
-        return f"{prefix}-" + "".join(rng.choice(references.ALPHABET) for _ in range(length))
-
-    with mock.patch.object(references, "new_reference", new_reference):
-        yield
 
 
 class Seeder:
