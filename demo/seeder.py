@@ -29,6 +29,8 @@ from cases.models import (
     Precondition,
 )
 from demo import data
+from letters.services import case_inform_council, letter_issue
+from reviews.services import challenge_assign_reviewer, challenge_record
 
 AGO = re.compile(r"\{ago:(\d+)\}")
 # Phone calls, visits and letters happen on working days, in office hours.
@@ -60,16 +62,20 @@ def script_actors() -> set[str]:
 def _clock_back(seeder: Seeder, days: int):
     """Play a customer's script as of `days` ago: the services, history and timestamps all
     read `django.utils.timezone.now`, so the designation is dated then, with its review six
-    months on from then, exactly as if it had been made that day."""
+    months on from then, exactly as if it had been made that day.
+
+    Interim: the services take no clock yet, so this patches `timezone.now`. Once they take
+    `now=`, `Seeder.clock()` passes it and the patch goes.
+    """
     real_now = timezone.now
     shift = dt.timedelta(days=days)
     today, now = seeder.today, seeder.now
-    seeder.today, seeder.now = today - shift, now - shift
+    seeder.today, seeder.now, seeder.shift = today - shift, now - shift, shift
     try:
         with mock.patch("django.utils.timezone.now", lambda: real_now() - shift):
             yield
     finally:
-        seeder.today, seeder.now = today, now
+        seeder.today, seeder.now, seeder.shift = today, now, dt.timedelta(0)
 
 
 class Seeder:
@@ -81,6 +87,8 @@ class Seeder:
         self.rng = random.Random(data.RANDOM_SEED)
         self.today = timezone.localdate()
         self.now = timezone.now()
+        # How far back the script being played is set (`as_of_days_ago`).
+        self.shift = dt.timedelta(0)
         self.indicators = {i.code: i for i in Indicator.objects.all()}
         missing = {
             code
@@ -110,6 +118,15 @@ class Seeder:
         )
         # A contact can never be in the future (the contact form refuses one).
         return min(moment, self.now - dt.timedelta(minutes=5))
+
+    def clock(self) -> dict[str, dt.datetime]:
+        """The keyword arguments that date a service call; every call a script makes passes
+        `**self.s.clock()`, so this is the one place that decides when a step happened.
+
+        Empty for now: the services read `timezone.now`, which `_clock_back` shifts. When
+        they take `now=`, this returns `{"now": timezone.now() - self.shift}`.
+        """
+        return {}
 
     def inds(self, codes) -> list[Indicator]:
         return [self.indicators[c] for c in codes]
@@ -150,7 +167,7 @@ class CustomerScript:
         if isinstance(fields.get("representative_consent_on"), int):
             fields["representative_consent_on"] = s.day(fields["representative_consent_on"])
         self.customer = services.customer_create(
-            actor=s.user(first.get("by", "officer")), directorate=home, **fields
+            actor=s.user(first.get("by", "officer")), directorate=home, **fields, **s.clock()
         )
         for m in spec["matters"]:
             status = m["status"]
@@ -166,6 +183,7 @@ class CustomerScript:
                 received_on=s.day(m["received"]),
                 decided_on=s.day(m["decided"]) if "decided" in m else None,
                 closed_on=s.day(m["closed"]) if "closed" in m else None,
+                **s.clock(),
             )
             self.matters[m["key"]] = matter
             self.topics[m["key"]] = m["topic"]
@@ -200,6 +218,7 @@ class CustomerScript:
             recipients=recipients,
             matter=self.matter(matter),
             indicators=self.s.inds(indicators),
+            **self.s.clock(),
         )
 
     def op_burst(self, step: dict) -> None:
@@ -302,6 +321,7 @@ class CustomerScript:
             given_on=self.s.day(step["days_ago"]),
             behaviours=self.s.inds(step["behaviours"]),
             summary=self.fill(step["summary"]),
+            **self.s.clock(),
         )
 
     # --- the case --------------------------------------------------------------------------
@@ -322,6 +342,7 @@ class CustomerScript:
             reason=self.fill(step["reason"]),
             indicators=self.s.inds(step["indicators"]),
             evidence_contacts=list(evidence),
+            **self.s.clock(),
         )
         if self.case is None:
             self.case = case
@@ -336,17 +357,20 @@ class CustomerScript:
             given_on=self.s.day(step["days_ago"]),
             behaviours=self.s.inds(step["behaviours"]),
             summary=self.fill(step["summary"]),
+            **self.s.clock(),
         )
 
     def op_skip_warning(self, step: dict) -> None:
         self.case = services.case_skip_warning(
             actor=self.s.user(step["by"]), case=self.case, expected_state=CaseState.REFERRED,
             kind=step["kind"], reason=self.fill(step["reason"]),
+            **self.s.clock(),
         )
 
     def _simple(self, service, step: dict, expected: str, **kwargs) -> None:
         self.case = service(
-            actor=self.s.user(step["by"]), case=self.case, expected_state=expected, **kwargs
+            actor=self.s.user(step["by"]), case=self.case, expected_state=expected, **kwargs,
+            **self.s.clock(),
         )
 
     def op_continued(self, step: dict) -> None:
@@ -378,7 +402,8 @@ class CustomerScript:
     def sanction_spec(self, spec: dict) -> dict:
         """A `data.sanction` as the designate form would send it: the lead directorate,
         from the decision (today) to the six-month review, with the case's evidence."""
-        today = timezone.localdate()
+        # The day the services will date the decision, also in a script played as of the past.
+        today = timezone.localdate(self.s.now)
         params = {k: v for k, v in spec.items() if k not in ("kind", "reasons")}
         if "named_officer" in params:
             params["named_officer"] = self.s.user(params["named_officer"])
@@ -398,31 +423,28 @@ class CustomerScript:
         }
 
     def op_notify(self, step: dict) -> None:
-        from letters.services import case_inform_council, letter_issue
-
         actor = self.s.user(step["by"])
-        letter_issue(actor=actor, kind="designation", case=self.case)
+        letter_issue(actor=actor, kind="designation", case=self.case, **self.s.clock())
         case_inform_council(
             actor=actor, case=self.case, staff=[self.s.user(u) for u in step["staff"]],
             note=f"Please log every contact with {self.name}; the system checks it against "
             "the restrictions.",
+            **self.s.clock(),
         )
         self.case = type(self.case).objects.get(pk=self.case.pk)
 
     def op_challenge(self, step: dict) -> None:
-        from reviews.services import challenge_record
-
         self.challenge = challenge_record(
             actor=self.s.user(step["by"]), case=self.case, channel=step["channel"],
             received_on=self.s.day(step["days_ago"]), grounds=self.fill(step["grounds"]),
+            **self.s.clock(),
         )
 
     def op_assign_reviewer(self, step: dict) -> None:
-        from reviews.services import challenge_assign_reviewer
-
         self.challenge = challenge_assign_reviewer(
             actor=self.s.user(step["by"]), challenge=self.challenge,
             reviewer=self.s.user(step["reviewer"]),
+            **self.s.clock(),
         )
 
     def op_decline(self, step: dict) -> None:
@@ -450,6 +472,7 @@ class CustomerScript:
                 met=code not in step["not_met"],
                 note=self.fill(notes.get(code) or data.PRECONDITION_NOTES[code], **names),
                 confirmed_on=self.s.day(step["days_ago"]),
+                **self.s.clock(),
             )
 
     def op_alternatives(self, step: dict) -> None:
@@ -460,6 +483,7 @@ class CustomerScript:
             services.alternative_record(
                 actor=actor, case=self.case, alternative=code, outcome=outcome,
                 reason=self.fill(reason, **names),
+                **self.s.clock(),
             )
 
     def op_coordination(self, step: dict) -> None:
@@ -469,5 +493,6 @@ class CustomerScript:
             case=self.case,
             involved_directorates=[self.s.directorates[k] for k in step["involved"]],
             key_officer=key_officer,
+            **self.s.clock(),
         )
 

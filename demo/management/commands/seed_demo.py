@@ -4,10 +4,10 @@ Safe to run again: directorates and users are created only if missing, the custo
 their cases only if none of the demo customers exists yet. A second run creates and changes
 nothing except demo passwords that no longer match (or `--password`).
 
-Everything is written through `cases.services`, acting as the demo users, so each case's
-chronology and history name the person who took each step. Case events are stamped with
-the time the seed runs (the services use "now"); contacts, warnings and matters carry
-their own dates over the past year.
+Everything is written through the services (`demo.seeder`), acting as the demo users, so
+each case's chronology and history name the person who took each step. Case events are
+stamped with the time the seed runs, or with the time a customer's script is set at
+(`as_of_days_ago`); contacts, warnings and matters carry their own dates over the past year.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ from cases.models import (
 )
 from demo import data
 from demo.seeder import Seeder, script_actors
+from outbox.services import relay
+from reviews.sweeps import run_sweep
 from sanctions.models import Sanction
 
 User = get_user_model()
@@ -97,13 +99,9 @@ class Command(BaseCommand):
                     Seeder(self._actors(), directorates).run()
                 # Today's sweep, as beat would run it: the older designations' reviews open,
                 # and the one whose review date has passed lapses and is escalated.
-                from reviews.sweeps import run_sweep
-
                 run_sweep()
                 # Deliver the demo's own mail now, into memory, inside the transaction: a
                 # worker that picks the messages up after the commit finds them sent.
-                from outbox.services import relay
-
                 relay(older_than_seconds=0)
                 after = self._counts()
                 created = {k: after[k] - before[k] for k in after}
