@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "outbox",
     "reports",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts import demo
 from accounts.models import Directorate, StaffProfile
 from accounts.roles import GROUP_NAMES, Role
 from cases.deadlines import add_months, challenge_decision_due, challenge_last_day, review_due
@@ -52,6 +51,7 @@ from cases.models import (
     WarningSkipKind,
 )
 from cases.references import ALPHABET
+from demo import data
 from reviews.models import Challenge, ChallengeOutcome, ChallengeStatus, Review, ReviewOutcome
 from sanctions.models import Sanction, SanctionKind, SanctionStatus
 
@@ -191,7 +191,7 @@ class VolumeSeeder:
         if existing:
             return existing
         made = []
-        for spec in demo.DIRECTORATES:
+        for spec in data.DIRECTORATES:
             fields = {k: v for k, v in spec.items() if k != "key"}
             made.append(Directorate.objects.create(**fields))
         return made
