@@ -37,10 +37,15 @@ def now_or(now: dt.datetime | None) -> dt.datetime:
     return now if now is not None else timezone.now()
 
 
-def save(obj, actor) -> None:
+def save(obj, actor, *, at: dt.datetime | None = None) -> None:
     """Save with history. simple-history takes the user from the request when there is
-    one; services also run from commands and tasks, so they say who acted themselves."""
+    one; services also run from commands and tasks, so they say who acted themselves, and
+    (with `at`, from a service's `now=`) when."""
     obj._history_user = actor
+    if at is not None:
+        obj._history_date = at
+    else:  # not a date left behind by an earlier, back-dated save of the same object
+        obj.__dict__.pop("_history_date", None)
     obj.save()
 
 
@@ -130,7 +135,10 @@ def refuse_unless_possible(obj, name: str, *, actor, what: str = "This") -> None
         raise NotAllowed("This step is not possible yet.", reasons=reasons)
 
 
-def take(obj, name: str, *, actor, expected: str | None = None, **kwargs) -> str:
+def take(
+    obj, name: str, *, actor, expected: str | None = None, now: dt.datetime | None = None,
+    **kwargs,
+) -> str:
     """Take the transition `obj.<name>(**kwargs)` on a locked object and save it with
     history; returns the state it left.
 
@@ -149,7 +157,7 @@ def take(obj, name: str, *, actor, expected: str | None = None, **kwargs) -> str
     )
     method(**kwargs)
     try:
-        save(obj, actor)
+        save(obj, actor, at=now)
     except ConcurrentTransition as exc:  # pragma: no cover - the row lock makes this rare
         raise CaseChanged() from exc
     return current
@@ -180,7 +188,7 @@ def transition(
     refuse_unless_possible(case, name, actor=actor, what="This case")
     if before is not None:
         kwargs.update(before(case) or {})
-    from_state = take(case, name, actor=actor, **kwargs)
+    from_state = take(case, name, actor=actor, now=now, **kwargs)
     record_event(
         case,
         actor=actor,

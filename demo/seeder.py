@@ -10,7 +10,6 @@ import datetime as dt
 import random
 import re
 from contextlib import contextmanager
-from unittest import mock
 
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -60,20 +59,15 @@ def script_actors() -> set[str]:
 
 @contextmanager
 def _clock_back(seeder: Seeder, days: int):
-    """Play a customer's script as of `days` ago: the services, history and timestamps all
-    read `django.utils.timezone.now`, so the designation is dated then, with its review six
-    months on from then, exactly as if it had been made that day.
-
-    Interim: the services take no clock yet, so this patches `timezone.now`. Once they take
-    `now=`, `Seeder.clock()` passes it and the patch goes.
-    """
-    real_now = timezone.now
+    """Play a customer's script as of `days` ago: every service call is given that time
+    (`Seeder.clock()`), so the designation is dated then, with its review six months on
+    from then, exactly as if it had been made that day. Nothing patches the clock: rows'
+    own `created_at` stamps say when the demo was loaded."""
     shift = dt.timedelta(days=days)
     today, now = seeder.today, seeder.now
     seeder.today, seeder.now, seeder.shift = today - shift, now - shift, shift
     try:
-        with mock.patch("django.utils.timezone.now", lambda: real_now() - shift):
-            yield
+        yield
     finally:
         seeder.today, seeder.now, seeder.shift = today, now, dt.timedelta(0)
 
@@ -123,10 +117,9 @@ class Seeder:
         """The keyword arguments that date a service call; every call a script makes passes
         `**self.s.clock()`, so this is the one place that decides when a step happened.
 
-        Empty for now: the services read `timezone.now`, which `_clock_back` shifts. When
-        they take `now=`, this returns `{"now": timezone.now() - self.shift}`.
+        The real time, moved back by the script's `as_of_days_ago` (`_clock_back`).
         """
-        return {}
+        return {"now": timezone.now() - self.shift}
 
     def inds(self, codes) -> list[Indicator]:
         return [self.indicators[c] for c in codes]

@@ -58,7 +58,7 @@ def contact_log(
         logged_by=actor,
     )
     contact.full_clean()
-    workflow.save(contact, actor)
+    workflow.save(contact, actor, at=now)
     indicators = list(indicators)
     if indicators:
         contact.indicators.set(indicators)

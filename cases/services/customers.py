@@ -14,11 +14,13 @@ from cases.services.common import link_customer_to, open_cases_of, require_direc
 
 
 @transaction.atomic
-def customer_create(*, actor, directorate: Directorate, **fields) -> Customer:
+def customer_create(
+    *, actor, directorate: Directorate, now: dt.datetime | None = None, **fields
+) -> Customer:
     require_directorate(actor, directorate)
     customer = Customer(**fields)
     customer.full_clean()
-    workflow.save(customer, actor)
+    workflow.save(customer, actor, at=now)
     customer.directorates.add(directorate)
     return customer
 
@@ -31,7 +33,7 @@ def customer_update(
     for name, value in fields.items():
         setattr(customer, name, value)
     customer.full_clean()
-    workflow.save(customer, actor)
+    workflow.save(customer, actor, at=now)
     for case in open_cases_of(customer):
         workflow.record_event(
             case, actor=actor, kind=EventKind.CUSTOMER_UPDATED,
@@ -41,11 +43,18 @@ def customer_update(
 
 
 @transaction.atomic
-def matter_create(*, actor, customer: Customer, directorate: Directorate, **fields) -> Matter:
+def matter_create(
+    *,
+    actor,
+    customer: Customer,
+    directorate: Directorate,
+    now: dt.datetime | None = None,
+    **fields,
+) -> Matter:
     require_directorate(actor, directorate)
     matter = Matter(customer=customer, directorate=directorate, created_by=actor, **fields)
     matter.full_clean()
-    workflow.save(matter, actor)
+    workflow.save(matter, actor, at=now)
     link_customer_to(customer, directorate)
     return matter
 

@@ -47,7 +47,7 @@ def warning_give_informal(
         summary=workflow.clean_text(summary, "what the customer was told"),
     )
     warning.full_clean()
-    workflow.save(warning, actor)
+    workflow.save(warning, actor, at=now)
     warning.behaviours.set(behaviours)
     link_customer_to(customer, directorate)
     for case in open_cases_of(customer):

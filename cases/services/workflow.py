@@ -76,7 +76,7 @@ def case_refer(
     case = DesignationCase(customer=customer, lead_directorate=directorate)
     workflow.refuse_unless_possible(case, "refer", actor=actor, what="This case")
     case.refer(by=actor, at=now, reason=reason)
-    workflow.save(case, actor)
+    workflow.save(case, actor, at=now)
     case.referral_indicators.set(indicators)
     case.evidence_contacts.set(evidence)
     link_customer_to(customer, directorate)

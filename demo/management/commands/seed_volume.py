@@ -478,9 +478,7 @@ class VolumeSeeder:
         def end(on: dt.date, reason: str) -> None:
             for sanction in running:
                 if sanction.status == SanctionStatus.ACTIVE and sanction.ends_on >= on:
-                    sanction.status = SanctionStatus.ENDED
-                    sanction.ended_on = on
-                    sanction.ended_reason = reason
+                    sanction.end(on=on, reason=reason)  # the transition: pure
 
         # A challenge, from about one designation in six.
         if rng.random() < 0.18:
