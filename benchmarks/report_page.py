@@ -38,12 +38,18 @@ warnings.filterwarnings("ignore", message="No directory at")
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from accounts.models import Directorate, StaffProfile  # noqa: E402
+from accounts.roles import GROUP_NAMES, Role  # noqa: E402
+from cases.models import DesignationCase  # noqa: E402
 
 STATIC = {
     **settings.STORAGES,
@@ -52,8 +58,6 @@ STATIC = {
 
 
 def seed(target: int) -> int:
-    from cases.models import DesignationCase
-
     round_ = 0
     while (have := DesignationCase.objects.count()) < target:
         customers = max(1, int((target - have) / 1.04))
@@ -64,12 +68,6 @@ def seed(target: int) -> int:
 
 
 def lead_user(username: str, *, directorate=None, council_wide: bool = False):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from accounts.models import StaffProfile
-    from accounts.roles import GROUP_NAMES, Role
-
     user, created = get_user_model().objects.get_or_create(
         username=username, defaults={"first_name": "Benchmark", "last_name": "Lead"}
     )
@@ -110,9 +108,6 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
-
-    from accounts.models import Directorate
-    from cases.models import DesignationCase
 
     print(f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
     call_command("migrate", verbosity=0)

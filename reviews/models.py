@@ -69,8 +69,6 @@ class ChallengeQuerySet(models.QuerySet):
 class Challenge(ConcurrentTransitionMixin, models.Model):
     """A customer's written request for a review of their designation."""
 
-    objects = ChallengeQuerySet.as_manager()
-
     case = models.ForeignKey(DesignationCase, on_delete=models.PROTECT, related_name="challenges")
     status = FSMField(
         max_length=20, choices=ChallengeStatus.choices, default=ChallengeStatus.NEW,
@@ -112,6 +110,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_on = models.DateField(null=True, blank=True)
 
+    objects = ChallengeQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from ucp.celery import announce_mode
+
 
 class UcpConfig(AppConfig):
     name = "ucp"
     verbose_name = "UCP"
 
     def ready(self) -> None:
-        from ucp.celery import announce_mode
-
         announce_mode()

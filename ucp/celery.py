@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ucp.settings")
 
@@ -22,8 +24,6 @@ _announced = False
 
 def _is_serving_process() -> bool:
     """True for the process that serves or works: not migrate, seed_demo or the reloader."""
-    import sys
-
     argv = [os.path.basename(a) for a in sys.argv[:2]]
     if argv and argv[0] == "manage.py":
         if argv[1:] != ["runserver"]:
@@ -39,8 +39,6 @@ def announce_mode() -> None:
     if _announced or not _is_serving_process():
         return
     _announced = True
-    from django.conf import settings
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
         logging.getLogger("ucp").warning(
             "REDIS_URL is not set: Celery tasks run eagerly in this process (no worker, no beat)."

@@ -195,7 +195,8 @@ def test_a_reviewer_who_takes_part_after_assignment_loses_the_decision(
     challenge = services.challenge_assign_reviewer(actor=senior_manager, challenge=challenge,
                                                    reviewer=reviewer)
     # Say the reviewer then took a call from the customer and logged it on the case.
-    workflow.record_event(challenge.case, actor=reviewer, kind=EventKind.CONTACT_LOGGED, summary="Telephone contact")
+    workflow.record_event(challenge.case, actor=reviewer, kind=EventKind.CONTACT_LOGGED,
+                          summary="Telephone contact")
     with pytest.raises(NotAllowed, match="no longer independent"):
         services.challenge_decide(actor=reviewer, challenge=challenge, outcome="uphold",
                                   reasons="Fair.")

@@ -518,7 +518,8 @@ def test_deciding_twice_is_409_and_issues_one_letter(assigned, reviewer, login):
 
 
 def test_a_reviewer_who_took_part_is_refused_with_the_reason(assigned, reviewer, login):
-    workflow.record_event(assigned.case, actor=reviewer, kind=EventKind.CONTACT_LOGGED, summary="Telephone contact")
+    workflow.record_event(assigned.case, actor=reviewer, kind=EventKind.CONTACT_LOGGED,
+                          summary="Telephone contact")
     response = login(reviewer).get(url("challenge_decide", assigned.case, assigned))
     assert response.status_code == 403
     assert "no longer independent" in text(response)

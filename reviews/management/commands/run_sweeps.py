@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from outbox.services import relay
+from reviews.sweeps import run_sweep
+
 
 class Command(BaseCommand):
     help = "Run the deadline sweep once (reminders, escalations, lapses) and send the outbox."
@@ -26,12 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_relay: bool = False, relay_only: bool = False, **options):
         if not relay_only:
-            from reviews.sweeps import run_sweep
-
             report = run_sweep()
             self.stdout.write(f"Sweep: {report}")
         if not no_relay:
-            from outbox.services import relay
-
             sent = relay(older_than_seconds=0)
             self.stdout.write(f"Outbox: {sent} message{'s' if sent != 1 else ''} sent")
