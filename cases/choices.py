@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+
 class IndicatorGroup(models.TextChoices):
     PERSISTENCE = "persistence", "Unreasonable or unreasonably persistent"
     BEHAVIOUR = "behaviour", "Unacceptable behaviour"

@@ -13,7 +13,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 
 from letters.models import CouncilNotice, Letter, RecipientRole
-from letters.services import council_notice_mark_emailed, copy_recipients
+from letters.services import copy_recipients, council_notice_mark_emailed
 from sanctions.checks import describe
 from sanctions.models import Sanction, SanctionStatus
 

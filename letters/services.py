@@ -21,8 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.roles import Role, has_role
-from accounts.selectors import directorate_ids_for
-from accounts.selectors import staff_in_directorates
+from accounts.selectors import directorate_ids_for, staff_in_directorates
 from cases import rules, workflow
 from cases.choices import CaseState, EventKind, WarningKind
 from cases.deadlines import challenge_last_day
