@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Directorate
 from cases import deadlines, rules
+from cases.querysets import DesignationCaseQuerySet
 from cases.references import unique_reference
 
 User = settings.AUTH_USER_MODEL
@@ -457,6 +458,8 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
     history = HistoricalRecords(
         m2m_fields=[involved_directorates, decision_indicators], excluded_fields=["updated_at"]
     )
+
+    objects = DesignationCaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
