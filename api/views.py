@@ -16,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import CASEWORK_ROLES, has_role
 from api.serializers import (
     ErrorOutput,
     RestrictionCheckInput,
@@ -24,16 +23,20 @@ from api.serializers import (
     RestrictionsInput,
     RestrictionsOutput,
 )
+from cases import access_log
 from cases import selectors as case_selectors
 from sanctions.checks import banner_lines, check_contact, sanctions_in_force
 from sanctions.selectors import restriction_banner
+from ucp.http import CASEWORK_REFUSED, may_do_casework
 
 
 class CaseworkRole(BasePermission):
-    message = "Your role does not give access to customer records."
+    """The API's form of `ucp.http.casework_required`: the same question, DRF's answer."""
+
+    message = CASEWORK_REFUSED
 
     def has_permission(self, request, view) -> bool:
-        return has_role(request.user, *CASEWORK_ROLES)
+        return may_do_casework(request.user)
 
 
 class ApiView(APIView):
@@ -113,12 +116,12 @@ class RestrictionCheckView(ApiView):
         customer = case_selectors.get_customer_for_user(request.user, values["customer"])
         matter = None
         if values.get("matter"):
-            matter = customer.matters.filter(reference=values["matter"]).first()
+            matter = case_selectors.matter_by_reference(customer, values["matter"])
             if matter is None:
                 raise serializers.ValidationError(
                     {"matter": [f"{customer.reference} has no matter {values['matter']}."]}
                 )
-        case_selectors.record_view(request.user, customer, request.path)
+        access_log.record(request, customer)
         now = timezone.now()
         at = values.get("at") or now
         directorate = values.get("directorate")
@@ -162,7 +165,7 @@ class CustomerRestrictionsView(ApiView):
         given.is_valid(raise_exception=True)
         on = given.validated_data.get("on") or timezone.localdate()
         customer = case_selectors.get_customer_for_user(request.user, reference)
-        case_selectors.record_view(request.user, customer, request.path)
+        access_log.record(request, customer)
         lines = restriction_banner(customer, on) or []
         result = {
             "customer": customer.reference,

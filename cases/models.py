@@ -38,6 +38,7 @@ from cases.choices import (  # noqa: F401 - re-exported: the choices used to liv
     WarningMethod,
     WarningSkipKind,
 )
+from cases.querysets import DesignationCaseQuerySet
 from cases.references import unique_reference
 
 User = settings.AUTH_USER_MODEL
@@ -337,6 +338,8 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
     history = HistoricalRecords(
         m2m_fields=[involved_directorates, decision_indicators], excluded_fields=["updated_at"]
     )
+
+    objects = DesignationCaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -7,36 +7,40 @@ Anything outside a user's scope is a 404, never a 403: a guessed reference revea
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+import datetime as dt
 
-from accounts.roles import CASEWORK_ROLES, Role, has_role
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.roles import Role, has_role
 from accounts.selectors import directorate_ids_for
+from cases.deadlines import add_months
 from cases.models import (
     OPEN_STATES,
+    Alternative,
     CaseEvent,
     CaseState,
     Contact,
     ContactAttachment,
     Customer,
     DesignationCase,
+    Indicator,
+    IndicatorGroup,
     Matter,
-    RecordView,
+    Precondition,
     Warning,
     normalise_postcode,
 )
+from ucp.http import may_do_casework
 
 # Roles that take workflow steps on a case (the independent reviewer joins with challenges).
 CASE_ACTING_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER)
 
 
-def _may_see_personal_data(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and has_role(user, *CASEWORK_ROLES)
-
-
 def customers_for(user) -> QuerySet[Customer]:
-    if not _may_see_personal_data(user):
+    if not may_do_casework(user):
         return Customer.objects.none()
     ids = directorate_ids_for(user)
     qs = Customer.objects.all()
@@ -81,23 +85,18 @@ def customer_search(user, query: str) -> QuerySet[Customer]:
 
 
 def cases_for(user) -> QuerySet[DesignationCase]:
-    if not _may_see_personal_data(user):
+    if not may_do_casework(user):
         return DesignationCase.objects.none()
     ids = directorate_ids_for(user)
     qs = DesignationCase.objects.exclude(state=CaseState.NEW)
-    if ids is None:
-        return qs
-    through = DesignationCase.involved_directorates.through
-    scope = Q(lead_directorate_id__in=ids) | Exists(
-        through.objects.filter(designationcase_id=OuterRef("pk"), directorate_id__in=ids)
-    )
+    also = None
     if has_role(user, Role.INDEPENDENT_REVIEWER):
         # An independent reviewer usually comes from another directorate: they see the
         # cases whose challenges they were given, and no others of that directorate.
         from reviews.models import Challenge
 
-        scope |= Exists(Challenge.objects.filter(case_id=OuterRef("pk"), reviewer=user))
-    return qs.filter(scope)
+        also = Exists(Challenge.objects.filter(case_id=OuterRef("pk"), reviewer=user))
+    return qs.in_directorates(ids, also=also)
 
 
 def get_case_for_user(user, reference: str, *, write: bool = False) -> DesignationCase:
@@ -198,8 +197,51 @@ def cases_awaiting(user, states) -> QuerySet[DesignationCase]:
     )
 
 
-def record_view(user, customer: Customer, path: str, case: DesignationCase | None = None):
-    RecordView.objects.create(user=user, customer=customer, case=case, path=path[:300])
+def referrals_by(user) -> QuerySet[DesignationCase]:
+    """The cases this officer referred, newest first (their home page)."""
+    return (
+        cases_for(user)
+        .filter(referred_by=user)
+        .select_related("customer", "lead_directorate")
+        .order_by("-referred_at")
+    )
+
+
+def recently_designated(user) -> QuerySet[DesignationCase]:
+    """Designations the user may see that are not yet in force, newest decision first."""
+    return (
+        cases_for(user)
+        .filter(state=CaseState.DESIGNATED)
+        .select_related("customer", "lead_directorate")
+        .order_by("-decided_at")
+    )
+
+
+def case_counts_by_directorate(user) -> list[dict]:
+    """Cases per lead directorate and state, as numbers only: directorate leads see no
+    names, and may see these counts without a casework role. A case counts for its lead
+    directorate alone."""
+    open_states = [CaseState.REFERRED, CaseState.WARNED, CaseState.ASSESSMENT]
+    rows = (
+        DesignationCase.objects.exclude(state=CaseState.NEW)
+        .in_directorates(directorate_ids_for(user), lead_only=True)
+        .values("lead_directorate__name")
+        .annotate(
+            open=Count("id", filter=Q(state__in=open_states)),
+            awaiting=Count("id", filter=Q(state=CaseState.AWAITING_DECISION)),
+            designated=Count("id", filter=Q(state=CaseState.DESIGNATED)),
+            active=Count("id", filter=Q(state=CaseState.ACTIVE)),
+            lapsed=Count("id", filter=Q(state=CaseState.LAPSED)),
+            closed=Count("id", filter=Q(state=CaseState.CLOSED)),
+        )
+        .order_by("lead_directorate__name")
+    )
+    return list(rows)
+
+
+def matter_by_reference(customer: Customer, reference: str) -> Matter | None:
+    """One of this customer's matters, or None (the API answers a wrong one with a 400)."""
+    return customer.matters.filter(reference=reference).first()
 
 
 def contacts_recently_logged_by(user) -> QuerySet[Contact]:
@@ -218,14 +260,6 @@ def decision_evidence(case: DesignationCase) -> dict:
     adjustments recorded, and the state of the checklist. `case` comes from
     `get_case_for_user`, which prefetches the checklist.
     """
-    import datetime as dt
-
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from cases.deadlines import add_months
-    from cases.models import Alternative, Indicator, IndicatorGroup, Precondition
-
     customer = case.customer
     today = timezone.localdate()
     since_6, since_12 = add_months(today, -6), add_months(today, -12)

@@ -10,46 +10,23 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import CASEWORK_ROLES, Role, has_role
-from cases import forms, rules, selectors, services
-from cases.actions import ACTIONS, available_actions
+from accounts.roles import Role, has_role
+from cases import access_log, forms, rules, sections, selectors, services, steps
+from cases.actions import action_for, available_actions
 from cases.models import (
     Alternative,
     IndicatorGroup,
     Precondition,
 )
-from letters.selectors import case_letters_context as letters_context
-from reviews.selectors import case_reviews_context as reviews_context
-from sanctions.selectors import case_monitoring
-
-
-def _require_casework(request: HttpRequest) -> None:
-    if not has_role(request.user, *CASEWORK_ROLES):
-        raise PermissionDenied("Your role does not give access to customer records.")
-
-
-def _apply_service_error(form, exc: services.ServiceError | ValidationError) -> None:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                target = field if field in form.fields else None
-                for error in errors:
-                    form.add_error(target, error)
-        else:
-            for message in exc.messages:
-                form.add_error(None, message)
-        return
-    form.add_error(None, exc.message)
-    for reason in exc.reasons:
-        form.add_error(None, reason)
-
+from ucp.errors import ServiceError
+from ucp.http import casework_required, form_error
 
 # --- customers -----------------------------------------------------------------------------
 
 
 @require_GET
+@casework_required
 def customer_search(request: HttpRequest) -> HttpResponse:
-    _require_casework(request)
     form = forms.SearchForm(request.GET or None)
     results = None
     page = None
@@ -67,9 +44,10 @@ def customer_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def customer_create(request: HttpRequest) -> HttpResponse:
-    _require_casework(request)
     form = forms.CustomerForm(request.POST or None, user=request.user, creating=True)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         directorate = data.pop("directorate")
@@ -77,41 +55,46 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             customer = services.customer_create(
                 actor=request.user, directorate=directorate, **data
             )
-        except (services.ServiceError, ValidationError) as exc:
-            _apply_service_error(form, exc)
+        except (ServiceError, ValidationError) as exc:
+            status = form_error(form, exc)
         else:
             messages.success(request, f"Customer {customer.reference} added.")
             return redirect(customer)
-    return render(request, "customers/form.html", {"form": form, "creating": True})
+    return render(
+        request, "customers/form.html", {"form": form, "creating": True}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def customer_edit(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_casework(request)
     customer = selectors.get_customer_for_user(request.user, reference)
     form = forms.CustomerForm(
         request.POST or None, instance=customer, user=request.user, creating=False
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.customer_update(
                 actor=request.user, customer=customer, **form.cleaned_data
             )
-        except (services.ServiceError, ValidationError) as exc:
-            _apply_service_error(form, exc)
+        except (ServiceError, ValidationError) as exc:
+            status = form_error(form, exc)
         else:
             messages.success(request, "Customer's details saved.")
             return redirect(customer)
     return render(
-        request, "customers/form.html", {"form": form, "creating": False, "customer": customer}
+        request, "customers/form.html",
+        {"form": form, "creating": False, "customer": customer},
+        status=status,
     )
 
 
 @require_GET
+@casework_required
 def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_casework(request)
     customer = selectors.get_customer_for_user(request.user, reference)
-    selectors.record_view(request.user, customer, request.path)
+    access_log.record(request, customer)
     contacts = Paginator(selectors.contacts_for_customer(request.user, customer), 50).get_page(
         request.GET.get("page")
     )
@@ -139,12 +122,13 @@ def _breach_message(verdict) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_casework(request)
     customer = selectors.get_customer_for_user(request.user, reference)
     form = forms.ContactForm(
         request.POST or None, request.FILES or None, user=request.user, customer=customer
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -154,8 +138,8 @@ def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
                 files=data.pop("files") or (),
                 **data,
             )
-        except (services.ServiceError, ValidationError) as exc:
-            _apply_service_error(form, exc)
+        except (ServiceError, ValidationError) as exc:
+            status = form_error(form, exc)
         else:
             verdict = getattr(contact, "verdict", None)
             if verdict is not None and verdict.breaches:
@@ -168,26 +152,29 @@ def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "customers/contact_form.html",
         {"form": form, "customer": customer, "indicator_groups": IndicatorGroup},
+        status=status,
     )
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def matter_create(request: HttpRequest, reference: str) -> HttpResponse:
     return _matter_form(request, reference, None)
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def matter_edit(request: HttpRequest, reference: str, matter_ref: str) -> HttpResponse:
     return _matter_form(request, reference, matter_ref)
 
 
 def _matter_form(request: HttpRequest, reference: str, matter_ref: str | None) -> HttpResponse:
-    _require_casework(request)
     customer = selectors.get_customer_for_user(request.user, reference)
     matter = (
         selectors.get_matter_for_user(request.user, customer, matter_ref) if matter_ref else None
     )
     form = forms.MatterForm(request.POST or None, instance=matter, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
         try:
@@ -198,44 +185,48 @@ def _matter_form(request: HttpRequest, reference: str, matter_ref: str | None) -
                 )
             else:
                 services.matter_update(actor=request.user, matter=matter, **data)
-        except (services.ServiceError, ValidationError) as exc:
-            _apply_service_error(form, exc)
+        except (ServiceError, ValidationError) as exc:
+            status = form_error(form, exc)
         else:
             messages.success(request, "Matter saved.")
             return redirect(customer)
     return render(
         request, "customers/matter_form.html",
         {"form": form, "customer": customer, "matter": matter},
+        status=status,
     )
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def warning_create(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_casework(request)
     customer = selectors.get_customer_for_user(request.user, reference)
     form = forms.InformalWarningForm(request.POST or None, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.warning_give_informal(
                 actor=request.user, customer=customer, **form.cleaned_data
             )
-        except (services.ServiceError, ValidationError) as exc:
-            _apply_service_error(form, exc)
+        except (ServiceError, ValidationError) as exc:
+            status = form_error(form, exc)
         else:
             messages.success(request, "Informal warning recorded.")
             return redirect(customer)
     return render(
-        request, "customers/warning_form.html", {"form": form, "customer": customer}
+        request, "customers/warning_form.html", {"form": form, "customer": customer},
+        status=status,
     )
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def refer(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_casework(request)
     if not has_role(request.user, Role.OFFICER):
         raise PermissionDenied("Only officers refer customers to a manager.")
     customer = selectors.get_customer_for_user(request.user, reference)
     form = forms.ReferForm(request.POST or None, user=request.user, customer=customer)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -247,8 +238,8 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
                 indicators=data["indicators"],
                 evidence_contacts=data["evidence_contacts"],
             )
-        except (services.ServiceError, ValidationError) as exc:
-            _apply_service_error(form, exc)
+        except (ServiceError, ValidationError) as exc:
+            status = form_error(form, exc)
         else:
             if created:
                 messages.success(request, f"Referred to a manager: case {case.reference}.")
@@ -259,12 +250,14 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
                     "referral has been added to it.",
                 )
             return redirect(case)
-    return render(request, "customers/refer.html", {"form": form, "customer": customer})
+    return render(
+        request, "customers/refer.html", {"form": form, "customer": customer}, status=status
+    )
 
 
 @require_GET
+@casework_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    _require_casework(request)
     attachment = selectors.get_attachment_for_user(request.user, pk)
     try:
         handle = attachment.file.open("rb")
@@ -315,30 +308,32 @@ def _case_context(request: HttpRequest, case, *, error_form=None, error_item=Non
         "preconditions_done": sum(1 for c in checks.values() if c.met),
         "alternatives_done": len(records),
         "unmet_guards": rules.unmet_guards(case) if case.is_open else [],
-        "actions": available_actions(case, request.user),
+        "actions": [
+            (action, meta, steps.get(steps.CASE, action.name).url(case.reference))
+            for action, meta in available_actions(case, request.user)
+        ],
         "can_edit_checklist": can_edit_checklist,
         "coordination_form": coordination_form,
         "error_form": error_form,
         "error_item": error_item,
-        "monitoring": case_monitoring(case),
-        **letters_context(case, request.user),
-        **reviews_context(case, request.user),
+        # The letters, reviews and monitoring sections, from the apps above this one.
+        **sections.context(case, request.user),
     }
 
 
 @require_GET
+@casework_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_casework(request)
     case = selectors.get_case_for_user(request.user, reference)
-    selectors.record_view(request.user, case.customer, request.path, case=case)
+    access_log.record(request, case.customer, case=case)
     return render(request, "cases/detail.html", _case_context(request, case))
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    _require_casework(request)
     case = selectors.get_case_for_user(request.user, reference, write=True)
-    spec = ACTIONS.get(action)
+    spec = action_for(action)
     if spec is None:
         raise Http404("No such action")
     form = spec.form_class(request.POST or None, case=case, user=request.user)
@@ -352,15 +347,8 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         try:
             with transaction.atomic():
                 spec.service(actor=request.user, case=case, **spec.to_kwargs(form.cleaned_data))
-        except services.CaseChanged as exc:
-            _apply_service_error(form, exc)
-            status = 409
-        except services.NotAllowed as exc:
-            _apply_service_error(form, exc)
-            # Guards not yet met are a form problem (422); a role that may not act is 403.
-            status = 422 if exc.reasons else 403
-        except (services.ServiceError, ValidationError) as exc:
-            _apply_service_error(form, exc)
+        except (ServiceError, ValidationError) as exc:
+            status = form_error(form, exc)
         else:
             messages.success(request, spec.done)
             return redirect(case)
@@ -382,21 +370,14 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 
 def _checklist_post(request, reference: str, item: str, form, save, anchor: str):
     """Shared POST handling for the checklist forms shown on the case page."""
-    _require_casework(request)
     case = selectors.get_case_for_user(request.user, reference, write=True)
     form = form(case)
     status = 422
     if form.is_valid():
         try:
             save(case, form.cleaned_data)
-        except services.CaseChanged as exc:
-            _apply_service_error(form, exc)
-            status = 409
-        except services.NotAllowed as exc:
-            _apply_service_error(form, exc)
-            status = 403
-        except services.ServiceError as exc:
-            _apply_service_error(form, exc)
+        except ServiceError as exc:
+            status = form_error(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect(f"{case.get_absolute_url()}#{anchor}")
@@ -412,6 +393,7 @@ def _posted_choice(request: HttpRequest, name: str, choices) -> str:
 
 
 @require_POST
+@casework_required
 def precondition_record(request: HttpRequest, reference: str) -> HttpResponse:
     item = _posted_choice(request, "precondition", Precondition.values)
     return _checklist_post(
@@ -425,6 +407,7 @@ def precondition_record(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
+@casework_required
 def alternative_record(request: HttpRequest, reference: str) -> HttpResponse:
     item = _posted_choice(request, "alternative", Alternative.values)
     return _checklist_post(
@@ -438,6 +421,7 @@ def alternative_record(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
+@casework_required
 def coordination_update(request: HttpRequest, reference: str) -> HttpResponse:
     return _checklist_post(
         request, reference, "coordination",

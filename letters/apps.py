@@ -5,3 +5,12 @@ class LettersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "letters"
     verbose_name = "Letters and notices"
+
+    def ready(self) -> None:
+        # Imported once the models are loaded, and here rather than in `cases`, which stands
+        # below letters: registers the letter steps and the case page's letters section.
+        from cases import sections
+        from letters import steps  # noqa: F401
+        from letters.selectors import case_letters_context
+
+        sections.register(case_letters_context)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from cases import rules
-from cases.models import CaseState, DesignationCase
+from cases import steps
+from cases.models import CaseState, Customer, DesignationCase, Warning
+from letters.forms import InformCouncilForm
 from letters.models import CouncilNotice, Letter, LetterKind
+from letters.services import copy_recipients, current_policy
+from letters.steps import INFORM_COUNCIL
 
 
 def letters_for_case(case: DesignationCase) -> list[Letter]:
@@ -36,19 +39,36 @@ def get_letter_for_case(case: DesignationCase, pk: int) -> Letter:
         raise Http404("No letter found") from None
 
 
-def case_letters_context(case: DesignationCase, user) -> dict:
-    """Everything `templates/letters/_case_section.html` needs, under one key."""
-    from letters.forms import InformCouncilForm
-    from letters.services import (
-        INFORM_COUNCIL_STATES,
-        copy_recipients,
-        current_policy,
-        may_issue,
-    )
+def has_letter(case: DesignationCase, kind: str) -> bool:
+    return case.letters.filter(kind=kind).exists()
 
+
+def get_warning_for_customer(customer: Customer, pk: int) -> Warning:
+    """A warning of a customer the user was already allowed to see."""
+    try:
+        return customer.warnings.get(pk=pk)
+    except Warning.DoesNotExist:
+        raise Http404("No warning found") from None
+
+
+def get_letter_for_customer(customer: Customer, pk: int) -> Letter:
+    """A letter of a customer the user was already allowed to see."""
+    try:
+        return customer.letters.get(pk=pk)
+    except Letter.DoesNotExist:
+        raise Http404("No letter found") from None
+
+
+def case_letters_context(case: DesignationCase, user) -> dict:
+    """Everything `templates/letters/_case_section.html` needs, under one key.
+
+    Which buttons show, and where they go, come from the registered letter steps.
+    """
+    designation = steps.get(steps.LETTER, LetterKind.DESIGNATION)
+    formal_warning = steps.get(steps.LETTER, LetterKind.FORMAL_WARNING)
     letters = letters_for_case(case)
     designated = case.state in (CaseState.DESIGNATED, CaseState.ACTIVE)
-    can_inform = case.state in INFORM_COUNCIL_STATES and rules.is_senior_manager(case, user)
+    can_inform = INFORM_COUNCIL.may(user, case)
     has_designation_letter = any(x.kind == LetterKind.DESIGNATION for x in letters)
     has_formal_letter = any(x.kind == LetterKind.FORMAL_WARNING for x in letters)
     return {
@@ -56,13 +76,16 @@ def case_letters_context(case: DesignationCase, user) -> dict:
             "letters": letters,
             "notices": notices_for_case(case) if designated or case.notices.exists() else [],
             "designated": designated,
-            "can_issue_designation": may_issue(user, case, LetterKind.DESIGNATION),
+            "can_issue_designation": designation.may(user, case),
+            "designation_url": designation.url(case.reference),
             "has_designation_letter": has_designation_letter,
-            "can_issue_formal_warning": may_issue(user, case, LetterKind.FORMAL_WARNING),
+            "can_issue_formal_warning": formal_warning.may(user, case),
+            "formal_warning_url": formal_warning.url(case.reference),
             "has_formal_letter": has_formal_letter,
             "policy_missing": designated and current_policy() is None,
             "can_inform": can_inform,
             "inform_form": InformCouncilForm(case=case) if can_inform else None,
+            "inform_url": INFORM_COUNCIL.url(case.reference),
             "copy_recipients": copy_recipients(case) if can_inform else [],
             "customer_notified_on": case.customer_notified_on,
             "council_informed_at": case.council_informed_at,

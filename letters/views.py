@@ -7,29 +7,22 @@ every write goes through `letters.services`.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import CASEWORK_ROLES, has_role
+from cases import access_log
 from cases import selectors as case_selectors
 from cases.models import CaseState, DesignationCase
 from letters import selectors, services
 from letters.forms import InformCouncilForm, IssueLetterForm
 from letters.models import LetterKind
-from ucp.errors import CaseChanged, NotAllowed, ServiceError
+from letters.steps import CASE_LETTERS
+from ucp.errors import ServiceError
+from ucp.http import casework_required, form_error
 
-# The letters a case page can issue; informal warning letters belong to a warning.
-CASE_LETTER_KINDS = {
-    LetterKind.DESIGNATION.value: LetterKind.DESIGNATION,
-    LetterKind.FORMAL_WARNING.value: LetterKind.FORMAL_WARNING,
-}
-
-
-def _require_casework(request: HttpRequest) -> None:
-    if not has_role(request.user, *CASEWORK_ROLES):
-        raise PermissionDenied("Your role does not give access to customer records.")
+# The letters a case page can issue: the registered letter steps (letters/steps.py).
+CASE_LETTER_KINDS = {step.name: LetterKind(step.name) for step in CASE_LETTERS}
 
 
 def _case_letter_kind(kind: str) -> LetterKind:
@@ -43,14 +36,6 @@ def _section_url(case: DesignationCase) -> str:
     return f"{case.get_absolute_url()}#letters"
 
 
-def _status_for(exc: ServiceError) -> int:
-    if isinstance(exc, CaseChanged):
-        return 409
-    if isinstance(exc, NotAllowed):
-        return 403
-    return 422
-
-
 def _preview(request, case, kind, form, status=200) -> HttpResponse:
     html = ""
     try:
@@ -61,8 +46,8 @@ def _preview(request, case, kind, form, status=200) -> HttpResponse:
             version=services.next_version(case, None, kind),
         )
     except ServiceError as exc:
-        form.add_error(None, exc.message)
-        status = status if status != 200 else 422
+        refused = form_error(form, exc)
+        status = status if status != 200 else refused
     return render(
         request,
         "letters/preview.html",
@@ -73,15 +58,15 @@ def _preview(request, case, kind, form, status=200) -> HttpResponse:
             "kind_label": LetterKind(kind).label,
             "form": form,
             "letter_html": html,
-            "reissue": case.letters.filter(kind=kind).exists(),
+            "reissue": selectors.has_letter(case, kind),
         },
         status=status,
     )
 
 
 @require_GET
+@casework_required
 def letter_preview(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
-    _require_casework(request)
     case = case_selectors.get_case_for_user(request.user, reference, write=True)
     kind = _case_letter_kind(kind)
     if not services.may_issue(request.user, case, kind):
@@ -91,19 +76,17 @@ def letter_preview(request: HttpRequest, reference: str, kind: str) -> HttpRespo
 
 
 @require_POST
+@casework_required
 def letter_issue(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
-    _require_casework(request)
     case = case_selectors.get_case_for_user(request.user, reference, write=True)
     kind = _case_letter_kind(kind)
     form = IssueLetterForm(request.POST)
     try:
         letter = services.letter_issue(actor=request.user, kind=kind, case=case)
     except ServiceError as exc:
-        form.add_error(None, exc.message)
-        for reason in exc.reasons:
-            form.add_error(None, reason)
+        status = form_error(form, exc)
         case = case_selectors.get_case_for_user(request.user, reference)
-        return _preview(request, case, kind, form, status=_status_for(exc))
+        return _preview(request, case, kind, form, status=status)
     case.refresh_from_db()
     done = f"{letter.get_kind_display()} issued (version {letter.version})."
     if kind == LetterKind.DESIGNATION:
@@ -116,14 +99,14 @@ def letter_issue(request: HttpRequest, reference: str, kind: str) -> HttpRespons
 
 
 def _letter(request: HttpRequest, reference: str, pk: int):
-    _require_casework(request)
     case = case_selectors.get_case_for_user(request.user, reference)
     letter = selectors.get_letter_for_case(case, pk)
-    case_selectors.record_view(request.user, case.customer, request.path, case=case)
+    access_log.record(request, case.customer, case=case)
     return letter
 
 
 @require_GET
+@casework_required
 def letter_html(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     letter = _letter(request, reference, pk)
     response = HttpResponse(letter.html, content_type="text/html; charset=utf-8")
@@ -134,6 +117,7 @@ def letter_html(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 
 
 @require_GET
+@casework_required
 def letter_pdf(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     letter = _letter(request, reference, pk)
     try:
@@ -148,8 +132,8 @@ def letter_pdf(request: HttpRequest, reference: str, pk: int) -> FileResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def inform_council(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_casework(request)
     case = case_selectors.get_case_for_user(request.user, reference, write=True)
     if case.state not in services.INFORM_COUNCIL_STATES:
         messages.warning(request, "The council is informed once the customer is designated.")
@@ -167,10 +151,7 @@ def inform_council(request: HttpRequest, reference: str) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ServiceError as exc:
-                form.add_error(None, exc.message)
-                for reason in exc.reasons:
-                    form.add_error(None, reason)
-                status = _status_for(exc)
+                status = form_error(form, exc)
             else:
                 case.refresh_from_db()
                 count = notice.recipients.count()
@@ -199,15 +180,12 @@ def inform_council(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _customer_warning(request: HttpRequest, customer_ref: str, pk: int):
-    _require_casework(request)
     customer = case_selectors.get_customer_for_user(request.user, customer_ref)
-    try:
-        return customer, customer.warnings.get(pk=pk)
-    except customer.warnings.model.DoesNotExist:
-        raise Http404("No warning found") from None
+    return customer, selectors.get_warning_for_customer(customer, pk)
 
 
 @require_POST
+@casework_required
 def informal_warning_letter_issue(request: HttpRequest, customer_ref: str, pk: int):
     customer, warning = _customer_warning(request, customer_ref, pk)
     try:
@@ -226,14 +204,11 @@ def informal_warning_letter_issue(request: HttpRequest, customer_ref: str, pk: i
 
 
 @require_GET
+@casework_required
 def customer_letter_pdf(request: HttpRequest, customer_ref: str, pk: int) -> FileResponse:
-    _require_casework(request)
     customer = case_selectors.get_customer_for_user(request.user, customer_ref)
-    try:
-        letter = customer.letters.get(pk=pk)
-    except customer.letters.model.DoesNotExist:
-        raise Http404("No letter found") from None
-    case_selectors.record_view(request.user, customer, request.path)
+    letter = selectors.get_letter_for_customer(customer, pk)
+    access_log.record(request, customer)
     response = FileResponse(
         letter.pdf.open("rb"),
         as_attachment=True,

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from reports import forms, periods, selectors
 from reports.report import TABLE_KEYS, ReportBuilder, Table
+from ucp.http import casework_required
 
 # Spreadsheets run a cell that starts with one of these as a formula; indicator wording is
 # edited in the admin, so it is never trusted to be inert.
@@ -183,6 +184,7 @@ def quarterly_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@casework_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases behind a figure, for users who may open them (never a directorate lead)."""
     today = timezone.localdate()

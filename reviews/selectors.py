@@ -12,16 +12,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
 from accounts.selectors import directorate_ids_for
-from cases import deadlines
+from cases import deadlines, steps
 from cases.models import CaseState, DesignationCase
 from cases.selectors import cases_for
 from reviews.models import (
     CLOCK_RUNNING_STATES,
+    OPEN_CHALLENGE_STATES,
     Challenge,
     ChallengeStatus,
     Review,
@@ -33,15 +34,6 @@ from reviews.services import CHALLENGEABLE_STATES, REVIEWABLE_STATES
 DUE_THIS_WEEK_DAYS = 7
 REVIEW_DUE_SOON_DAYS = 28
 RECENTLY_DECIDED_DAYS = 30
-
-# A challenge transition -> the page that takes it (reviews/urls.py).
-CHALLENGE_STEP_URLS = {
-    "accept_late": "reviews:challenge_accept_late",
-    "refuse_late": "reviews:challenge_refuse_late",
-    "assign_reviewer": "reviews:challenge_assign",
-    "decide": "reviews:challenge_decide",
-}
-
 
 # --- clocks ----------------------------------------------------------------------------------
 
@@ -96,15 +88,7 @@ def managed_cases(user) -> QuerySet[DesignationCase]:
     directorates; a reviewer is not responsible for those cases' deadlines, so the
     deadlines a senior manager answers for come from this narrower scope.
     """
-    qs = cases_for(user)
-    ids = directorate_ids_for(user)
-    if ids is None:
-        return qs
-    through = DesignationCase.involved_directorates.through
-    return qs.filter(
-        Q(lead_directorate_id__in=ids)
-        | Exists(through.objects.filter(designationcase_id=OuterRef("pk"), directorate_id__in=ids))
-    )
+    return cases_for(user).in_directorates(directorate_ids_for(user))
 
 
 def may_see_deadlines(user) -> bool:
@@ -134,8 +118,8 @@ def _challenge_actions(case: DesignationCase, challenge: Challenge, user) -> lis
         return []
     found = []
     for t in challenge.get_available_user_status_transitions(user):
-        url_name = CHALLENGE_STEP_URLS.get(t.name)
-        if url_name is None:
+        step = steps.get(steps.CHALLENGE, t.name)
+        if step is None:  # a transition with no page of its own (the sweep's, say)
             continue
         label = t.custom.get("label", t.name)
         if t.name == "assign_reviewer" and challenge.reviewer_id:
@@ -143,7 +127,7 @@ def _challenge_actions(case: DesignationCase, challenge: Challenge, user) -> lis
         found.append((
             t.custom.get("order", 50),
             label,
-            reverse(url_name, args=[case.reference, challenge.pk]),
+            step.url(case.reference, challenge.pk),
             bool(t.custom.get("secondary")),
         ))
     return [(label, url, secondary) for _order, label, url, secondary in sorted(found)]
@@ -208,20 +192,34 @@ def case_reviews_context(case: DesignationCase, user, today: dt.date | None = No
             "challenges": rows,
             "open_challenge": open_challenge,
             "can_record": can_record,
+            "record_url": steps.get(steps.CHALLENGE, "record").url(case.reference),
             "review_clock": review_clock,
             "lapsed": case.state == CaseState.LAPSED,
             "open_review": open_review,
             "past_reviews": [r for r in reversed(reviews) if r.status == ReviewStatus.DECIDED],
             "can_review": can_review,
+            "review_url": steps.get(steps.REVIEW, "decide").url(case.reference),
         }
     }
+
+
+def has_open_challenge(case: DesignationCase) -> bool:
+    """A challenge of this designation still waits for a decision (only one at a time)."""
+    return case.challenges.filter(status__in=OPEN_CHALLENGE_STATES).exists()
+
+
+def open_review(case: DesignationCase) -> Review:
+    """The six-month review under way, or the one to be opened (unsaved) when due."""
+    review = case.reviews.filter(status=ReviewStatus.OPEN).first() or Review(
+        case=case, due_on=case.review_due_on
+    )
+    review.case = case
+    return review
 
 
 def get_challenge_for_case(case: DesignationCase, pk: int) -> Challenge:
     """A challenge of a case already reached through `get_case_for_user`: an id of another
     case's challenge is a 404, like a guessed reference."""
-    from django.http import Http404
-
     try:
         challenge = case.challenges.select_related(
             "recorded_by", "late_decided_by", "reviewer", "decided_by"

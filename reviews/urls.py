@@ -1,37 +1,36 @@
 """Mounted at the site root: the challenge and review pages live under their case
-(/cases/<reference>/challenges/<id>/...), so a challenge is never reached by its id alone."""
+(/cases/<reference>/challenges/<id>/...), so a challenge is never reached by its id alone.
+
+The pages of the steps on a challenge come from the registry (`reviews/steps.py`), one
+pattern per registered step, so a step cannot have a button without a page or a page
+without its step.
+"""
 
 from django.urls import path
 
+from cases import steps
+from reviews import steps as review_steps
 from reviews import views
 
 app_name = "reviews"
 
+CHALLENGE_STEP_PREFIX = "cases/<str:reference>/challenges/<int:pk>/"
+
 urlpatterns = [
     path(
-        "cases/<str:reference>/challenges/new/",
+        f"cases/<str:reference>/challenges/{review_steps.RECORD_CHALLENGE.route}",
         views.challenge_record,
         name="challenge_record",
     ),
-    path(
-        "cases/<str:reference>/challenges/<int:pk>/accept-late/",
-        views.challenge_accept_late,
-        name="challenge_accept_late",
-    ),
-    path(
-        "cases/<str:reference>/challenges/<int:pk>/refuse-late/",
-        views.challenge_refuse_late,
-        name="challenge_refuse_late",
-    ),
-    path(
-        "cases/<str:reference>/challenges/<int:pk>/assign-reviewer/",
-        views.challenge_assign,
-        name="challenge_assign",
-    ),
-    path(
-        "cases/<str:reference>/challenges/<int:pk>/decide/",
-        views.challenge_decide,
-        name="challenge_decide",
+    *(
+        path(
+            CHALLENGE_STEP_PREFIX + step.route,
+            views.challenge_step,
+            {"name": step.name},
+            name=step.page.url_name,
+        )
+        for step in steps.for_subject(steps.CHALLENGE)
+        if step.page is not None
     ),
     path("cases/<str:reference>/six-month-review/", views.review_decide, name="review_decide"),
     path("deadlines/", views.deadlines, name="deadlines"),

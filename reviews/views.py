@@ -7,60 +7,34 @@ every write goes through `reviews.services`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.roles import CASEWORK_ROLES, has_role
+from cases import access_log
 from cases import selectors as case_selectors
 from cases.models import DesignationCase
+from cases.rules import independence_problems
 from reviews import forms, selectors, services
-from reviews.models import (
-    OPEN_CHALLENGE_STATES,
-    Challenge,
-    ChallengeOutcome,
-    Review,
-    ReviewOutcome,
-    ReviewStatus,
-)
+from reviews import steps as review_steps
+from reviews.models import Challenge, ReviewOutcome
+from reviews.steps import ChallengeStep
 from sanctions.selectors import case_monitoring
-from ucp.errors import CaseChanged, NotAllowed, ServiceError
-
-
-def _require_casework(request: HttpRequest) -> None:
-    if not has_role(request.user, *CASEWORK_ROLES):
-        raise PermissionDenied("Your role does not give access to customer records.")
+from ucp.errors import CaseChanged, ServiceError
+from ucp.http import casework_required, form_error
 
 
 def _day(value) -> str:
     return date_format(value, "j F Y")
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _apply_error(form, exc: ServiceError) -> int:
-    """Put a service's refusal on the form; the status the page is answered with."""
-    form.add_error(None, exc.message)
-    for reason in exc.reasons:
-        form.add_error(None, reason)
-    if isinstance(exc, CaseChanged):
-        return 409
-    if isinstance(exc, NotAllowed) and not exc.reasons:
-        return 403
-    return 422
 
 
 def _stale(request: HttpRequest, field: str, current: str) -> bool:
@@ -82,15 +56,15 @@ def _may(obj, name: str, user) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def challenge_record(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_casework(request)
     user = request.user
     # Not write=True: officers record requests, though they take no step on the case itself.
     case = case_selectors.get_case_for_user(user, reference)
     if not _may(Challenge(case=case), "receive_in_time", user):
         raise PermissionDenied("Only staff who work on this case record a request for a review.")
     form = forms.RecordChallengeForm(request.POST or None, case=case, user=user)
-    has_open = case.challenges.filter(status__in=OPEN_CHALLENGE_STATES).exists()
+    has_open = selectors.has_open_challenge(case)
     phoned = request.GET.get("noted") == "telephone"
     unavailable = case.state not in services.CHALLENGEABLE_STATES or has_open
     # After a telephone call the page is shown all the same: it says what to tell the customer.
@@ -123,7 +97,7 @@ def challenge_record(request: HttpRequest, reference: str) -> HttpResponse:
                     grounds=data["grounds"],
                 )
             except ServiceError as exc:
-                status = _apply_error(form, exc)
+                status = form_error(form, exc)
             else:
                 if challenge.is_late:
                     messages.warning(
@@ -163,91 +137,6 @@ def challenge_record(request: HttpRequest, reference: str) -> HttpResponse:
 # --- steps on a challenge ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChallengeStep:
-    transition: str
-    form_class: type[forms.ChallengeStepForm]
-    title: str
-    description: str
-    # Calls the service with the cleaned data; returns the confirmation to show.
-    act: Callable[[Any, Challenge, dict], str]
-    template: str = "reviews/challenge_step.html"
-    button: str = ""
-
-
-def _accept_late(user, challenge: Challenge, data: dict) -> str:
-    challenge = services.challenge_accept_late(
-        actor=user, challenge=challenge, reason=data["reason"],
-        expected_status=data["expected_status"],
-    )
-    return (
-        "Late request accepted. A senior manager must now assign an independent reviewer, "
-        f"who must decide by {_day(challenge.decision_due_on)}."
-    )
-
-
-def _refuse_late(user, challenge: Challenge, data: dict) -> str:
-    services.challenge_refuse_late(
-        actor=user, challenge=challenge, reason=data["reason"],
-        expected_status=data["expected_status"],
-    )
-    return "Late request not accepted. The reason is recorded on the case."
-
-
-def _assign(user, challenge: Challenge, data: dict) -> str:
-    challenge = services.challenge_assign_reviewer(
-        actor=user, challenge=challenge, reviewer=data["reviewer"],
-        expected_status=data["expected_status"],
-    )
-    return (
-        f"{_name(challenge.reviewer)} is the independent reviewer. They must decide by "
-        f"{_day(challenge.decision_due_on)}."
-    )
-
-
-def _decide(user, challenge: Challenge, data: dict) -> str:
-    letter = services.challenge_decide(
-        actor=user, challenge=challenge, outcome=data["outcome"], reasons=data["reasons"],
-        sanctions=data["sanctions"], expected_status=data["expected_status"],
-    )
-    return (
-        f"Challenge decided: {ChallengeOutcome(data['outcome']).label.lower()}. "
-        f"{letter.get_kind_display()} issued (version {letter.version})."
-    )
-
-
-STEPS: dict[str, ChallengeStep] = {
-    s.transition: s
-    for s in [
-        ChallengeStep(
-            "accept_late", forms.AcceptLateForm, "Accept the late request",
-            "The request arrived after the 14 days. A senior manager may still accept it, "
-            "with a reason, and it then goes to an independent reviewer.",
-            _accept_late, button="Accept the late request",
-        ),
-        ChallengeStep(
-            "refuse_late", forms.RefuseLateForm, "Do not accept the late request",
-            "The request arrived after the 14 days. If it is not accepted, the designation "
-            "stands and the reason is recorded.",
-            _refuse_late, button="Do not accept the request",
-        ),
-        ChallengeStep(
-            "assign_reviewer", forms.AssignReviewerForm, "Assign an independent reviewer",
-            "A senior manager who holds the Independent Reviewer role and took no part in "
-            "the case decides the challenge (section 2.4), within 28 days of receiving it.",
-            _assign, button="Assign the reviewer",
-        ),
-        ChallengeStep(
-            "decide", forms.DecideChallengeForm, "Decide the challenge",
-            "Uphold the designation, vary its sanctions, or withdraw it. The customer is "
-            "written to with your decision and your reasons.",
-            _decide, template="reviews/challenge_decide.html", button="Decide and write to "
-            "the customer",
-        ),
-    ]
-}
-
-
 def _step_context(step: ChallengeStep, case: DesignationCase, challenge: Challenge,
                   form) -> dict[str, Any]:
     extra: dict[str, Any] = {}
@@ -265,10 +154,15 @@ def _step_context(step: ChallengeStep, case: DesignationCase, challenge: Challen
     }
 
 
-def _challenge_step(request: HttpRequest, reference: str, pk: int, name: str) -> HttpResponse:
-    _require_casework(request)
+@require_http_methods(["GET", "POST"])
+@casework_required
+def challenge_step(request: HttpRequest, reference: str, pk: int, name: str) -> HttpResponse:
+    """Every registered step on a challenge (`reviews/steps.py`); `name` is its transition,
+    given by the URL pattern the registry built."""
     user = request.user
-    step = STEPS[name]
+    step = review_steps.challenge_step(name)
+    if step is None:  # pragma: no cover - the URL patterns come from the same registry
+        raise Http404("No such step")
     case = case_selectors.get_case_for_user(user, reference, write=True)
     challenge = selectors.get_challenge_for_case(case, pk)
     moved_on = not getattr(Challenge, name)._django_fsm.has_transition(challenge.status)
@@ -281,8 +175,6 @@ def _challenge_step(request: HttpRequest, reference: str, pk: int, name: str) ->
         return redirect(_section(case, f"challenge-{challenge.pk}"))
     if not moved_on and not _may(challenge, name, user):
         if name == "decide" and challenge.reviewer_id == user.pk:
-            from cases.rules import independence_problems
-
             raise PermissionDenied(
                 "You are no longer independent of this case: "
                 + " ".join(independence_problems(case, user))
@@ -309,48 +201,25 @@ def _challenge_step(request: HttpRequest, reference: str, pk: int, name: str) ->
             try:
                 done = step.act(user, challenge, form.cleaned_data)
             except ServiceError as exc:
-                status = _apply_error(form, exc)
+                status = form_error(form, exc)
             else:
                 messages.success(request, done)
                 return redirect(_section(case, f"challenge-{challenge.pk}"))
     if request.method == "GET":
-        case_selectors.record_view(user, case.customer, request.path, case=case)
+        access_log.record(request, case.customer, case=case)
     return render(request, step.template, _step_context(step, case, challenge, form),
                   status=status)
-
-
-@require_http_methods(["GET", "POST"])
-def challenge_accept_late(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    return _challenge_step(request, reference, pk, "accept_late")
-
-
-@require_http_methods(["GET", "POST"])
-def challenge_refuse_late(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    return _challenge_step(request, reference, pk, "refuse_late")
-
-
-@require_http_methods(["GET", "POST"])
-def challenge_assign(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    return _challenge_step(request, reference, pk, "assign_reviewer")
-
-
-@require_http_methods(["GET", "POST"])
-def challenge_decide(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    return _challenge_step(request, reference, pk, "decide")
 
 
 # --- the six-month review ----------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def review_decide(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_casework(request)
     user = request.user
     case = case_selectors.get_case_for_user(user, reference, write=True)
-    review = case.reviews.filter(status=ReviewStatus.OPEN).first() or Review(
-        case=case, due_on=case.review_due_on
-    )
-    review.case = case
+    review = selectors.open_review(case)
     if not _may(review, "decide", user):
         raise PermissionDenied("Only a senior manager for this case carries out its review.")
     if request.method == "GET" and case.state not in services.REVIEWABLE_STATES:
@@ -375,7 +244,7 @@ def review_decide(request: HttpRequest, reference: str) -> HttpResponse:
                     expected_state=data["expected_state"],
                 )
             except ServiceError as exc:
-                status = _apply_error(form, exc)
+                status = form_error(form, exc)
             else:
                 text = f"Six-month review recorded: {ReviewOutcome(data['outcome']).label.lower()}."
                 if data["next_review_on"]:
@@ -386,7 +255,7 @@ def review_decide(request: HttpRequest, reference: str) -> HttpResponse:
                 )
                 return redirect(_section(case, "six-month-review"))
     if request.method == "GET":
-        case_selectors.record_view(user, case.customer, request.path, case=case)
+        access_log.record(request, case.customer, case=case)
     today = timezone.localdate()
     return render(
         request,
@@ -409,6 +278,7 @@ def review_decide(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_GET
+@casework_required
 def deadlines(request: HttpRequest) -> HttpResponse:
     if not selectors.may_see_deadlines(request.user):
         raise PermissionDenied(

@@ -5,3 +5,11 @@ class SanctionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sanctions"
     verbose_name = "Sanctions"
+
+    def ready(self) -> None:
+        # Imported once the models are loaded, and here rather than in `cases`, which stands
+        # below sanctions: the monitoring section of the case page.
+        from cases import sections
+        from sanctions.selectors import case_monitoring_section
+
+        sections.register(case_monitoring_section)

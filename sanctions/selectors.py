@@ -127,3 +127,8 @@ def case_monitoring(case: DesignationCase) -> dict:
         "filed_unread": filed["unread"],
         "flagged": flagged,
     }
+
+
+def case_monitoring_section(case: DesignationCase, user) -> dict:
+    """The case page's monitoring section (registered in `cases.sections`)."""
+    return {"monitoring": case_monitoring(case)}

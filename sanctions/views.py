@@ -17,14 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.roles import CASEWORK_ROLES, Role, has_role
+from accounts.roles import Role, has_role
+from cases import access_log
 from cases import selectors as case_selectors
 from cases.forms import SearchForm
 from cases.models import Channel
 from sanctions import selectors, services
 from sanctions.checks import banner_lines, check_contact, sanctions_in_force
 from sanctions.page_forms import ContactCheckForm, FiledItemReadForm
-from ucp.errors import NotAllowed, ServiceError
+from ucp.errors import ServiceError
+from ucp.http import casework_required, form_error
 
 # Who reads filed correspondence: the roles `services.filed_item_mark_read` allows.
 READER_ROLES = (Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER)
@@ -35,11 +37,6 @@ RIGHT_NOW_CHANNELS = [
     (Channel.EMAIL, "An email"),
     (Channel.LETTER, "A letter"),
 ]
-
-
-def _require_casework(request: HttpRequest) -> None:
-    if not has_role(request.user, *CASEWORK_ROLES):
-        raise PermissionDenied("Your role does not give access to customer records.")
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -55,9 +52,9 @@ def front_desk_url(customer_reference: str) -> str:
 
 
 @require_GET
+@casework_required
 def front_desk(request: HttpRequest) -> HttpResponse:
     """Find a customer fast, then see what staff may and may not do today."""
-    _require_casework(request)
     user = request.user
     search = SearchForm(request.GET if "q" in request.GET else None)
     query = ""
@@ -67,7 +64,8 @@ def front_desk(request: HttpRequest) -> HttpResponse:
     reference = (request.GET.get("customer") or "").strip()
     if reference:
         customer = case_selectors.get_customer_for_user(user, reference)
-        case_selectors.record_view(user, customer, request.get_full_path())
+        # The query string names the customer (and the check): the log keeps it.
+        access_log.record(request, customer, path=request.get_full_path())
         check_form = ContactCheckForm(
             request.GET if "check" in request.GET else None, user=user, customer=customer
         )
@@ -126,6 +124,7 @@ def _right_now(customer) -> list[tuple[str, object]]:
 
 
 @require_GET
+@casework_required
 def filed_queue(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     page = Paginator(selectors.filed_items_to_read(request.user), 50).get_page(
@@ -135,13 +134,12 @@ def filed_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@casework_required
 def filed_item(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     item = selectors.get_filed_item_for_user(request.user, pk)
     contact = item.contact
-    case_selectors.record_view(
-        request.user, contact.customer, request.path, case=item.sanction.case
-    )
+    access_log.record(request, contact.customer, case=item.sanction.case)
     if item.read_at is not None:
         if request.method == "POST":
             messages.info(request, "This item had already been read; nothing was changed.")
@@ -154,10 +152,7 @@ def filed_item(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.filed_item_mark_read(actor=request.user, item=item, **form.cleaned_data)
         except ServiceError as exc:
-            form.add_error(None, exc.message)
-            for reason in exc.reasons:
-                form.add_error(None, reason)
-            status = 403 if isinstance(exc, NotAllowed) else 422
+            status = form_error(form, exc)
         else:
             data = form.cleaned_data
             if data["significant_new_information"] or data["safeguarding_concern"]:

@@ -7,16 +7,15 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role, role_labels
-from accounts.selectors import directorate_ids_for, directorates_for
+from accounts.selectors import directorates_for
 from cases import selectors
-from cases.models import CaseState, DesignationCase
+from cases.models import CaseState
 from reviews import selectors as review_selectors
 from sanctions.selectors import filed_items_to_read
 
@@ -28,12 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     panels: dict[str, object] = {}
     if has_role(user, Role.OFFICER):
-        panels["my_referrals"] = list(
-            selectors.cases_for(user)
-            .filter(referred_by=user)
-            .select_related("customer", "lead_directorate")
-            .order_by("-referred_at")[:10]
-        )
+        panels["my_referrals"] = list(selectors.referrals_by(user)[:10])
         panels["my_contacts"] = list(
             selectors.contacts_recently_logged_by(user)[:10]
         )
@@ -47,19 +41,14 @@ def home(request: HttpRequest) -> HttpResponse:
         panels["to_decide"] = list(
             selectors.cases_awaiting(user, [CaseState.AWAITING_DECISION])[:50]
         )
-        panels["recently_designated"] = list(
-            selectors.cases_for(user)
-            .filter(state=CaseState.DESIGNATED)
-            .select_related("customer", "lead_directorate")
-            .order_by("-decided_at")[:10]
-        )
+        panels["recently_designated"] = list(selectors.recently_designated(user)[:10])
         panels["reviews_due"] = review_selectors.due_for_senior_manager(user)
     if has_role(user, Role.INDEPENDENT_REVIEWER):
         panels["to_review"] = review_selectors.challenges_to_review(user)
     if has_role(user, Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER):
         panels["to_read"] = filed_items_to_read(user).count()
     if has_role(user, Role.DIRECTORATE_LEAD):
-        panels["lead_counts"] = _state_counts(user)
+        panels["lead_counts"] = selectors.case_counts_by_directorate(user)
     return render(
         request,
         "home.html",
@@ -71,28 +60,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_admin": has_role(user, Role.ADMINISTRATOR) or user.is_superuser,
         },
     )
-
-
-def _state_counts(user) -> list[dict]:
-    """Cases per directorate and state, as numbers only: leads see no names."""
-    ids = directorate_ids_for(user)
-    qs = DesignationCase.objects.exclude(state=CaseState.NEW)
-    if ids is not None:
-        qs = qs.filter(lead_directorate_id__in=ids)
-    open_states = [CaseState.REFERRED, CaseState.WARNED, CaseState.ASSESSMENT]
-    rows = (
-        qs.values("lead_directorate__name")
-        .annotate(
-            open=Count("id", filter=Q(state__in=open_states)),
-            awaiting=Count("id", filter=Q(state=CaseState.AWAITING_DECISION)),
-            designated=Count("id", filter=Q(state=CaseState.DESIGNATED)),
-            active=Count("id", filter=Q(state=CaseState.ACTIVE)),
-            lapsed=Count("id", filter=Q(state=CaseState.LAPSED)),
-            closed=Count("id", filter=Q(state=CaseState.CLOSED)),
-        )
-        .order_by("lead_directorate__name")
-    )
-    return list(rows)
 
 
 @login_not_required

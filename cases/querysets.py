@@ -1,0 +1,43 @@
+"""Query methods of the designation case, on its manager as `DesignationCase.objects`.
+
+Kept apart from `cases/models.py` so that the scoping rule lives in one short place that
+every selector asks: a case belongs to the directorate that leads it and to each
+directorate involved in it (section 2.3's cross-directorate working).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+class DesignationCaseQuerySet(models.QuerySet):
+    def in_directorates(
+        self,
+        ids: Iterable[int] | None,
+        *,
+        lead_only: bool = False,
+        also: Q | Exists | None = None,
+    ) -> DesignationCaseQuerySet:
+        """The cases led by, or involving, one of these directorates.
+
+        `ids` is what `accounts.selectors.directorate_ids_for` returns: None means every
+        directorate (a council-wide member of staff), so nothing is filtered. With
+        `lead_only`, a case counts for its lead directorate alone, as the numbers of a
+        directorate's home page do. `also` admits other cases besides (an independent
+        reviewer's cases from other directorates), in the same WHERE clause.
+        """
+        if ids is None:
+            return self
+        ids = list(ids)
+        scope = Q(lead_directorate_id__in=ids)
+        if not lead_only:
+            through = self.model.involved_directorates.through
+            scope |= Exists(
+                through.objects.filter(designationcase_id=OuterRef("pk"), directorate_id__in=ids)
+            )
+        if also is not None:
+            scope |= also
+        return self.filter(scope)

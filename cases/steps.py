@@ -1,0 +1,88 @@
+"""The one registry of step pages: every page that takes a workflow step on a case.
+
+Each app registers its own steps from its own `steps.py`, imported by its AppConfig's
+`ready()`: `cases` the case's transitions (`cases/actions.py`), `reviews` the steps on a
+challenge and the six-month review, `letters` the letters a case page issues and informing
+the council. `cases` is the lower layer and imports neither of them; they import this.
+
+From the registry come:
+- the buttons: a page shows a step when the step's own test lets this user take it now:
+  the FSM transitions available to the user (their `permission=` and `conditions=`), or
+  the step's `may(user, obj)` where no transition decides (a letter);
+- the URLs: an app derives its URL patterns from its registered steps (`route`), and
+  every button links to `step.url(reference, ...)`;
+- the next-steps task list (later): `for_subject` lists every step in the policy's order.
+
+A step names the transition it takes (`name`) within a `subject`: "case" for the designation
+case, "challenge", "review" and "letter".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+CASE = "case"
+CHALLENGE = "challenge"
+REVIEW = "review"
+LETTER = "letter"
+
+
+@dataclass(frozen=True)
+class Step:
+    subject: str  # what the step acts on: CASE, CHALLENGE, REVIEW or LETTER
+    name: str  # the transition (or letter kind) the page takes, unique within its subject
+    title: str  # the page's heading, and the task's name in a task list
+    url_name: str  # the namespaced URL name of the page
+    # The page's path below its app's prefix, for apps that build their URL patterns from
+    # the registry ("" when one pattern serves every step, as the case's `act/<action>/`).
+    route: str = ""
+    order: int = 50  # the policy's order, as the buttons are shown
+    # Whether this user may take the step on `obj` now; None means "ask the app's page".
+    may: Callable[[Any, Any], bool] | None = None
+    # The app's own description of the page (its form, service, template).
+    page: Any = None
+    # URL arguments that follow the case reference whatever the object (a letter's kind,
+    # the case action's name); the object's own (a challenge's id) are given to `url`.
+    url_args: tuple = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.subject, self.name)
+
+    def url(self, reference: str, *args: Any) -> str:
+        return reverse(self.url_name, args=[reference, *self.url_args, *args])
+
+
+_REGISTRY: dict[tuple[str, str], Step] = {}
+
+
+def register(step: Step) -> Step:
+    """Add a step. Registering the same step twice is harmless (a module imported under
+    two names, a test reloading it); two different steps under one name are a mistake."""
+    existing = _REGISTRY.get(step.key)
+    if existing is not None and (existing.url_name, existing.route, existing.url_args) != (
+        step.url_name, step.route, step.url_args
+    ):
+        raise ImproperlyConfigured(f"Two step pages are registered as {step.key}.")
+    _REGISTRY[step.key] = step
+    return step
+
+
+def get(subject: str, name: str) -> Step | None:
+    return _REGISTRY.get((subject, name))
+
+
+def for_subject(subject: str) -> list[Step]:
+    """Every step registered for `subject`, in the policy's order."""
+    return sorted(
+        (s for s in _REGISTRY.values() if s.subject == subject), key=lambda s: (s.order, s.name)
+    )
+
+
+def all_steps() -> list[Step]:
+    return sorted(_REGISTRY.values(), key=lambda s: (s.subject, s.order, s.name))
