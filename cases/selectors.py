@@ -49,11 +49,10 @@ def customers_for(user) -> QuerySet[Customer]:
     through = Customer.directorates.through
     scope = Q(Exists(through.objects.filter(customer_id=OuterRef("pk"), directorate_id__in=ids)))
     if has_role(user, Role.INDEPENDENT_REVIEWER):
-        # The whole record of a customer whose challenge they review (see cases_for).
-        from reviews.models import Challenge
-
+        # The whole record of a customer whose challenge they review (see cases_for),
+        # through the case's `challenges` relation: cases stands below reviews.
         scope |= Exists(
-            Challenge.objects.filter(case__customer_id=OuterRef("pk"), reviewer=user)
+            DesignationCase.objects.filter(customer_id=OuterRef("pk"), challenges__reviewer=user)
         )
     return qs.filter(scope)
 
@@ -93,9 +92,9 @@ def cases_for(user) -> QuerySet[DesignationCase]:
     if has_role(user, Role.INDEPENDENT_REVIEWER):
         # An independent reviewer usually comes from another directorate: they see the
         # cases whose challenges they were given, and no others of that directorate.
-        from reviews.models import Challenge
-
-        also = Exists(Challenge.objects.filter(case_id=OuterRef("pk"), reviewer=user))
+        also = Exists(
+            DesignationCase.objects.filter(pk=OuterRef("pk"), challenges__reviewer=user)
+        )
     return qs.in_directorates(ids, also=also)
 
 

@@ -32,15 +32,18 @@ from django.http import Http404
 
 from accounts.models import Directorate
 from accounts.roles import CASEWORK_ROLES, Role, has_role
-from accounts.selectors import directorates_for
+from accounts.selectors import directorate_ids_for, directorates_for
+from cases.deadlines import add_months
 from cases.models import (
     CaseState,
     ClosingReason,
     DesignationCase,
+    Indicator,
     IndicatorGroup,
     Warning,
     WarningKind,
 )
+from cases.selectors import cases_for
 from reports.periods import Period, day_start
 from reviews.models import (
     OPEN_CHALLENGE_STATES,
@@ -50,7 +53,7 @@ from reviews.models import (
     Review,
     ReviewOutcome,
 )
-from sanctions.models import Sanction, SanctionStatus
+from sanctions.models import Sanction, SanctionKind, SanctionStatus
 
 # The ways a case can close without a designation (step 5, 6 and 8 of PROCESS.md).
 WITHOUT_DESIGNATION = (
@@ -102,8 +105,6 @@ def report_scope(user, requested: str = "") -> Scope:
     403 for a role that sees no reports; 404 for a directorate outside the user's own, so
     a forged `?directorate=` reveals nothing, not even that it exists.
     """
-    from accounts.selectors import directorate_ids_for
-
     if not may_see_reports(user):
         raise PermissionDenied("Reports are for directorate leads and senior managers.")
     available = list(directorates_for(user).order_by("name"))
@@ -408,8 +409,6 @@ def reviews(ids: list[int], period: Period, today: dt.date) -> dict[int, dict[st
 
 
 def _month_bounds(months: list[dt.date]) -> tuple[dt.date, dt.date]:
-    from cases.deadlines import add_months
-
     return months[0], add_months(months[-1], 1) - dt.timedelta(days=1)
 
 
@@ -490,10 +489,6 @@ def figure_cases(user, scope: Scope, period: Period, today: dt.date, params) -> 
 
     Returns a description and the queryset; Http404 for a figure that does not exist.
     """
-    from cases.models import Indicator
-    from cases.selectors import cases_for
-    from sanctions.models import SanctionKind
-
     if not may_follow_to_cases(user):
         raise PermissionDenied("Your role sees figures, not the cases behind them.")
     figure = params.get("figure", "")

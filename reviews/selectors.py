@@ -29,6 +29,8 @@ from reviews.models import (
     ReviewStatus,
 )
 from reviews.services import CHALLENGEABLE_STATES, REVIEWABLE_STATES
+from sanctions.checks import banner_lines
+from sanctions.services import current_sanctions
 
 # "Due this week" on the dashboard; "due soon" on a senior manager's home page.
 DUE_THIS_WEEK_DAYS = 7
@@ -233,9 +235,6 @@ def get_challenge_for_case(case: DesignationCase, pk: int) -> Challenge:
 def designation_facts(case: DesignationCase) -> dict:
     """What an independent reviewer from another directorate needs to judge a challenge:
     the decision, its reasons and indicators, and the sanctions standing now."""
-    from sanctions.checks import banner_lines
-    from sanctions.services import current_sanctions
-
     sanctions = current_sanctions(case)
     return {
         "sanctions": sanctions,

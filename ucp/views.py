@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -86,8 +87,6 @@ def _broker_status() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
         return "eager"
     try:
-        import redis
-
         client = redis.Redis.from_url(
             settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
         )

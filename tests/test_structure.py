@@ -1,0 +1,200 @@
+"""The shape of the code: no import circles, the layers in order, imports at the top.
+
+Read from the source with `ast`, so a new circle, an app importing the demo, or an import
+hidden inside a function fails here before anyone has to find it in a traceback.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("accounts", "api", "cases", "demo", "letters", "outbox", "reports", "reviews",
+        "sanctions", "ucp", "benchmarks")
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found[".".join(parts)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _imports(path: Path) -> list[tuple[str, ast.AST, bool]]:
+    """(module imported, node, whether the import is at module level) for each import of a
+    project module."""
+    tree = ast.parse(path.read_text())
+    top = set(map(id, tree.body))
+    out = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        for name in names:
+            # The longest project module the name is, or is inside.
+            parts = name.split(".")
+            for n in range(len(parts), 0, -1):
+                candidate = ".".join(parts[:n])
+                if candidate in MODULES:
+                    out.append((candidate, node, id(node) in top))
+                    break
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {m: set() for m in MODULES}
+    for module, path in MODULES.items():
+        for target, _node, _top in _imports(path):
+            # A package's __init__ is imported with any of its modules; it is not an edge
+            # from the package to itself.
+            if target != module and not module.startswith(target + "."):
+                graph[module].add(target)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = [0]
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_project_has_no_import_circles():
+    assert _cycles(_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_circle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _app(module: str) -> str:
+    return module.split(".")[0]
+
+
+def test_accounts_imports_no_other_app():
+    outside = {
+        (module, target)
+        for module, targets in _graph().items() if _app(module) == "accounts"
+        for target in targets if _app(target) != "accounts"
+    }
+    assert outside == set()
+
+
+def test_nothing_imports_the_demo():
+    users = {
+        module
+        for module, targets in _graph().items() if _app(module) != "demo"
+        for target in targets if _app(target) == "demo"
+    }
+    assert users == set()
+
+
+# The workflow core and the models sit below the apps that build on them.
+@pytest.mark.parametrize(
+    ("module", "must_not_import"),
+    [
+        ("cases.models", ("sanctions", "letters", "reviews", "reports", "api", "demo")),
+        ("cases.rules", ("cases.models", "sanctions", "letters", "reviews")),
+        ("cases.choices", ("cases.models", "cases.rules", "accounts")),
+        ("cases.workflow", ("sanctions", "letters", "reviews", "cases.services")),
+        ("outbox.services", ("outbox.tasks", "cases", "letters", "reviews", "sanctions")),
+        ("sanctions.services", ("letters", "reviews", "cases.services")),
+        ("letters.services", ("reviews",)),
+    ],
+)
+def test_lower_layers_do_not_import_higher_ones(module, must_not_import):
+    imported = {t for t, _node, _top in _imports(MODULES[module])}
+    bad = {t for t in imported for m in must_not_import if t == m or t.startswith(m + ".")}
+    assert bad == set()
+
+
+def test_imports_inside_functions_say_why():
+    """An import inside a function hides a circle; one that must stay (WeasyPrint's
+    start-up cost, say) carries a comment on its line or the line above."""
+    unexplained = []
+    for module, path in MODULES.items():
+        source = path.read_text()
+        lines = source.splitlines()
+        tree = ast.parse(source)
+        top = set(map(id, tree.body))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Import | ast.ImportFrom) or id(node) in top:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                continue
+            # The comment may stand above a block of such imports, as in an AppConfig.ready.
+            n = node.lineno - 1
+            explained = "#" in lines[n]
+            while not explained and n > 0:
+                n -= 1
+                above = lines[n].strip()
+                explained = above.startswith("#")
+                if not above.startswith(("from ", "import ", ")")) and not above.endswith(","):
+                    break
+            if not explained:
+                unexplained.append(f"{module}:{node.lineno}: {lines[node.lineno - 1].strip()}")
+    assert unexplained == []
+
+
+def test_no_app_borrows_another_apps_private_helpers():
+    borrowed = []
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                if _app(node.module) == _app(module) or node.module not in MODULES:
+                    continue
+                borrowed += [f"{module}: {node.module}.{a.name}" for a in node.names
+                             if a.name.startswith("_")]
+    assert borrowed == []
+
+
+def test_no_production_code_patches_the_clock():
+    patched = [
+        str(path.relative_to(ROOT)) for path in MODULES.values()
+        if "mock.patch" in path.read_text() or "from unittest import mock" in path.read_text()
+    ]
+    assert patched == []
