@@ -97,43 +97,65 @@ def policy_version_save(*, actor, version: PolicyVersion) -> PolicyVersion:
 # --- issuing letters ----------------------------------------------------------------------------
 
 
+def _may_issue_designation(user, case, warning) -> bool:
+    return (
+        case is not None
+        and case.state in DESIGNATION_LETTER_STATES
+        and rules.is_senior_manager(case, user)
+    )
+
+
+def _may_issue_formal_warning(user, case, warning) -> bool:
+    return (
+        case is not None
+        and case.formal_warning_id is not None
+        and (rules.is_service_manager(case, user) or rules.is_senior_manager(case, user))
+    )
+
+
+def _may_issue_challenge_outcome(user, case, warning) -> bool:
+    # The reviewer who decided, or a senior manager of the case re-issuing it.
+    return case is not None and (
+        case.challenges.filter(decided_by=user).exists()
+        or (case.challenges.filter(decided_at__isnull=False).exists()
+            and rules.is_senior_manager(case, user))
+    )
+
+
+def _may_issue_review_outcome(user, case, warning) -> bool:
+    return (
+        case is not None
+        and case.reviews.filter(decided_at__isnull=False).exists()
+        and rules.is_senior_manager(case, user)
+    )
+
+
+def _may_issue_informal_warning(user, case, warning) -> bool:
+    if warning is None or warning.kind != WarningKind.INFORMAL:
+        return False
+    ids = directorate_ids_for(user)
+    return has_role(
+        user, Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER
+    ) and (ids is None or warning.directorate_id in ids)
+
+
+# Who may issue each kind of letter: one rule per kind, asked by the service before it
+# issues and by the letter steps (letters/steps.py) for the case page's buttons.
+MAY_ISSUE = {
+    LetterKind.DESIGNATION: _may_issue_designation,
+    LetterKind.FORMAL_WARNING: _may_issue_formal_warning,
+    LetterKind.CHALLENGE_OUTCOME: _may_issue_challenge_outcome,
+    LetterKind.REVIEW_OUTCOME: _may_issue_review_outcome,
+    LetterKind.INFORMAL_WARNING: _may_issue_informal_warning,
+}
+
+
 def may_issue(
     user, case: DesignationCase | None, kind: str, warning: Warning | None = None
 ) -> bool:
     """Who may issue which letter (also asked by the case page to show its buttons)."""
-    if kind == LetterKind.DESIGNATION:
-        return (
-            case is not None
-            and case.state in DESIGNATION_LETTER_STATES
-            and rules.is_senior_manager(case, user)
-        )
-    if kind == LetterKind.FORMAL_WARNING:
-        return (
-            case is not None
-            and case.formal_warning_id is not None
-            and (rules.is_service_manager(case, user) or rules.is_senior_manager(case, user))
-        )
-    if kind == LetterKind.CHALLENGE_OUTCOME:
-        # The reviewer who decided, or a senior manager of the case re-issuing it.
-        return case is not None and (
-            case.challenges.filter(decided_by=user).exists()
-            or (case.challenges.filter(decided_at__isnull=False).exists()
-                and rules.is_senior_manager(case, user))
-        )
-    if kind == LetterKind.REVIEW_OUTCOME:
-        return (
-            case is not None
-            and case.reviews.filter(decided_at__isnull=False).exists()
-            and rules.is_senior_manager(case, user)
-        )
-    if kind == LetterKind.INFORMAL_WARNING:
-        if warning is None or warning.kind != WarningKind.INFORMAL:
-            return False
-        ids = directorate_ids_for(user)
-        return has_role(
-            user, Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER
-        ) and (ids is None or warning.directorate_id in ids)
-    return False
+    rule = MAY_ISSUE.get(kind)
+    return rule is not None and rule(user, case, warning)
 
 
 def _refusal(case: DesignationCase | None, kind: str) -> ServiceError:

@@ -444,3 +444,9 @@ def test_a_pdf_left_by_a_rolled_back_issue_is_removed_a_day_later(
     assert remove_orphan_pdfs() == [orphan_name]
     assert not storage.exists(orphan_name)
     assert storage.exists(kept.pdf.name)
+
+
+def test_every_kind_of_letter_has_one_rule_for_who_may_issue_it():
+    from letters.services import MAY_ISSUE
+
+    assert set(MAY_ISSUE) == set(LetterKind.values)
