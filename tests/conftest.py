@@ -1,5 +1,5 @@
 """Shared fixtures: directorates, the named personas, `make_case`; the rules for tests that
-need PostgreSQL, Redis or a browser.
+need PostgreSQL, Redis or a browser; and the stand-in for WeasyPrint (`real_pdf`).
 
 Personas (all in `adults` except the outsider and the reviewer):
     officer, service_manager, senior_manager, reviewer (independent reviewer and senior
@@ -18,7 +18,7 @@ import pytest
 from django.test import override_settings
 
 from accounts.roles import Role
-from tests import factories
+from tests import factories, pdfstub
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -160,6 +160,39 @@ def pytest_runtest_makereport(item, call):
 def _fast_password_hashing():
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _pdf_stand_in(request, monkeypatch):
+    """WeasyPrint only for tests marked `real_pdf`; the others get `tests.pdfstub`'s PDF.
+
+    A real render costs half a second to several seconds, and most tests that issue a
+    letter ask only about its record. pypdf is guarded so a test that reads a stand-in
+    (and would find nothing in it) fails, saying it needs the mark.
+    """
+    if request.node.get_closest_marker("real_pdf"):
+        return
+    import pypdf
+
+    from letters import rendering
+
+    monkeypatch.setattr(rendering, "html_to_pdf", pdfstub.stub_pdf)
+
+    real_reader = pypdf.PdfReader
+
+    def guarded_reader(stream, *args, **kwargs):
+        data = stream.getvalue() if hasattr(stream, "getvalue") else None
+        if data is not None and pdfstub.is_stub(data):
+            pytest.fail(
+                "this test reads a stand-in PDF: mark it @pytest.mark.real_pdf to have "
+                "WeasyPrint render it", pytrace=False,
+            )
+        return real_reader(stream, *args, **kwargs)
+
+    monkeypatch.setattr(pypdf, "PdfReader", guarded_reader)
+    module = getattr(request, "module", None)
+    if getattr(module, "PdfReader", None) is real_reader:
+        monkeypatch.setattr(module, "PdfReader", guarded_reader)
 
 
 @pytest.fixture(autouse=True)
