@@ -98,6 +98,7 @@ def redis_reachable(url: str | None = None) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     on_postgres = db_is_postgres()
+    grouping = config.pluginmanager.hasplugin("xdist")
     for item in items:
         missing = []
         if item.get_closest_marker("postgres") and not on_postgres:
@@ -112,6 +113,9 @@ def pytest_collection_modifyitems(config, items):
         elif missing:
             item.add_marker(pytest.mark.skip(
                 reason="needs " + " and ".join(need for _, need in missing)))
+        if grouping and item.get_closest_marker("browser"):
+            # One Chromium for all the browser tests, in one xdist worker (--dist loadgroup).
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def pytest_configure(config):
