@@ -90,9 +90,12 @@ run: install assets
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # --- Checks ------------------------------------------------------------------------------
-# pytest's exit code 5 ("no tests collected") fails like any other.
+# pytest's exit code 5 ("no tests collected") fails like any other. pytest-xdist runs the
+# suite in one process per core (TEST_WORKERS=0: one process); --dist loadgroup keeps the
+# browser tests together in one worker, with one Chromium.
+test: TEST_WORKERS ?= auto
 test: install assets
-	@$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; \
+	@$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses=8 --dist loadgroup $(PYTEST_ARGS) || { rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 		exit $$rc; }
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: directorates, the named personas, `make_case`, and the PostgreSQL rule.
+"""Shared fixtures: directorates, the named personas, `make_case`; the rules for tests that
+need PostgreSQL, Redis or a browser; and the stand-in for WeasyPrint (`real_pdf`).
 
 Personas (all in `adults` except the outsider and the reviewer):
     officer, service_manager, senior_manager, reviewer (independent reviewer and senior
@@ -17,14 +18,20 @@ import pytest
 from django.test import override_settings
 
 from accounts.roles import Role
-from tests import factories
+from tests import factories, pdfstub
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 # Named instants (Europe/London). 3 June 2025 is a Tuesday.
 TUE_3_JUNE = dt.datetime(2025, 6, 3, 10, 0, tzinfo=LONDON)
 
-REQUIRE_POSTGRES = os.environ.get("UCP_REQUIRE_POSTGRES") == "1"
+# CI (.ci/run) sets UCP_REQUIRE_POSTGRES=1, DATABASE_URL and REDIS_URL: there every test that
+# needs a service must run, and one that would skip fails instead (a locking test that
+# silently skips proves nothing). The name is older than the Redis rule; it means "CI".
+REQUIRE_SERVICES = os.environ.get("UCP_REQUIRE_POSTGRES") == "1"
+
+# Markers that say a test needs something a developer's machine may not have.
+SERVICE_MARKERS = ("postgres", "redis", "browser")
 
 
 def db_is_postgres() -> bool:
@@ -33,29 +40,87 @@ def db_is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
-# --- PostgreSQL-only tests ------------------------------------------------------------------
+# --- tests that need a service: PostgreSQL, Redis ----------------------------------------------
 
 
 POSTGRES_MISSING = (
     "UCP_REQUIRE_POSTGRES=1 but the test database is not PostgreSQL: set "
     "DATABASE_URL=postgres://... (a locking test that silently skips proves nothing)"
 )
+REDIS_MISSING = (
+    "UCP_REQUIRE_POSTGRES=1 (CI) but REDIS_URL is not set: set REDIS_URL=redis://..."
+)
+# Each test process gets Redis databases of its own, counted down from REDIS_URL's.
+REDIS_DATABASES = 16
+
+
+def redis_configured() -> str:
+    """REDIS_URL, or "" when it is not set (the embedded default: Celery eager, no Redis)."""
+    return os.environ.get("REDIS_URL", "")
+
+
+def redis_test_url() -> str:
+    """The Redis database this test process's `redis_db` tests may empty and consume from.
+
+    Never REDIS_URL's own database, where the rest of the suite publishes what it queues
+    (nothing consumes it there), and one per pytest-xdist worker, so that two workers'
+    Celery workers never take each other's tasks: with REDIS_URL=redis://host/15 (CI) the
+    worker gw0 (or a run without xdist) gets /14, gw1 /13, and so on.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = urlsplit(redis_configured())
+    base = int(url.path.strip("/") or 0)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    if worker >= REDIS_DATABASES - 1:
+        raise pytest.UsageError(f"too many xdist workers for {REDIS_DATABASES} Redis databases")
+    return urlunsplit(url._replace(path=f"/{(base - 1 - worker) % REDIS_DATABASES}"))
+
+
+_redis_answers: dict[str, bool] = {}
+
+
+def redis_reachable(url: str | None = None) -> bool:
+    """Whether the Redis of `url` (REDIS_URL by default) accepts a connection; asked once."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = url or redis_configured()
+    if url not in _redis_answers:
+        parts = urlsplit(url)
+        try:
+            with socket.create_connection((parts.hostname, parts.port or 6379), timeout=1):
+                _redis_answers[url] = True
+        except OSError:
+            _redis_answers[url] = False
+    return _redis_answers[url]
 
 
 def pytest_collection_modifyitems(config, items):
-    postgres_items = [item for item in items if item.get_closest_marker("postgres")]
-    if not postgres_items or db_is_postgres():
-        return
-    for item in postgres_items:
-        # CI sets UCP_REQUIRE_POSTGRES=1: there every postgres test fails (not skips).
-        # pytest.fail() in this hook itself would be an INTERNALERROR, so it is raised
-        # when each test is set up instead.
-        item.add_marker(pytest.mark.ucp_postgres_missing if REQUIRE_POSTGRES else
-                        pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://..."))
+    on_postgres = db_is_postgres()
+    grouping = config.pluginmanager.hasplugin("xdist")
+    for item in items:
+        missing = []
+        if item.get_closest_marker("postgres") and not on_postgres:
+            missing.append(("ucp_postgres_missing", "PostgreSQL: set DATABASE_URL=postgres://..."))
+        if item.get_closest_marker("redis") and not redis_configured():
+            missing.append(("ucp_redis_missing", "Redis: set REDIS_URL=redis://..."))
+        if missing and REQUIRE_SERVICES:
+            # pytest.fail() in this hook itself would be an INTERNALERROR, so in CI the test
+            # fails when it is set up instead.
+            for marker, _ in missing:
+                item.add_marker(getattr(pytest.mark, marker))
+        elif missing:
+            item.add_marker(pytest.mark.skip(
+                reason="needs " + " and ".join(need for _, need in missing)))
+        if grouping and item.get_closest_marker("browser"):
+            # One Chromium for all the browser tests, in one xdist worker (--dist loadgroup).
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "ucp_postgres_missing: internal, see tests/conftest.py")
+    config.addinivalue_line("markers", "ucp_redis_missing: internal, see tests/conftest.py")
     # WhiteNoise warns once per request that collectstatic has not run; irrelevant here.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
     # pytest-base-url (a pytest-playwright dependency), not ours.
@@ -67,6 +132,29 @@ def pytest_configure(config):
 def pytest_runtest_setup(item):
     if item.get_closest_marker("ucp_postgres_missing"):
         pytest.fail(POSTGRES_MISSING, pytrace=False)
+    if item.get_closest_marker("ucp_redis_missing"):
+        pytest.fail(REDIS_MISSING, pytrace=False)
+    if item.get_closest_marker("redis") and not redis_reachable():
+        message = f"REDIS_URL is set but nothing answers there: {redis_configured()}"
+        if REQUIRE_SERVICES:
+            pytest.fail(message + " (CI must provide Redis)", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI, a test that needs a service and skipped anyway (whatever skipped it) fails."""
+    report = yield
+    if REQUIRE_SERVICES and report.skipped and not hasattr(report, "wasxfail"):
+        needs = [name for name in SERVICE_MARKERS if item.get_closest_marker(name)]
+        if needs:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+            report.outcome = "failed"
+            report.longrepr = (
+                f"UCP_REQUIRE_POSTGRES=1 (CI): this test needs {', '.join(needs)} and may not "
+                f"skip, but it skipped: {reason}"
+            )
+    return report
 
 
 # --- speed and isolation ----------------------------------------------------------------------
@@ -76,6 +164,39 @@ def pytest_runtest_setup(item):
 def _fast_password_hashing():
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _pdf_stand_in(request, monkeypatch):
+    """WeasyPrint only for tests marked `real_pdf`; the others get `tests.pdfstub`'s PDF.
+
+    A real render costs half a second to several seconds, and most tests that issue a
+    letter ask only about its record. pypdf is guarded so a test that reads a stand-in
+    (and would find nothing in it) fails, saying it needs the mark.
+    """
+    if request.node.get_closest_marker("real_pdf"):
+        return
+    import pypdf
+
+    from letters import rendering
+
+    monkeypatch.setattr(rendering, "html_to_pdf", pdfstub.stub_pdf)
+
+    real_reader = pypdf.PdfReader
+
+    def guarded_reader(stream, *args, **kwargs):
+        data = stream.getvalue() if hasattr(stream, "getvalue") else None
+        if data is not None and pdfstub.is_stub(data):
+            pytest.fail(
+                "this test reads a stand-in PDF: mark it @pytest.mark.real_pdf to have "
+                "WeasyPrint render it", pytrace=False,
+            )
+        return real_reader(stream, *args, **kwargs)
+
+    monkeypatch.setattr(pypdf, "PdfReader", guarded_reader)
+    module = getattr(request, "module", None)
+    if getattr(module, "PdfReader", None) is real_reader:
+        monkeypatch.setattr(module, "PdfReader", guarded_reader)
 
 
 @pytest.fixture(autouse=True)
@@ -128,33 +249,19 @@ def eager_celery():
     app.conf.update(before)
 
 
-# A Redis database of the tests' own on the machine's Redis (CI's runs use database 15).
-TEST_REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-def redis_reachable() -> bool:
-    import socket
-
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
-def redis_db():
-    """The real Redis, database 14, emptied before and after. Skipped where no Redis runs on
-    127.0.0.1:6379, except in CI (UCP_REQUIRE_POSTGRES=1), where that fails the test."""
-    if not redis_reachable():
-        if REQUIRE_POSTGRES:
-            pytest.fail("Redis is not reachable on 127.0.0.1:6379 (CI must provide it)")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+def redis_db(request):
+    """A real Redis database of this test process's own (`redis_test_url`), emptied before
+    and after; its URL. Only for tests marked `redis`, which run where REDIS_URL is set
+    (skipped elsewhere, failed in CI if it is not)."""
+    if not request.node.get_closest_marker("redis"):
+        pytest.fail("a test that uses redis_db must be marked @pytest.mark.redis", pytrace=False)
     import redis
 
-    client = redis.Redis.from_url(TEST_REDIS_URL)
+    url = redis_test_url()
+    client = redis.Redis.from_url(url)
     client.flushdb()
-    yield TEST_REDIS_URL
+    yield url
     client.flushdb()
     client.close()
 

@@ -95,6 +95,7 @@ def two_sanctions_case(frozen, make_case, customer, adults, senior_manager):
 # --- the designation letter ------------------------------------------------------------------
 
 
+@pytest.mark.real_pdf
 def test_designation_letter_contains_every_required_element(
     two_sanctions_case, senior_manager, policy_v6
 ):
@@ -304,6 +305,7 @@ def test_no_current_policy_means_no_designation_letter(designated, senior_manage
 # --- warning letters -------------------------------------------------------------------------
 
 
+@pytest.mark.real_pdf
 def test_service_manager_issues_the_formal_warning_letter(
     frozen, make_case, service_manager, officer
 ):

@@ -2,9 +2,9 @@
 
 The worker runs in a thread of the test process (`celery.contrib.testing.worker`), so it
 uses the test database and Django's in-memory mail outbox; the test is transactional, so the
-worker's own connection sees what the service committed. Redis database 14, emptied before
-and after. Skipped where no Redis runs on 127.0.0.1:6379, except in CI
-(UCP_REQUIRE_POSTGRES=1), where it fails instead.
+worker's own connection sees what the service committed. The tests' own Redis database
+(`redis_db`), emptied before and after. Runs on PostgreSQL with REDIS_URL set; skipped
+elsewhere, except in CI (UCP_REQUIRE_POSTGRES=1), where it fails instead.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from outbox.models import OutboxMessage
 from outbox.services import relay
 from tests.outbox.brokers import celery_broker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A worker thread on the database beside the test's: PostgreSQL only (SQLite's shared-cache
+# test database reports "database table is locked" instead of waiting).
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 WAIT = 20  # seconds; a delivery takes milliseconds
 

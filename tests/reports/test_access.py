@@ -69,6 +69,7 @@ def _bytes(response):
     return io.BytesIO(response.content)
 
 
+@pytest.mark.real_pdf
 def test_a_lead_never_sees_a_customer_name_or_a_case_reference(quarter, lead, login):
     from cases.models import Customer, DesignationCase
 

@@ -29,6 +29,7 @@ def test_the_quarterly_report_is_a_self_contained_printable_page(quarter, senior
     assert 'href="/reports/quarterly.pdf?year=2026&amp;quarter=1"' in page
 
 
+@pytest.mark.real_pdf
 def test_the_quarterly_pdf_has_the_figures_and_no_names(quarter, lead, login):
     response = login(lead).get("/reports/quarterly.pdf", {"year": 2026, "quarter": 1})
     assert response.status_code == 200

@@ -3,10 +3,11 @@ the Assistant Director is told.
 
 Beat runs embedded in a thread with the production schedule's `reviews.sweep` entry brought
 forward to every second (the production entry is once a day at 06:30, too slow for a test);
-the worker runs in another thread, consuming from Redis database 14. Beat publishes the
+the worker runs in another thread, consuming from the tests' own Redis database
+(`redis_db`). Beat publishes the
 sweep to Redis, the worker runs it, the sweep's commit publishes the escalation's outbox
-message to Redis, and the worker delivers it. Skipped where no Redis runs on
-127.0.0.1:6379, except in CI (UCP_REQUIRE_POSTGRES=1), where it fails instead.
+message to Redis, and the worker delivers it. Runs on PostgreSQL with REDIS_URL set;
+skipped elsewhere, except in CI (UCP_REQUIRE_POSTGRES=1), where it fails instead.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from reviews.models import AlertKind, DeadlineAlert
 from tests.conftest import LONDON
 from tests.outbox.brokers import celery_broker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The worker thread writes to the database while the test reads it: SQLite's shared-cache
+# test database answers that with "database table is locked", so PostgreSQL only.
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 WAIT = 30
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import socket
 
 import pytest
 from django.test import override_settings
 
-from tests.conftest import redis_reachable
-
 pytestmark = pytest.mark.django_db
-
-REDIS_URL = os.environ.get("UCP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _free_port() -> int:
@@ -41,12 +36,9 @@ def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
     assert response.json()["status"] == "unavailable"
 
 
-def test_healthz_broker_ok_with_real_redis(client):
-    if not redis_reachable():
-        if os.environ.get("UCP_REQUIRE_POSTGRES") == "1":
-            pytest.fail("Redis is not reachable on 127.0.0.1:6379 (CI must provide it)")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    with override_settings(REDIS_URL=REDIS_URL, CELERY_TASK_ALWAYS_EAGER=False):
+@pytest.mark.redis
+def test_healthz_broker_ok_with_real_redis(client, redis_db):
+    with override_settings(REDIS_URL=redis_db, CELERY_TASK_ALWAYS_EAGER=False):
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] == "ok"
