@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from letters.rendering import html_to_pdf
+from letters import rendering
 from reports import forms, periods, selectors
 from reports.report import TABLE_KEYS, ReportBuilder, Table
 from ucp.http import casework_required
@@ -164,7 +164,7 @@ def _quarterly(request: HttpRequest, *, pdf: bool) -> HttpResponse:
     html = render_to_string("reports/quarterly.html", context, request=None if pdf else request)
     if not pdf:
         return HttpResponse(html)
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response = HttpResponse(rendering.html_to_pdf(html), content_type="application/pdf")
     quarter = f"{period.start.year}-q{form.cleaned_data['quarter']}"
     response["Content-Disposition"] = (
         f'inline; filename="ucp-quarterly-report-{quarter}-{scope.slug}.pdf"'
