@@ -57,19 +57,32 @@ def script_actors() -> set[str]:
     return names
 
 
+def days_before(moment: dt.datetime, days: int) -> dt.datetime:
+    """The same London clock time, `days` calendar days earlier.
+
+    Not `moment - timedelta(days=days)`: that is 24-hour days, and across a change of the
+    clocks 23:30 on a winter evening minus 170 such days is 00:30 the next summer day.
+    """
+    if not days:
+        return moment
+    local = timezone.localtime(moment)
+    day = local.date() - dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, local.time().replace(tzinfo=None)))
+
+
 @contextmanager
 def _clock_back(seeder: Seeder, days: int):
     """Play a customer's script as of `days` ago: every service call is given that time
     (`Seeder.clock()`), so the designation is dated then, with its review six months on
     from then, exactly as if it had been made that day. Nothing patches the clock: rows'
     own `created_at` stamps say when the demo was loaded."""
-    shift = dt.timedelta(days=days)
     today, now = seeder.today, seeder.now
-    seeder.today, seeder.now, seeder.shift = today - shift, now - shift, shift
+    seeder.today = today - dt.timedelta(days=days)
+    seeder.now, seeder.days_back = days_before(now, days), days
     try:
         yield
     finally:
-        seeder.today, seeder.now, seeder.shift = today, now, dt.timedelta(0)
+        seeder.today, seeder.now, seeder.days_back = today, now, 0
 
 
 class Seeder:
@@ -81,8 +94,8 @@ class Seeder:
         self.rng = random.Random(data.RANDOM_SEED)
         self.today = timezone.localdate()
         self.now = timezone.now()
-        # How far back the script being played is set (`as_of_days_ago`).
-        self.shift = dt.timedelta(0)
+        # How many days back the script being played is set (`as_of_days_ago`).
+        self.days_back = 0
         self.indicators = {i.code: i for i in Indicator.objects.all()}
         missing = {
             code
@@ -119,7 +132,7 @@ class Seeder:
 
         The real time, moved back by the script's `as_of_days_ago` (`_clock_back`).
         """
-        return {"now": timezone.now() - self.shift}
+        return {"now": days_before(timezone.now(), self.days_back)}
 
     def inds(self, codes) -> list[Indicator]:
         return [self.indicators[c] for c in codes]
