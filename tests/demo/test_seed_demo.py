@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.models import CaseEvent, CaseState, Contact, Customer, DesignationCase
 from sanctions.models import Sanction
+from tests.conftest import LONDON
 
 
 @pytest.fixture
@@ -30,8 +31,18 @@ def seed_storage(private_media, monkeypatch):
     app.conf.task_always_eager = before
 
 
+@pytest.fixture
+def midday_today(time_machine):
+    """Today at 12:00 in London, the clock running. The seed plays each script by moving the
+    clock back a number of 24-hour days; from 23:00 to midnight in winter (and from midnight
+    to 01:00 in summer) that lands across a change of the clocks on the neighbouring local
+    day, and the dates below come out one day off. Midday keeps this test about the demo."""
+    noon = dt.datetime.combine(dt.datetime.now(LONDON).date(), dt.time(12), tzinfo=LONDON)
+    time_machine.move_to(noon, tick=True)
+
+
 @pytest.mark.django_db
-def test_seed_demo_loads_every_state_once_and_prints_the_users(seed_storage):
+def test_seed_demo_loads_every_state_once_and_prints_the_users(seed_storage, midday_today):
     out = StringIO()
     call_command("seed_demo", stdout=out)
     printed = out.getvalue()
