@@ -31,18 +31,21 @@ def seed_storage(private_media, monkeypatch):
     app.conf.task_always_eager = before
 
 
-@pytest.fixture
-def midday_today(time_machine):
-    """Today at 12:00 in London, the clock running. The seed plays each script by moving the
-    clock back a number of 24-hour days; from 23:00 to midnight in winter (and from midnight
-    to 01:00 in summer) that lands across a change of the clocks on the neighbouring local
-    day, and the dates below come out one day off. Midday keeps this test about the demo."""
-    noon = dt.datetime.combine(dt.datetime.now(LONDON).date(), dt.time(12), tzinfo=LONDON)
-    time_machine.move_to(noon, tick=True)
+@pytest.fixture(params=["12:00", "23:30"])
+def seeded_at(request, time_machine):
+    """Today at midday, and at 23:30 London on a winter evening, the clock running. The
+    seed plays scripts as of 170 and 200 days ago; counted in 24-hour days, 23:30 in
+    winter lands on the next day across the change of the clocks (the demo counts
+    calendar days, `demo.seeder.days_before`), so the dates below would be one day off."""
+    if request.param == "12:00":
+        moment = dt.datetime.combine(dt.datetime.now(LONDON).date(), dt.time(12), tzinfo=LONDON)
+    else:
+        moment = dt.datetime(2026, 12, 1, 23, 30, tzinfo=LONDON)
+    time_machine.move_to(moment, tick=True)
 
 
 @pytest.mark.django_db
-def test_seed_demo_loads_every_state_once_and_prints_the_users(seed_storage, midday_today):
+def test_seed_demo_loads_every_state_once_and_prints_the_users(seed_storage, seeded_at):
     out = StringIO()
     call_command("seed_demo", stdout=out)
     printed = out.getvalue()
