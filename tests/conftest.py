@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import zoneinfo
+from urllib.parse import urlsplit, urlunsplit
 
+import pypdf
 import pytest
 from django.test import override_settings
 
 from accounts.roles import Role
+from letters import rendering
 from tests import factories, pdfstub
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -67,8 +71,6 @@ def redis_test_url() -> str:
     Celery workers never take each other's tasks: with REDIS_URL=redis://host/15 (CI) the
     worker gw0 (or a run without xdist) gets /14, gw1 /13, and so on.
     """
-    from urllib.parse import urlsplit, urlunsplit
-
     url = urlsplit(redis_configured())
     base = int(url.path.strip("/") or 0)
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
@@ -82,9 +84,6 @@ _redis_answers: dict[str, bool] = {}
 
 def redis_reachable(url: str | None = None) -> bool:
     """Whether the Redis of `url` (REDIS_URL by default) accepts a connection; asked once."""
-    import socket
-    from urllib.parse import urlsplit
-
     url = url or redis_configured()
     if url not in _redis_answers:
         parts = urlsplit(url)
@@ -176,10 +175,6 @@ def _pdf_stand_in(request, monkeypatch):
     """
     if request.node.get_closest_marker("real_pdf"):
         return
-    import pypdf
-
-    from letters import rendering
-
     monkeypatch.setattr(rendering, "html_to_pdf", pdfstub.stub_pdf)
 
     real_reader = pypdf.PdfReader
