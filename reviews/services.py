@@ -388,6 +388,7 @@ def challenge_decide(
 # --- the six-month review --------------------------------------------------------------------
 
 
+@transaction.atomic
 def open_review_for(
     case: DesignationCase, *, actor, at: dt.datetime
 ) -> tuple[Review, bool]:
