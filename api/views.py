@@ -125,7 +125,7 @@ class RestrictionCheckView(ApiView):
         now = timezone.now()
         at = values.get("at") or now
         directorate = values.get("directorate")
-        in_force = sanctions_in_force(customer, timezone.localdate(at), directorate)
+        in_force = sanctions_in_force(customer, at, directorate)
         verdict = check_contact(
             customer=customer,
             channel=values["channel"],

@@ -39,6 +39,7 @@ from sanctions.services import (
     current_sanctions,
     end_sanctions,
     renew_sanctions,
+    sanctions_come_into_force,
     save_sanctions,
 )
 from ucp.errors import CaseChanged, NotAllowed, ServiceError
@@ -310,17 +311,17 @@ def _withdraw_on_challenge(
 ) -> list[str]:
     """Withdraw: the case closes and every sanction still running ends today."""
     workflow.take(case, "withdraw", actor=actor, reasons=reasons, at=now)
-    ended = end_sanctions(actor=actor, case=case, on=timezone.localdate(now),
+    ended = end_sanctions(actor=actor, case=case, now=now, on=timezone.localdate(now),
                           reason="Designation withdrawn on challenge")
     return [f"Sanctions ended: {len(ended)}."]
 
 
 def _vary_on_challenge(
-    case: DesignationCase, *, actor, built: list, today: dt.date
+    case: DesignationCase, *, actor, built: list, today: dt.date, now: dt.datetime
 ) -> list[str]:
     """Vary: the sanctions in force end today and the new set starts."""
     old = current_sanctions(case)
-    end_sanctions(actor=actor, case=case, on=today,
+    end_sanctions(actor=actor, case=case, now=now, on=today,
                   reason="Replaced when the sanctions were varied on challenge")
     new = save_sanctions(actor=actor, built=built)
     return [
@@ -370,7 +371,10 @@ def challenge_decide(
     if outcome == ChallengeOutcome.WITHDRAW:
         details += _withdraw_on_challenge(case, actor=actor, reasons=reasons, now=now)
     elif outcome == ChallengeOutcome.VARY:
-        details += _vary_on_challenge(case, actor=actor, built=built, today=today)
+        details += _vary_on_challenge(case, actor=actor, built=built, today=today, now=now)
+    if case.state == CaseState.ACTIVE:
+        # A variation on a designation in force restricts from the decision's instant.
+        sanctions_come_into_force(actor=actor, case=case, at=now)
     _take(challenge, "decide", actor=actor, expected=expected_status,
           outcome=outcome, reasons=reasons, by=actor, at=now, on=today)
     due = challenge.decision_due_on
@@ -503,14 +507,14 @@ def _check_next_review(next_review_on: dt.date | None, today: dt.date) -> dt.dat
 def _lift(case: DesignationCase, *, actor, reasons: str, now: dt.datetime) -> list[str]:
     """Lift: the case closes and every sanction still running ends today."""
     workflow.take(case, "lift", actor=actor, reasons=reasons, at=now)
-    ended = end_sanctions(actor=actor, case=case, on=timezone.localdate(now),
+    ended = end_sanctions(actor=actor, case=case, now=now, on=timezone.localdate(now),
                           reason="Designation lifted at the six-month review")
     return [f"Sanctions ended: {len(ended)}."]
 
 
 def _continue_sanctions(
     case: DesignationCase, review: Review, *, actor, reasons: str, today: dt.date,
-    next_review_on: dt.date,
+    next_review_on: dt.date, now: dt.datetime,
 ) -> list[Sanction]:
     """Continue: the sanctions that ran to the review date, renewed to the next one.
 
@@ -523,14 +527,17 @@ def _continue_sanctions(
             "No sanction runs to the review date, so there is nothing to continue: "
             "choose 'vary' and set the sanctions, or lift the designation."
         )
-    end_sanctions(actor=actor, case=case, on=today, only=old,
+    end_sanctions(actor=actor, case=case, now=now, on=today, only=old,
                   reason="Renewed at the six-month review")
     return renew_sanctions(actor=actor, sanctions=old, starts_on=today, ends_on=next_review_on,
                            reasons=f"Continued at the six-month review: {reasons}")
 
 
-def _vary_at_review(case: DesignationCase, *, actor, built: list, today: dt.date):
-    end_sanctions(actor=actor, case=case, on=today, reason="Replaced at the six-month review")
+def _vary_at_review(
+    case: DesignationCase, *, actor, built: list, today: dt.date, now: dt.datetime
+):
+    end_sanctions(actor=actor, case=case, now=now, on=today,
+                  reason="Replaced at the six-month review")
     return save_sanctions(actor=actor, built=built)
 
 
@@ -583,15 +590,19 @@ def review_decide(
     else:
         lapsed = case.state == CaseState.LAPSED
         if outcome == ReviewOutcome.VARY:
-            new = _vary_at_review(case, actor=actor, built=built, today=today)
+            new = _vary_at_review(case, actor=actor, built=built, today=today, now=now)
         else:
             new = _continue_sanctions(case, review, actor=actor, reasons=reasons, today=today,
-                                      next_review_on=next_review_on)
+                                      next_review_on=next_review_on, now=now)
         details.append(f"Sanctions from today: {_sanction_lines(new, with_start=False)}.")
         if lapsed:
             workflow.take(case, "reinstate", actor=actor)
             details.append("The restrictions had lapsed when the review date passed; "
                            "they are in force again from today.")
+    if case.state == CaseState.ACTIVE:
+        # Renewed or varied sanctions (and a lapsed designation put back in force)
+        # restrict from the decision's instant, not from the start of the day.
+        sanctions_come_into_force(actor=actor, case=case, at=now)
     _take(review, "decide", actor=actor, expected=ReviewStatus.OPEN,
           outcome=outcome, reasons=reasons, next_review_on=next_review_on,
           by=actor, at=now, on=today)

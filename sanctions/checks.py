@@ -1,8 +1,9 @@
 """The restriction check: is this contact within the restrictions in force?
 
 One function answers it for the contact log, the front-desk page and the API, so the three
-can never disagree. It reads sanctions in force on the contact's local date (a query on
-stored dates, never on a job having run) and explains each breach in plain words.
+can never disagree. It reads the sanctions in force at the contact's own instant (a query
+on stored dates and instants, never on a job having run, nor on the case's state today)
+and explains each breach in plain words.
 """
 
 from __future__ import annotations
@@ -46,10 +47,13 @@ def _name(user) -> str:
 
 
 def sanctions_in_force(
-    customer: Customer, on: dt.date, directorate: Directorate | None = None
+    customer: Customer, at: dt.datetime, directorate: Directorate | None = None
 ) -> list[Sanction]:
+    """The customer's sanctions in force at the instant `at` (`Sanction.in_force_at`)."""
+    if not isinstance(at, dt.datetime):
+        raise TypeError("sanctions_in_force takes the instant of the contact, not a day")
     qs = (
-        Sanction.objects.in_force(on)
+        Sanction.objects.in_force_at(at)
         .applying_to(directorate)
         .filter(case__customer=customer)
         .select_related("named_officer")
@@ -72,8 +76,22 @@ def week_bounds(local_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def calls_in_week(customer: Customer, local_day: dt.date, *, exclude_id: int | None = None) -> int:
+def calls_in_week(
+    customer: Customer,
+    local_day: dt.date,
+    *,
+    exclude_id: int | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> int:
+    """Telephone contacts in the Monday-to-Sunday week of `local_day`; with `since` and
+    `until`, only those made while a call limit was in force (a 09:15 call before the
+    designation came into force at 14:00 is not "call 1 this week")."""
     start, end = week_bounds(local_day)
+    if since is not None:
+        start = max(start, since)
+    if until is not None:
+        end = min(end, until)
     qs = Contact.objects.filter(
         customer=customer, channel=Channel.PHONE, occurred_at__gte=start, occurred_at__lt=end
     )
@@ -164,7 +182,7 @@ def check_contact(
     local = timezone.localtime(at)
     day = local.date()
     if sanctions is None:
-        sanctions = sanctions_in_force(customer, day, directorate)
+        sanctions = sanctions_in_force(customer, at, directorate)
     breaches: list[Breach] = []
     # Contact routed through an MP, a councillor, a solicitor, the police or the Ombudsman
     # is a third party's, not the customer's: only the refusal of further complaints
@@ -220,7 +238,10 @@ def check_contact(
                     f"Calls are taken in the afternoon only (from 12 noon), "
                     f"not at {local:%H:%M}.",
                 )
-            earlier = calls_in_week(customer, day, exclude_id=exclude_contact_id)
+            earlier = calls_in_week(
+                customer, day, exclude_id=exclude_contact_id,
+                since=s.in_force_from, until=s.in_force_until,
+            )
             if earlier >= s.calls_per_week:
                 limit = s.calls_per_week
                 breach(

@@ -1,7 +1,9 @@
 """Sanctions of section 2.4, each with typed parameters, a scope and dates.
 
-Whether a sanction is in force on a day is a query on its stored dates and status (see
-`Sanction.objects.in_force`), so it is right whether or not any scheduled job has run.
+Whether a sanction was in force at an instant is a query on what it stores (see
+`Sanction.objects.in_force_at`): its legal dates, and the instants it came into force and
+stopped restricting. So it is right whether or not any scheduled job has run, and right for
+a contact logged days later for the moment it happened.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Directorate
-from cases.models import CaseState, Channel, Contact, DesignationCase, Matter
+from cases.models import Channel, Contact, DesignationCase, Matter
 
 User = settings.AUTH_USER_MODEL
 
@@ -55,20 +58,41 @@ SINGLE_MEDIUM_CHOICES = [
 ]
 
 
+def to_the_minute(at: dt.datetime) -> dt.datetime:
+    """Contacts are recorded to the minute, so the instants a sanction starts and stops
+    restricting are too: a call logged at 20:02 when the council was informed at 20:02:40
+    was within the minute the designation came into force."""
+    return at.replace(second=0, microsecond=0)
+
+
+def end_of_day(on: dt.date) -> dt.datetime:
+    """The last instant of the UK day `on`: what "in force on a day" asks."""
+    return timezone.make_aware(dt.datetime.combine(on, dt.time.max))
+
+
 class SanctionQuerySet(models.QuerySet):
-    def in_force(self, on: dt.date):
-        """Sanctions restricting contact on `on`: active, within their dates, on a
-        designation the customer has been told about and the council informed of, and not
-        past its review date."""
+    def in_force_at(self, at: dt.datetime):
+        """Sanctions restricting contact at the instant `at`.
+
+        In force from the moment the designation came into force (the customer told and
+        the council informed: `in_force_from`, set then, or when a variation or renewal
+        was made on a designation already in force), until the moment it was ended early
+        (`in_force_until`), and only on the legal days it runs (`starts_on` to `ends_on`,
+        UK dates). A sanction ends by its review date, so a missed review lapses it by its
+        dates; the case's review date is asked too, whatever a sanction's own dates say.
+        """
+        day = timezone.localdate(at)
         return self.filter(
-            status=SanctionStatus.ACTIVE,
-            starts_on__lte=on,
-            ends_on__gte=on,
-            case__state=CaseState.ACTIVE,
-            # Never past the review date, whatever a sanction's own dates say: a review
-            # that did not happen lets every restriction lapse (section 2.4).
-            case__review_due_on__gte=on,
-        )
+            in_force_from__lte=at,
+            starts_on__lte=day,
+            ends_on__gte=day,
+            case__review_due_on__gte=day,
+        ).filter(Q(in_force_until__isnull=True) | Q(in_force_until__gt=at))
+
+    def in_force(self, on: dt.date):
+        """In force at the end of the UK day `on` (23:59:59.999999 London): what a page
+        that asks "as at a day" means. Contacts are checked at their own instant."""
+        return self.in_force_at(end_of_day(on))
 
     def applying_to(self, directorate: Directorate | None):
         if directorate is None:
@@ -122,6 +146,12 @@ class Sanction(FSMModelMixin, models.Model):
     )
     ended_on = models.DateField(null=True, blank=True)
     ended_reason = models.TextField(blank=True)
+    # The instants it restricted contact between (`in_force_at`): from the moment the
+    # designation came into force (or, for a variation or renewal, the moment it was made
+    # on a designation in force); until the moment it was ended early. Null from: not in
+    # force yet (the letter or the council notice still to go, or a lapse being reviewed).
+    in_force_from = models.DateTimeField(null=True, blank=True)
+    in_force_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -142,10 +172,13 @@ class Sanction(FSMModelMixin, models.Model):
         return f"{self.get_kind_display()} ({self.starts_on:%d %b %Y} to {self.ends_on:%d %b %Y})"
 
     @transition(field=status, source=SanctionStatus.ACTIVE, target=SanctionStatus.ENDED)
-    def end(self, *, on: dt.date, reason: str) -> None:
-        """Ended early: the designation was withdrawn or lifted, or the sanction replaced."""
+    def end(self, *, on: dt.date, reason: str, at: dt.datetime) -> None:
+        """Ended early, at `at`: the designation was withdrawn or lifted, or the sanction
+        replaced. A contact earlier that day was still within it."""
         self.ended_on = on
         self.ended_reason = reason
+        if self.in_force_from is not None:
+            self.in_force_until = to_the_minute(at)
 
     @property
     def weekdays(self) -> list[int]:

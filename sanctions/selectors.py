@@ -14,26 +14,33 @@ from django.utils import timezone
 from cases.models import Contact, Customer, DesignationCase, Indicator
 from cases.selectors import customers_for
 from sanctions.checks import banner_lines, sanctions_in_force
-from sanctions.models import ContactBreach, FiledItem, Sanction
+from sanctions.models import ContactBreach, FiledItem, Sanction, end_of_day
 
 RECENT_BREACHES = 10
 
 
-def restriction_banner(customer: Customer | None, on: dt.date | None = None) -> list[str] | None:
-    """The plain-English lines of the restrictions in force on `on` (today), or None.
+def restriction_banner(
+    customer: Customer | None, at: dt.datetime | dt.date | None = None
+) -> list[str] | None:
+    """The plain-English lines of the restrictions in force at `at` (now), or None. A day
+    (the API's `on`) means the end of that day, as `Sanction.objects.in_force` does.
 
     Every scope counts: whoever is looking, they need to know. Two queries at most (the
     sanctions with their named officers, then the matters of any refusal).
     """
     if customer is None or customer.pk is None:
         return None
-    sanctions = sanctions_in_force(customer, on or timezone.localdate())
+    if at is None:
+        at = timezone.now()
+    elif not isinstance(at, dt.datetime):
+        at = end_of_day(at)
+    sanctions = sanctions_in_force(customer, at)
     return banner_lines(sanctions) if sanctions else None
 
 
-def with_restricted_flag(customers: QuerySet[Customer], on: dt.date | None = None):
-    """Annotate `restricted`: whether any sanction is in force for each customer."""
-    in_force = Sanction.objects.in_force(on or timezone.localdate()).filter(
+def with_restricted_flag(customers: QuerySet[Customer], at: dt.datetime | None = None):
+    """Annotate `restricted`: whether any sanction is in force for each customer now."""
+    in_force = Sanction.objects.in_force_at(at or timezone.now()).filter(
         case__customer=OuterRef("pk")
     )
     return customers.annotate(restricted=Exists(in_force))

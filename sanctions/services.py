@@ -19,7 +19,14 @@ from cases.deadlines import review_due
 from cases.models import Contact, DesignationCase
 from outbox.services import enqueue
 from sanctions.checks import Verdict, allowed_channels, check_contact
-from sanctions.models import ContactBreach, FiledItem, Sanction, SanctionKind, SanctionStatus
+from sanctions.models import (
+    ContactBreach,
+    FiledItem,
+    Sanction,
+    SanctionKind,
+    SanctionStatus,
+    to_the_minute,
+)
 from ucp.errors import NotAllowed, ServiceError
 
 M2M_FIELDS = ("directorates", "matters", "evidence_contacts")
@@ -215,9 +222,31 @@ def current_sanctions(
 
 
 @transaction.atomic
+def sanctions_come_into_force(
+    *, actor, case: DesignationCase, at: dt.datetime
+) -> list[Sanction]:
+    """The case's standing sanctions not yet in force restrict contact from `at`.
+
+    Called by the workflow when the designation comes into force (the letter issued and
+    the council informed), when a lapsed one is put back in force at its review, and
+    after a variation or renewal on a designation in force. A contact before `at`, even
+    the same day, was not restricted by them.
+    """
+    started = list(
+        Sanction.objects.select_for_update().filter(
+            case=case, status=SanctionStatus.ACTIVE, in_force_from__isnull=True
+        )
+    )
+    for sanction in started:
+        sanction.in_force_from = to_the_minute(at)
+        workflow.save(sanction, actor, at=at)
+    return started
+
+
+@transaction.atomic
 def end_sanctions(
     *, actor, case: DesignationCase, on: dt.date, reason: str,
-    only: Iterable[Sanction] | None = None,
+    only: Iterable[Sanction] | None = None, now: dt.datetime | None = None,
 ) -> list[Sanction]:
     """End the case's sanctions still running on `on` (withdrawn, lifted or replaced), or
     just those in `only`.
@@ -233,7 +262,8 @@ def end_sanctions(
         running = running.filter(pk__in=[s.pk for s in only])
     ended = []
     for sanction in running:
-        workflow.take(sanction, "end", actor=actor, on=on, reason=reason)
+        workflow.take(sanction, "end", actor=actor, now=now, on=on, reason=reason,
+                      at=workflow.now_or(now))
         ended.append(sanction)
     return ended
 

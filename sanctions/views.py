@@ -73,9 +73,9 @@ def front_desk(request: HttpRequest) -> HttpResponse:
         check_restrictions = None
         if check_form.is_bound and check_form.is_valid():
             data = check_form.cleaned_data
-            # Every sanction in force that day, whatever its scope: the front desk serves
-            # the whole council.
-            in_force = sanctions_in_force(customer, timezone.localdate(data["at"]))
+            # Every sanction in force at that moment, whatever its scope: the front desk
+            # serves the whole council.
+            in_force = sanctions_in_force(customer, data["at"])
             verdict = check_contact(customer=customer, sanctions=in_force, **data)
             check_restrictions = banner_lines(in_force)
         restrictions = selectors.restriction_banner(customer)
@@ -113,7 +113,7 @@ def _right_now(customer) -> list[tuple[str, object]]:
     front desk needs to know before anything else. Who deals with it and for how long are
     not known yet: the banner gives those limits."""
     now = timezone.now()
-    in_force = sanctions_in_force(customer, timezone.localdate(now))
+    in_force = sanctions_in_force(customer, now)
     return [
         (label, check_contact(customer=customer, channel=channel, at=now, sanctions=in_force))
         for channel, label in RIGHT_NOW_CHANNELS

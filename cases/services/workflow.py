@@ -20,7 +20,7 @@ from cases.choices import CaseState, EventKind, WarningKind, WarningMethod, Warn
 from cases.models import Contact, Customer, DesignationCase, Indicator, Warning
 from cases.services.common import link_customer_to, open_cases_of, require_directorate
 from sanctions.checks import describe
-from sanctions.services import build_sanctions, save_sanctions
+from sanctions.services import build_sanctions, sanctions_come_into_force, save_sanctions
 from ucp.errors import NotAllowed, ServiceError
 
 
@@ -310,11 +310,16 @@ def case_activate_if_ready(
         locked
     ):
         return locked
-    return workflow.transition(
+    now = workflow.now_or(now)
+    locked = workflow.transition(
         locked, "activate", actor=actor, expected_state=CaseState.DESIGNATED,
         summary="Designation in force: the customer has been told and the council informed",
         now=now,
     )
+    # From this instant, not from the start of the day: a call at 19:30 before the
+    # council was informed at 20:02 was not restricted.
+    sanctions_come_into_force(actor=actor, case=locked, at=now)
+    return locked
 
 
 @transaction.atomic

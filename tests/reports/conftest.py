@@ -143,10 +143,17 @@ class Builder:
             "single_medium": {"allowed_channel": "email"},
             "police_or_legal": {"reference": "CUMB-2026-0001"},
         }.get(kind, {})
+        # In force from when the council was informed (or the sanction's first day, if
+        # later: a renewal), until the end of the day it was ended early.
+        informed = case.council_informed_at
+        starts = at(starts_on.year, starts_on.month, starts_on.day, 0)
         sanction = Sanction.objects.create(
             case=case, kind=kind, starts_on=starts_on, ends_on=ends_on,
             status=SanctionStatus.ENDED if ended_on else SanctionStatus.ACTIVE,
             ended_on=ended_on, reasons="For the test.", created_by=self.staff,
+            in_force_from=max(informed, starts) if informed else None,
+            in_force_until=at(ended_on.year, ended_on.month, ended_on.day, 17)
+            if ended_on and informed else None,
             **{**defaults, **params},
         )
         sanction.directorates.set([case.lead_directorate])

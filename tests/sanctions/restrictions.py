@@ -2,7 +2,9 @@
 
 `activate` stands in for the letters app's services (letter issued, council informed):
 only `cases.services.case_activate_if_ready` is real here. Sanctions are created
-directly, with any dates, so each test says exactly which rules are in force.
+directly, with any dates, so each test says exactly which rules are in force; on an
+active designation they are in force from the moment it came into force (Monday 6 January
+2025, 09:00).
 """
 
 from __future__ import annotations
@@ -52,8 +54,12 @@ def add_sanction(
     matters=(),
     **params,
 ) -> Sanction:
+    # On a designation in force, a sanction restricts from the moment the designation came
+    # into force (as if chosen with it); on one not yet in force, from its activation.
+    activated = case.events.filter(kind="activate").order_by("at").first()
     sanction = Sanction(
         case=case,
+        in_force_from=activated.at if activated is not None else None,
         kind=kind,
         starts_on=starts_on,
         ends_on=ends_on,

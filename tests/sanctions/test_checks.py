@@ -442,7 +442,9 @@ def test_restriction_banner_is_none_without_restrictions(db, adults):
 
 def test_the_end_date_is_given_once_when_all_end_together(restricted_case):
     add_sanction(restricted_case, SanctionKind.TIME_LIMIT, max_minutes=15, ends_on=DEC_31)
-    lines = selectors.restriction_banner(restricted_case.customer, JAN_1)
+    # (1 January is before the designation came into force on 6 January: nothing then.)
+    assert selectors.restriction_banner(restricted_case.customer, JAN_1) is None
+    lines = selectors.restriction_banner(restricted_case.customer, TUE_3_JUNE)
     assert lines[-1] == "Until 31 December 2025."
 
 

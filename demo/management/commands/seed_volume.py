@@ -474,11 +474,17 @@ class VolumeSeeder:
         plan.events.append(("activate", self.at(notified, 16), state, CaseState.ACTIVE,
                             "Designation in force"))
         state = CaseState.ACTIVE
+        for sanction in running:
+            sanction.in_force_from = case.council_informed_at
+
+        def five_pm(on: dt.date) -> dt.datetime:
+            return timezone.make_aware(dt.datetime.combine(on, dt.time(17)))
 
         def end(on: dt.date, reason: str) -> None:
             for sanction in running:
                 if sanction.status == SanctionStatus.ACTIVE and sanction.ends_on >= on:
-                    sanction.end(on=on, reason=reason)  # the transition: pure
+                    # The transition (pure): ended at the end of the working day.
+                    sanction.end(on=on, reason=reason, at=five_pm(on))
 
         # A challenge, from about one designation in six.
         if rng.random() < 0.18:
@@ -527,6 +533,8 @@ class VolumeSeeder:
                             end(decided, "Replaced when the sanctions were varied on challenge")
                             running = [self._sanction(case, staff, kind, decided, review_on)
                                        for kind in self._kinds()]
+                            for sanction in running:
+                                sanction.in_force_from = five_pm(decided)
                             plan.sanctions += running
         # Six-month reviews, one after another, until the next is not yet open.
         opens_ahead = dt.timedelta(days=28)
@@ -573,6 +581,8 @@ class VolumeSeeder:
                 kinds = self._kinds()
             end(decided, "Renewed at the six-month review")
             running = [self._sanction(case, staff, kind, decided, next_on) for kind in kinds]
+            for sanction in running:
+                sanction.in_force_from = review.decided_at
             plan.sanctions += running
             plan.events.append(("review_decided", review.decided_at, state, CaseState.ACTIVE,
                                 f"Six-month review: {outcome}"))
