@@ -155,6 +155,12 @@ def take(
     refuse_unless_possible(
         obj, name, actor=actor, what="This case" if isinstance(obj, DesignationCase) else "This"
     )
+    return _apply(obj, method, actor=actor, now=now, **kwargs)
+
+
+def _apply(obj, method, *, actor, now: dt.datetime | None, **kwargs) -> str:
+    """Run a transition already checked by `refuse_unless_possible`, and save it."""
+    current = _state_of(obj, method)
     method(**kwargs)
     try:
         save(obj, actor, at=now)
@@ -188,7 +194,8 @@ def transition(
     refuse_unless_possible(case, name, actor=actor, what="This case")
     if before is not None:
         kwargs.update(before(case) or {})
-    from_state = take(case, name, actor=actor, now=now, **kwargs)
+    # Checked once, above: `before` changes nothing the transition's guards read.
+    from_state = _apply(case, getattr(case, name), actor=actor, now=now, **kwargs)
     record_event(
         case,
         actor=actor,

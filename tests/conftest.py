@@ -110,6 +110,8 @@ def pytest_collection_modifyitems(config, items):
             for marker, _ in missing:
                 item.add_marker(getattr(pytest.mark, marker))
         elif missing:
+            # Outside CI (a developer's embedded default) the service is simply not there:
+            # the test says which one and how to provide it. In CI the branch above fails it.
             item.add_marker(pytest.mark.skip(
                 reason="needs " + " and ".join(need for _, need in missing)))
         if grouping and item.get_closest_marker("browser"):
@@ -137,6 +139,7 @@ def pytest_runtest_setup(item):
         message = f"REDIS_URL is set but nothing answers there: {redis_configured()}"
         if REQUIRE_SERVICES:
             pytest.fail(message + " (CI must provide Redis)", pytrace=False)
+        # A developer set REDIS_URL but stopped Redis: say so rather than fail on a socket.
         pytest.skip(message)
 
 

@@ -177,7 +177,8 @@ def case_skip_warning(
 
 
 def _closing_step(name: str, what: str, summary: str, *, closes: bool = True):
-    """A step whose only input is a note: the four ways a case closes or moves on."""
+    """A step whose only input is a note: the ways a case closes, moves on or goes back
+    for more work before the decision."""
 
     @transaction.atomic
     def step(
