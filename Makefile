@@ -67,19 +67,22 @@ $(ASSETS_STAMP): $(NODE_STAMP) $(FRONTEND_SOURCES)
 	touch $@
 
 # --- Run ---------------------------------------------------------------------------------
-# DEBUG defaults to 1 so runserver serves static files and SECRET_KEY has a dev default.
-# With REDIS_URL set, a Celery worker and beat run beside runserver and stop with it.
-run: export DEBUG ?= 1
+# DEMO=1: a dev SECRET_KEY, localhost only, mail as one line per message on the console, and
+# DEBUG off, so the pages are the ones staff will see (the app's own 404, not Django's
+# technical page listing every URL); static files are collected and served by WhiteNoise.
+# `DEBUG=1 make run` for Django's debug pages. With REDIS_URL set, a Celery worker and beat
+# run beside runserver and stop with it.
+run: export DEMO ?= 1
 run: install assets
 	@set -euo pipefail; \
 	if [ -n "$${DATABASE_URL:-}" ]; then db="$${DATABASE_URL%%://*} ($${DATABASE_URL#*@})"; \
 	else db="SQLite (db.sqlite3)"; fi; \
 	if [ -n "$${REDIS_URL:-}" ]; then queue="Redis, Celery worker + beat"; \
 	else queue="eager (tasks run in the web process; set REDIS_URL for a worker)"; fi; \
-	echo "make run: database: $$db; Celery: $$queue; DEBUG=$$DEBUG"; \
+	echo "make run: database: $$db; Celery: $$queue; DEMO=$${DEMO:-0} DEBUG=$${DEBUG:-0}"; \
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py seed_demo --url "http://127.0.0.1:$(PORT)/"; \
-	case "$$DEBUG" in 1|true|True|yes|on) ;; *) $(BIN)/python manage.py collectstatic --noinput ;; esac; \
+	case "$${DEBUG:-0}" in 1|true|True|yes|on) ;; *) $(BIN)/python manage.py collectstatic --noinput -v0 ;; esac; \
 	pids=""; \
 	if [ -n "$${REDIS_URL:-}" ]; then \
 		beat_dir=$$(mktemp -d); \

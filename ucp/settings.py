@@ -30,6 +30,11 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The embedded demo (`make run` sets DEMO=1): a laptop, not production, but with DEBUG off,
+# so staff see the app's own error pages (not Django's technical 404, which lists every
+# URL), static files come from WhiteNoise and mail is one line per message on the console.
+DEMO = env_bool("DEMO", False)
+LOCAL = DEBUG or DEMO
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
 # Commands that only read the code (no sessions, no signing) may run without a key, so a
@@ -40,12 +45,12 @@ CODE_ONLY_COMMAND = len(sys.argv) > 1 and sys.argv[1] in {
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING or CODE_ONLY_COMMAND:
+    if LOCAL or TESTING or CODE_ONLY_COMMAND:
         SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
     else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG and DEMO are off.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if LOCAL or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -205,7 +210,7 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG and not TESTING:
+if not LOCAL and not TESTING:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -213,8 +218,10 @@ if not DEBUG and not TESTING:
 # --- Email ------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    # One line per message (to, subject, attachments), not the whole MIME text with
+    # base64 PDFs; EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend for that.
+    "ucp.mail.OneLineConsoleBackend"
+    if LOCAL
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

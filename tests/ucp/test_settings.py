@@ -65,3 +65,33 @@ def test_without_redis_tasks_run_eagerly():
     result = _import_settings({"DEBUG": "1"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True"]
+
+
+def _demo_settings(env: dict) -> list[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"SECRET_KEY", "DEBUG", "DEMO", "DATABASE_URL", "REDIS_URL", "EMAIL_BACKEND"}}
+    clean.update(env)
+    result = subprocess.run(
+        [sys.executable, "-c", "import ucp.settings as s; print(s.DEBUG, s.EMAIL_BACKEND, "
+         "','.join(s.ALLOWED_HOSTS), bool(s.SECRET_KEY), "
+         "getattr(s, 'SESSION_COOKIE_SECURE', False), sep='|')"],
+        cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().split('|')
+
+
+def test_the_demo_runs_with_debug_off_so_staff_see_the_apps_own_error_pages():
+    # `make run` sets DEMO=1: no technical 404 listing every URL, mail as one line a message.
+    debug, backend, hosts, has_key, secure_cookies = _demo_settings({"DEMO": "1"})
+    assert debug == "False"
+    assert backend == "ucp.mail.OneLineConsoleBackend"
+    assert hosts == "127.0.0.1,localhost"
+    assert has_key == "True"
+    assert secure_cookies == "False"  # http://127.0.0.1: cookies must still be sent
+
+
+def test_make_run_uses_the_demo_mode_not_debug():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert "run: export DEMO ?= 1" in makefile
+    assert "run: export DEBUG" not in makefile

@@ -66,9 +66,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, password: str | None = None, url: str, **options) -> None:
         self.foreign: list[str] = []
-        if not settings.DEBUG:
+        if not settings.LOCAL:
             self.stderr.write(self.style.WARNING(
-                "DEBUG is off: the demo users have published passwords. Do not run "
+                "Neither DEMO nor DEBUG is on: the demo users have published passwords. Do not run "
                 "seed_demo against a database real people use."
             ))
         if password is not None:
