@@ -5,10 +5,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Indicator
+from ucp.admin_lists import LabelledListEditable
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(LabelledListEditable, SimpleHistoryAdmin):
     list_display = ["text", "group", "order", "active"]
     list_filter = ["group", "active"]
     list_editable = ["order", "active"]
