@@ -135,12 +135,7 @@ def _quarterly(request: HttpRequest, *, pdf: bool) -> HttpResponse:
         if pdf:
             return HttpResponseBadRequest("Choose a year and a quarter.",
                                           content_type="text/plain; charset=utf-8")
-        html = render_to_string(
-            "reports/quarterly.html",
-            {"form": form, "scope": scope, "builder": None, "council_name": settings.COUNCIL_NAME},
-            request=request,
-        )
-        return HttpResponse(html)
+        return render(request, "reports/quarterly_choose.html", {"form": form, "scope": scope})
     period = form.chosen_period()
     builder = ReportBuilder(scope=scope, period=period, today=today)
     query = {"year": str(form.cleaned_data["year"]), "quarter": str(form.cleaned_data["quarter"])}

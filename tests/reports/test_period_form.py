@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -93,3 +94,14 @@ def test_a_uk_day_starts_at_uk_midnight_whatever_the_clocks():
     summer = periods.quarter_period(2026, 2)
     assert summer.start_instant.utcoffset() == dt.timedelta(hours=1)  # 1 April is BST
     assert periods.quarter_period(2026, 1).start_instant.utcoffset() == dt.timedelta(0)
+
+
+def test_a_bad_quarter_is_an_app_page_with_an_error_title_h1_and_linked_summary(lead, login):
+    html = login(lead).get("/reports/quarterly/", {"year": "2026", "quarter": "9"}).content.decode()
+    assert re.search(r"<title>\s*Error: Quarterly report", html)
+    assert '<main class="govuk-main-wrapper" id="main-content">' in html
+    assert re.search(r"<h1[^>]*>Quarterly report</h1>", html)
+    # GOV.UK's error summary module moves focus to it; its message links to the field.
+    assert 'data-module="govuk-error-summary"' in html
+    assert re.search(r'<a href="#id_quarter">Choose a quarter</a>', html)
+    assert 'id="id_quarter"' in html
