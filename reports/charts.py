@@ -10,14 +10,15 @@ draws inline SVG), so the printed report has the same charts.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# GOV.UK colours: each has at least 3:1 contrast against white, as WCAG asks of graphics.
-PALETTE = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#912b88", "#28a197",
+# GOV.UK colours, each with at least 3:1 contrast against white, as WCAG 1.4.11 asks of
+# graphics (tests/reports/test_quarterly_and_charts.py computes it). GOV.UK's own orange,
+# #f47738, has 2.78:1, so the orange here is a darker one (4.4:1).
+PALETTE = ["#1d70b8", "#c05c00", "#00703c", "#4c2c92", "#d4351c", "#912b88", "#28a197",
            "#6f777b"]
 TEXT = "#0b0c0c"
 GRID = "#b1b4b6"
@@ -26,6 +27,25 @@ WIDE = 640  # a chart above its table
 NARROW = 460  # a chart beside its table, drawn at about its natural size
 
 Series = tuple[str, Sequence[int]]
+
+# Advance widths of DejaVu Sans, in thousandths of an em, for " " to "~". It is the widest
+# of the fonts the charts name and the one WeasyPrint and Debian's Chromium fall back to,
+# so text laid out by these widths fits in Arial too. Other characters count as 0.7 em.
+_WIDTHS = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698,
+    770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732,
+    684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635,
+    634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592,
+    525, 636, 337, 636, 838,
+)
+
+
+def text_width(text: str, size: float = 13) -> float:
+    """How wide `text` is drawn at `size` px, in px (DejaVu Sans, the widest fallback)."""
+    return size * sum(
+        _WIDTHS[ord(ch) - 32] if 32 <= ord(ch) < 127 else 700 for ch in text
+    ) / 1000
 
 
 def _svg(chart_id: str, title: str, description: str, width: int, height: float,
@@ -43,30 +63,59 @@ def _svg(chart_id: str, title: str, description: str, width: int, height: float,
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - all text escaped above
 
 
-def _legend(series: Sequence[Series], y: float, width: int) -> tuple[list[str], float]:
-    """Swatches and names, wrapping across the width; returns the markup and its height."""
+def _legend(series: Sequence[Series], y: float, width: int, *,
+            markers: bool = False) -> tuple[list[str], float]:
+    """Keys and names, wrapping across the width; returns the markup and its height.
+
+    A bar chart's key is a swatch of the bar's colour; a line chart's is a stretch of line
+    with the series' marker shape on it, as on the chart, so the series can be told apart
+    without seeing colour."""
     if len(series) < 2:
         return [], 0
+    key = 26 if markers else 14
     parts, x, row = [], 0.0, 0
     for index, (name, _values) in enumerate(series):
-        size = 24 + 7 * len(name)
+        size = key + 5 + text_width(name)
         if x and x + size > width:
             x, row = 0.0, row + 1
         top = y + row * 20
-        parts.append(
-            f'<rect x="{x:.1f}" y="{top:.1f}" width="14" height="14" '
-            f'fill="{PALETTE[index % len(PALETTE)]}"/>'
-            f'<text x="{x + 19:.1f}" y="{top + 11.5:.1f}">{escape(name)}</text>'
-        )
+        colour = PALETTE[index % len(PALETTE)]
+        if markers:
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{top + 7:.1f}" x2="{x + key:.1f}" y2="{top + 7:.1f}" '
+                f'stroke="{colour}" stroke-width="2.5"/>'
+                + _marker(MARKERS[index % len(MARKERS)], x + key / 2, top + 7, colour)
+            )
+        else:
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top:.1f}" width="14" height="14" fill="{colour}"/>'
+            )
+        parts.append(f'<text x="{x + key + 5:.1f}" y="{top + 11.5:.1f}">{escape(name)}</text>')
         x += size + 16
     return parts, (row + 1) * 20 + 8
 
 
-def _wrap(label: str, width: int, lines: int) -> list[str]:
-    wrapped = textwrap.wrap(label, width) or [""]
+def _wrap(label: str, room: float, lines: int) -> list[str]:
+    """`label` in at most `lines` lines, each at most `room` px wide (text_width)."""
+    wrapped: list[str] = []
+    for word in label.split():
+        while text_width(word) > room:  # a word longer than a line: cut it
+            cut = len(word)
+            while cut > 1 and text_width(word[:cut]) > room:
+                cut -= 1
+            wrapped.append(word[:cut])
+            word = word[cut:]
+        if wrapped and text_width(f"{wrapped[-1]} {word}") <= room:
+            wrapped[-1] = f"{wrapped[-1]} {word}"
+        else:
+            wrapped.append(word)
+    wrapped = wrapped or [""]
     if len(wrapped) > lines:
         wrapped = wrapped[:lines]
-        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+        last = wrapped[-1]
+        while last and text_width(last + "…") > room:
+            last = last[:-1]
+        wrapped[-1] = last.rstrip() + "…"
     return wrapped
 
 
@@ -75,7 +124,7 @@ def bar_chart(*, chart_id: str, title: str, labels: Sequence[str], series: Seque
     """Horizontal bars, one group per label and one bar per series (a directorate, say),
     each with its number at its end. Long labels (the policy's indicators) wrap."""
     label_width = 250 if width >= WIDE else 210
-    label_chars = label_width // 6 - 4
+    label_room = label_width - 8 - 4  # the labels end 8 px before the axis; 4 px to spare
     value_room = 44
     bar_area = width - label_width - value_room
     per_bar = 20 if len(series) == 1 else 13
@@ -83,9 +132,10 @@ def bar_chart(*, chart_id: str, title: str, labels: Sequence[str], series: Seque
     body, height = _legend(series, 0, width)
     y = height
     for index, label in enumerate(labels):
-        lines = _wrap(label, label_chars, 4)
-        group = max(len(lines) * 15, len(series) * (per_bar + 2))
-        text_top = y + (group - len(lines) * 15) / 2 + 11
+        lines = _wrap(label, label_room, 4)
+        group = max(len(lines) * 15 + 2, len(series) * (per_bar + 2))
+        # The first line's baseline sits one ascent (0.93 em) below the group's top.
+        text_top = y + (group - len(lines) * 15) / 2 + 12.5
         spans = "".join(
             f'<tspan x="{label_width - 8}" y="{text_top + n * 15:.1f}">{escape(line)}</tspan>'
             for n, line in enumerate(lines)
@@ -144,7 +194,7 @@ def line_chart(*, chart_id: str, title: str, labels: Sequence[str], series: Sequ
                description: str = "", width: int = WIDE) -> SafeString:
     """Month by month: one line per series, each point marked with a shape of its own."""
     left, right, plot_height = 44, 12, 200
-    body, legend_height = _legend(series, 0, width)
+    body, legend_height = _legend(series, 0, width, markers=True)
     top = legend_height + 8
     bottom = top + plot_height
     peak = max((v for _name, values in series for v in values), default=0)

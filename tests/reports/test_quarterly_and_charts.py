@@ -90,3 +90,43 @@ def test_a_line_chart_has_a_point_per_month_and_round_gridlines():
 def test_charts_say_so_when_there_is_nothing_to_draw():
     svg = charts.bar_chart(chart_id="e", title="None", labels=["A"], series=[("Adults", [0])])
     assert "<desc id=\"e-desc\">Adults: none." in svg
+
+
+def _contrast_with_white(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+@pytest.mark.parametrize("colour", charts.PALETTE)
+def test_every_chart_colour_has_3_to_1_contrast_against_white(colour):
+    assert _contrast_with_white(colour) >= 3.0, colour
+
+
+def test_long_labels_wrap_to_the_room_they_have():
+    label = "Sending a high volume of letters, emails or other correspondence"
+    lines = charts._wrap(label, 238, 4)
+    assert " ".join(lines) == label
+    assert all(charts.text_width(line) <= 238 for line in lines)
+    # Too long for four lines: cut with an ellipsis, still within the room.
+    cut = charts._wrap(label * 3, 100, 2)
+    assert len(cut) == 2 and cut[-1].endswith("…")
+    assert all(charts.text_width(line) <= 100 for line in cut)
+
+
+def test_a_line_charts_legend_shows_each_series_marker_shape():
+    svg = charts.line_chart(
+        chart_id="t", title="Invocations", labels=["Jan 2026", "Feb 2026"],
+        series=[("Adults", [1, 2]), ("Children", [0, 1]), ("Economy", [2, 2]), ("All", [3, 5])],
+    )
+    legend = svg[: svg.index("<polyline")]
+    # One key per series, each a line with the series' marker: circle, square, triangle,
+    # diamond (the triangle and the diamond are polygons).
+    assert legend.count("<circle") == 1
+    assert legend.count('width="8" height="8"') == 1
+    assert legend.count("<polygon") == 2
+    assert legend.count('stroke-width="2.5"/>') == 4
+
