@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from accounts.models import Directorate
-from accounts.roles import GROUP_NAMES, Role
+from accounts.roles import CASEWORK_ROLES, GROUP_NAMES, Role
 
 
 def directorate_ids_for(user) -> frozenset[int] | None:
@@ -44,11 +44,17 @@ def directorates_for(user) -> QuerySet[Directorate]:
 
 
 def staff_in_directorates(directorate_ids) -> QuerySet:
+    """Active caseworkers of these directorates (every directorate for None): the people a
+    page may offer as having handled a contact, to be informed of a designation, or as the
+    named officer. Only staff with a casework role: a directorate lead (who sees numbers,
+    never customers) or an administrator is never offered a customer's details."""
     User = get_user_model()
-    qs = User.objects.filter(is_active=True)
+    qs = User.objects.filter(
+        is_active=True, groups__name__in=[GROUP_NAMES[r] for r in sorted(CASEWORK_ROLES)]
+    )
     if directorate_ids is not None:
-        qs = qs.filter(staff_profile__directorates__in=directorate_ids).distinct()
-    return qs.order_by("first_name", "last_name")
+        qs = qs.filter(staff_profile__directorates__in=directorate_ids)
+    return qs.distinct().order_by("first_name", "last_name")
 
 
 def senior_manager_emails(directorate_ids) -> list[str]:

@@ -78,3 +78,13 @@ def test_staff_in_directorates_lists_active_staff_of_those_directorates(
     assert {officer, service_manager} <= staff
     assert outsider not in staff
     assert gone not in staff
+
+
+def test_only_caseworkers_are_offered_as_staff(officer, senior_manager, lead, admin_user, adults):
+    # Directorate leads see numbers, never customers; administrators no casework either. So
+    # neither is offered as "Handled by", as staff to inform, or as the named officer.
+    staff = set(staff_in_directorates({adults.pk}))
+    assert {officer, senior_manager} <= staff
+    assert lead not in staff
+    assert admin_user not in staff
+    assert lead not in set(staff_in_directorates(None))

@@ -5,6 +5,7 @@ customer has their letter and the council has been informed, in either order."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.db import transaction
 
 from cases.models import CaseEvent, CaseState
@@ -187,3 +188,24 @@ def test_staff_must_be_chosen_from_the_case_directorates(
     with pytest.raises(ServiceError):
         inform(designated, senior_manager, [no_email])
     assert not CouncilNotice.objects.exists()
+
+
+def test_directorate_leads_are_never_offered_as_staff_to_inform(
+    designated, senior_manager, officer, lead, login
+):
+    assert services.staff_who_may_be_informed(designated).filter(pk=lead.pk).exists() is False
+    page = login(senior_manager).get(
+        reverse("letters:inform_council", args=[designated.reference])
+    ).content.decode()
+    assert officer.get_full_name() in page
+    assert lead.get_full_name() not in page
+
+
+def test_directorate_leads_are_never_offered_as_having_handled_a_contact(
+    designated, officer, lead, login
+):
+    page = login(officer).get(
+        reverse("customers:contact_create", args=[designated.customer.reference])
+    ).content.decode()
+    assert officer.get_full_name() in page
+    assert lead.get_full_name() not in page
