@@ -47,8 +47,12 @@ def _widget_classes(widget: forms.Widget) -> str | None:
         return "govuk-select"
     if isinstance(widget, forms.NumberInput | forms.DateInput):
         return "govuk-input govuk-input--width-10"
-    if isinstance(widget, forms.DateTimeInput | forms.TimeInput):
-        return "govuk-input govuk-input--width-10"
+    if isinstance(widget, forms.TimeInput):
+        return "govuk-input govuk-input--width-5"
+    if isinstance(widget, forms.DateTimeInput):
+        # A date and a time with the browser's picker: wider than any govuk-input--width-*
+        # short of 20 (frontend/ucp.scss), so "01/12/2026, 19:30" is never cut off.
+        return "govuk-input ucp-input--datetime"
     if isinstance(widget, Input):
         return "govuk-input"
     return None
