@@ -473,3 +473,23 @@ def test_the_designate_page_itself_costs_a_bounded_number_of_queries(senior, cas
     with CaptureQueriesContext(connection) as ctx:
         assert senior.get(url(case)).status_code == 200
     assert len(ctx.captured_queries) <= 30
+
+
+def test_each_sanction_block_is_a_fieldset_whose_legend_names_the_sanction(senior, case):
+    # The eight blocks repeat the same labels ("Starts on", "Why this sanction is needed"):
+    # a screen reader user must hear which sanction a field belongs to.
+    content = page_text(senior.get(url(case)))
+    labels = dict(Sanction._meta.get_field("kind").choices)
+    for kind, label in labels.items():
+        start = content.index(f'id="conditional-{kind}"')
+        ends = [i for i in (content.find('id="conditional-', start + 1),
+                            content.find("</form>", start)) if i > 0]
+        block = content[start: min(ends)]
+        legend = re.search(r'<legend class="govuk-fieldset__legend[^"]*">(.*?)</legend>', block, re.S)
+        assert legend, kind
+        assert label.split(" (")[0] in html.unescape(legend.group(1)), (kind, legend.group(1))
+        fields = re.findall(rf'name="{kind}-(\w+)"', block[legend.end():])
+        assert {"starts_on", "ends_on", "reasons"} <= set(fields), kind
+        # Every field of the block is inside its fieldset: it closes after the last one.
+        last = max(block.rfind(f'name="{kind}-{name}"') for name in fields)
+        assert block.rfind("</fieldset>") > last
