@@ -616,3 +616,20 @@ def test_case_page_costs_the_same_for_2_or_10_evidence_contacts(
     assert count_queries(client, cases[0].get_absolute_url()) == count_queries(
         client, cases[1].get_absolute_url()
     )
+
+
+def test_checklist_controls_say_what_they_record_in_visible_words(login, service_manager, make_case):
+    # A sighted or voice-control user sees (and says) the control's visible text: "Record"
+    # alone, with the item's name only visually hidden, named nothing they could tell apart.
+    case = make_case("assessment")
+    page = login(service_manager).get(case.get_absolute_url()).content.decode()
+    hidden = re.compile(r'<span class="govuk-visually-hidden">.*?</span>', re.S)
+    controls = re.findall(
+        r'<span class="govuk-details__summary-text">(.*?)</span></summary>', page, re.S
+    ) + re.findall(r"<button[^>]*>(.*?)</button>", page, re.S)
+    visible = [re.sub(r"<[^>]+>", "", hidden.sub("", c)).strip() for c in controls]
+    checklist = [v for v in visible if v.split(" ")[0] in {"Record", "Change", "Save"}]
+    assert checklist, "the assessment page has checklist controls"
+    assert "Record" not in visible and "Save" not in visible and "Change" not in visible
+    assert {"Record this precondition", "Change this precondition"} & set(visible)
+    assert {"Record this alternative", "Change this alternative"} & set(visible)
