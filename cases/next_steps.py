@@ -241,9 +241,14 @@ class HomeRow:
     steps: list[NextStep]  # this user's steps to take now
 
     @property
+    def first_due(self) -> NextStep | None:
+        dated = [s for s in self.steps if s.due_on]
+        return min(dated, key=lambda s: s.due_on) if dated else None
+
+    @property
     def due_on(self) -> dt.date | None:
-        days = [s.due_on for s in self.steps if s.due_on]
-        return min(days) if days else None
+        first = self.first_due
+        return first.due_on if first else None
 
 
 def home_steps(user, *, now: dt.datetime | None = None, limit: int = HOME_LIMIT) -> dict:
