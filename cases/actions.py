@@ -1,9 +1,12 @@
 """The case's own step pages: each workflow transition, its form and its service.
 
-Each is registered in `cases.steps` (subject "case"), from which the case page's buttons
-and the `cases:action` URLs come. The buttons shown are django-fsm-2's
-`get_available_user_state_transitions` that have a registered page, so the page, the
-services and the tests all ask the same transitions the same question.
+Each is registered in `cases.steps` (subject "case"), from which the case page's task
+list and the `cases:action` URLs come. A step is open where its transition has the case's
+state as a source; this user may take it when the transition's `permission=` and
+`conditions=` allow (what django-fsm-2's `get_available_user_state_transitions` asks), so
+the page, the services and the tests all ask the same transitions the same question. The
+checklist of section 2.3 (preconditions, alternatives, a key officer) is registered here
+too (subject "checklist"): it is done on the case page itself.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cases import forms, selectors, services, steps
+from accounts.roles import Role
+from cases import forms, rules, selectors, services, steps
+from cases.choices import Alternative, CaseState, Precondition
 from cases.models import DesignationCase
 
 
@@ -59,7 +64,7 @@ PAGES: list[CaseAction] = [
         "close_referral",
         forms.CloseReferralForm,
         services.case_close_referral,
-        "Close the referral",
+        "Close with no further action",
         "Case closed: no further action.",
         "Close the case with no further action.",
         _note,
@@ -77,7 +82,7 @@ PAGES: list[CaseAction] = [
         "behaviour_stopped",
         forms.BehaviourStoppedForm,
         services.case_behaviour_stopped,
-        "Behaviour stopped",
+        "Behaviour stopped: close the case",
         "Case closed: the behaviour stopped.",
         "Close the case with no designation.",
         _note,
@@ -139,11 +144,121 @@ def _order(name: str) -> int:
     return min((t.custom.get("order", 50) for t in meta.transitions.values()), default=50)
 
 
+# Who a transition's `permission=` lets act, in words, for the task list.
+WHO = {
+    rules.is_service_manager: (Role.SERVICE_MANAGER,),
+    rules.is_senior_manager: (Role.SENIOR_MANAGER,),
+    rules.can_skip_warning: (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER),
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} more {word}{'' if n == 1 else 's'}"
+
+
+def _first(case: DesignationCase) -> str:
+    """Why a guarded step cannot start yet, in one line (the case page lists each item)."""
+    todo = []
+    if missing := len(rules.missing_preconditions(case)):
+        todo.append(f"confirm {_plural(missing, 'precondition')}")
+    if missing := len(rules.missing_alternatives(case)):
+        todo.append(f"record {_plural(missing, 'alternative')}")
+    if not rules.key_officer_named_if_cross_directorate(case):
+        todo.append("name a key officer")
+    if not rules.warning_given_or_skipped(case):
+        todo.append("record a formal warning, or the reason for proceeding without one")
+    if not todo:
+        return "The policy's conditions for this step are not met yet."
+    return "First " + ", ".join(todo[:-1]) + (" and " if len(todo) > 1 else "") + todo[-1] + "."
+
+
+def _transition_opens(name: str):
+    meta = getattr(DesignationCase, name)._django_fsm
+
+    def opens(case: DesignationCase, today) -> list[steps.Opening]:
+        transition = meta.get_transition(case.state)
+        if transition is None:
+            return []
+        blocked = ""
+        if not meta.conditions_met(case, case.state):
+            blocked = _first(case)
+        roles = WHO.get(transition.permission, ())
+        return [steps.Opening(who=steps.who(case, *roles) if roles else "nobody", blocked=blocked)]
+
+    return opens
+
+
+def _transition_may(name: str):
+    meta = getattr(DesignationCase, name)._django_fsm
+
+    def may(user, case: DesignationCase) -> bool:
+        return meta.conditions_met(case, case.state) and meta.has_transition_perm(
+            case, case.state, user
+        )
+
+    return may
+
+
+CHECKS = ("precondition_checks", "alternatives", "involved_directorates")
+
+
 for _action in PAGES:
     steps.register(
         steps.Step(
             steps.CASE, _action.name, _action.title, "cases:action",
             order=_order(_action.name), page=_action, url_args=(_action.name,),
+            opens=_transition_opens(_action.name), may=_transition_may(_action.name),
+            prefetch=CHECKS,
+            # Skipping the warning is the service manager's alternative to warning (a
+            # senior manager may also take it): it alone puts no case on a home page.
+            home=_action.name != "skip_warning",
+        )
+    )
+
+
+# --- the checklist of section 2.3, done on the case page ---------------------------------------
+
+
+def _may_edit_checklist(user, case: DesignationCase) -> bool:
+    return case.state in services.CHECKLIST_STATES and rules.is_service_manager(case, user)
+
+
+def _checklist_opens(count, total: int, what: str):
+    def opens(case: DesignationCase, today) -> list[steps.Opening]:
+        if case.state != CaseState.ASSESSMENT:
+            return []
+        done = count(case)
+        return [steps.Opening(
+            who=steps.who(case, Role.SERVICE_MANAGER), done=done >= total,
+            hint=f"{done} of {total} {what}",
+        )]
+
+    return opens
+
+
+def _key_officer_opens(case: DesignationCase, today) -> list[steps.Opening]:
+    if case.state != CaseState.ASSESSMENT or not rules.is_cross_directorate(case):
+        return []
+    return [steps.Opening(
+        who=steps.who(case, Role.SERVICE_MANAGER),
+        done=rules.key_officer_named_if_cross_directorate(case),
+        hint="More than one directorate is involved: one officer co-ordinates the response.",
+    )]
+
+
+for _name, _title, _order_no, _opens, _anchor in (
+    ("preconditions", "Confirm the five preconditions", 10, _checklist_opens(
+        lambda c: len(Precondition.values) - len(rules.missing_preconditions(c)),
+        len(Precondition.values), "confirmed"), "preconditions"),
+    ("alternatives", "Record the alternatives considered", 20, _checklist_opens(
+        lambda c: len(Alternative.values) - len(rules.missing_alternatives(c)),
+        len(Alternative.values), "recorded"), "alternatives"),
+    ("key_officer", "Name a key officer", 30, _key_officer_opens, "coordination"),
+):
+    steps.register(
+        steps.Step(
+            steps.CHECKLIST, _name, _title, "cases:detail", order=_order_no,
+            may=_may_edit_checklist, opens=_opens, prefetch=CHECKS, anchor=_anchor,
         )
     )
 

@@ -1,11 +1,14 @@
 """The designation workflow as data, read from the model's transitions.
 
 README's state diagram is generated from this (`manage.py workflow_diagram`) and a test
-checks that the two agree, so the documentation cannot drift from the code.
+checks that the two agree, so the documentation cannot drift from the code. A transition
+with a page is named by its registered step (`cases.steps`), as its button and its page are;
+the others (the steps the services take by themselves) by their own `label`.
 """
 
 from __future__ import annotations
 
+from cases import steps
 from cases.models import CaseState, DesignationCase
 
 
@@ -14,7 +17,9 @@ def transitions() -> list[tuple[str, str, str, str]]:
     field = DesignationCase._meta.get_field("state")
     rows = []
     for t in field.get_all_transitions(DesignationCase):
-        rows.append((str(t.source), str(t.target), t.name, t.custom.get("label", t.name)))
+        step = steps.get(steps.CASE, t.name)
+        label = step.title if step is not None else t.custom.get("label", t.name)
+        rows.append((str(t.source), str(t.target), t.name, label))
     order = {state: i for i, state in enumerate(CaseState.values)}
     rows.sort(key=lambda r: (order.get(r[0], 99), r[3]))
     return rows

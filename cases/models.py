@@ -397,7 +397,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.REFERRED,
         target=CaseState.WARNED,
         permission=rules.is_service_manager,
-        custom={"label": "Issue formal warning", "order": 10},
+        custom={"order": 10},
     )
     def issue_formal_warning(self, *, warning: Warning) -> None:
         self.formal_warning = warning
@@ -407,7 +407,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.REFERRED,
         target=CaseState.ASSESSMENT,
         permission=rules.can_skip_warning,
-        custom={"label": "Proceed without a warning", "order": 20, "secondary": True},
+        custom={"order": 20, "secondary": True},
     )
     def skip_warning(self, *, kind: str, reason: str, by, at) -> None:
         self.warning_skip_kind = kind
@@ -420,7 +420,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.REFERRED,
         target=CaseState.CLOSED,
         permission=rules.is_service_manager,
-        custom={"label": "Close: no further action", "order": 90, "warning": True},
+        custom={"order": 90, "warning": True},
     )
     def close_referral(self, *, note: str, at) -> None:
         self._close(ClosingReason.NO_ACTION, note, at)
@@ -430,7 +430,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.WARNED,
         target=CaseState.ASSESSMENT,
         permission=rules.is_service_manager,
-        custom={"label": "Behaviour continued", "order": 10},
+        custom={"order": 10},
     )
     def behaviour_continued(self) -> None:
         pass
@@ -440,7 +440,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.WARNED,
         target=CaseState.CLOSED,
         permission=rules.is_service_manager,
-        custom={"label": "Behaviour stopped: close", "order": 20, "secondary": True},
+        custom={"order": 20, "secondary": True},
     )
     def behaviour_stopped(self, *, note: str, at) -> None:
         self._close(ClosingReason.BEHAVIOUR_STOPPED, note, at)
@@ -456,7 +456,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
             rules.warning_given_or_skipped,
         ],
         permission=rules.is_service_manager,
-        custom={"label": "Submit for decision", "order": 10},
+        custom={"order": 10},
     )
     def submit_for_decision(self) -> None:
         pass
@@ -466,7 +466,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.ASSESSMENT,
         target=CaseState.CLOSED,
         permission=rules.is_service_manager,
-        custom={"label": "Close: a precondition failed", "order": 90, "warning": True},
+        custom={"order": 90, "warning": True},
     )
     def close_precondition_failed(self, *, note: str, at) -> None:
         self._close(ClosingReason.PRECONDITION_FAILED, note, at)
@@ -477,7 +477,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         target=CaseState.DESIGNATED,
         conditions=[rules.warning_given_or_skipped, rules.preconditions_confirmed],
         permission=rules.is_senior_manager,
-        custom={"label": "Designate", "order": 10},
+        custom={"order": 10},
     )
     def designate(self, *, by, at, reasons: str) -> None:
         self.decided_by = by
@@ -493,7 +493,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         target=CaseState.CLOSED,
         conditions=[rules.warning_given_or_skipped],
         permission=rules.is_senior_manager,
-        custom={"label": "Do not designate", "order": 20, "secondary": True},
+        custom={"order": 20, "secondary": True},
     )
     def decline(self, *, by, at, reasons: str) -> None:
         self.decided_by = by
@@ -507,7 +507,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         target=CaseState.ASSESSMENT,
         conditions=[rules.warning_given_or_skipped],
         permission=rules.is_senior_manager,
-        custom={"label": "Return for more work", "order": 30, "secondary": True},
+        custom={"order": 30, "secondary": True},
     )
     def return_for_more_work(self) -> None:
         pass

@@ -11,7 +11,8 @@ From the registry come:
   the step's `may(user, obj)` where no transition decides (a letter);
 - the URLs: an app derives its URL patterns from its registered steps (`route`), and
   every button links to `step.url(reference, ...)`;
-- the next-steps task list (later): `for_subject` lists every step in the policy's order.
+- the next-steps task list (`cases.next_steps`): each step says where it is open on a case
+  now (`opens`), who takes it there and by when; `may` says whether this user can.
 
 A step names the transition it takes (`name`) within a `subject`: "case" for the designation
 case, "challenge", "review" and "letter".
@@ -19,6 +20,7 @@ case, "challenge", "review" and "letter".
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,10 +28,37 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from accounts.roles import Role
+
 CASE = "case"
 CHALLENGE = "challenge"
 REVIEW = "review"
 LETTER = "letter"
+NOTICE = "notice"  # informing the council: no letter to the customer
+CHECKLIST = "checklist"  # the preconditions, alternatives and key officer of section 2.3
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One place a step is open on a case now, as the step's app sees it.
+
+    `who` names the person or role who takes it ("a senior manager of Adults"); `obj` is
+    what the step acts on (a challenge) and is given to the step's `may`; `url_args` are
+    the object's own URL arguments. A step that cannot be taken yet says why (`blocked`);
+    a waiting period (the customer's 14 days) says what it waits for (`waiting`), and is
+    the user's to act on only if `may` lets them. `not_before` is the day before which
+    taking it is allowed but not yet due (an early six-month review).
+    """
+
+    who: str
+    obj: Any = None
+    url_args: tuple = ()
+    due_on: dt.date | None = None
+    done: bool = False
+    blocked: str = ""
+    waiting: str = ""
+    not_before: dt.date | None = None
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,13 +78,30 @@ class Step:
     # URL arguments that follow the case reference whatever the object (a letter's kind,
     # the case action's name); the object's own (a challenge's id) are given to `url`.
     url_args: tuple = ()
+    # Where the step is open on a case now: `opens(case, today) -> [Opening, ...]`. Reads
+    # only the case's relations named in `prefetch`, through `.all()`, so a list of cases
+    # prefetched once costs no query per case (the home page).
+    opens: Callable[[Any, dt.date], list[Opening]] | None = None
+    prefetch: tuple = ()  # lookups: names, or `Prefetch`es with their own querysets
+    # A fragment of the page the step links to (a checklist on the case page).
+    anchor: str = ""
+    # Whether the step, when this user can take it now, puts the case on their home page
+    # (not so for an alternative a second role may also take, or recording a request).
+    home: bool = True
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.subject, self.name)
 
     def url(self, reference: str, *args: Any) -> str:
-        return reverse(self.url_name, args=[reference, *self.url_args, *args])
+        url = reverse(self.url_name, args=[reference, *self.url_args, *args])
+        return f"{url}#{self.anchor}" if self.anchor else url
+
+
+def who(case: Any, *roles: str) -> str:
+    """The people a step waits for, in words: "a senior manager of Adults"."""
+    words = " or ".join(Role(r).label.lower() for r in roles)
+    return f"a {words} of {case.lead_directorate.name}"
 
 
 _REGISTRY: dict[tuple[str, str], Step] = {}

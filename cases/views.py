@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
-from cases import access_log, forms, rules, sections, selectors, services, steps
+from cases import access_log, forms, next_steps, rules, sections, selectors, services
 from cases.actions import action_for, available_actions
 from cases.models import (
     Alternative,
@@ -308,10 +308,8 @@ def _case_context(request: HttpRequest, case, *, error_form=None, error_item=Non
         "preconditions_done": sum(1 for c in checks.values() if c.met),
         "alternatives_done": len(records),
         "unmet_guards": rules.unmet_guards(case) if case.is_open else [],
-        "actions": [
-            (action, meta, steps.get(steps.CASE, action.name).url(case.reference))
-            for action, meta in available_actions(case, request.user)
-        ],
+        # What happens next, who does it and by when: every registered step (cases/steps.py).
+        "next_steps": next_steps.for_case_page(case, request.user),
         "can_edit_checklist": can_edit_checklist,
         "coordination_form": coordination_form,
         "error_form": error_form,

@@ -155,7 +155,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=ChallengeStatus.LATE, target=ChallengeStatus.AWAITING_REVIEWER,
         permission=rules.is_case_senior_manager,
-        custom={"label": "Accept the late request", "order": 10},
+        custom={"order": 10},
     )
     def accept_late(self, *, by, at, reason: str) -> None:
         self.late_decided_by = by
@@ -165,7 +165,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=ChallengeStatus.LATE, target=ChallengeStatus.NOT_ACCEPTED,
         permission=rules.is_case_senior_manager,
-        custom={"label": "Do not accept the late request", "order": 20, "secondary": True},
+        custom={"order": 20, "secondary": True},
     )
     def refuse_late(self, *, by, at, reason: str) -> None:
         self.late_decided_by = by
@@ -177,7 +177,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         source=[ChallengeStatus.AWAITING_REVIEWER, ChallengeStatus.UNDER_REVIEW],
         target=ChallengeStatus.UNDER_REVIEW,
         permission=rules.is_case_senior_manager,
-        custom={"label": "Assign an independent reviewer", "order": 30},
+        custom={"order": 30},
     )
     def assign_reviewer(self, *, reviewer, by, at) -> None:
         self.reviewer = reviewer
@@ -187,7 +187,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=ChallengeStatus.UNDER_REVIEW, target=ChallengeStatus.DECIDED,
         permission=rules.is_assigned_independent_reviewer,
-        custom={"label": "Decide the challenge", "order": 5},
+        custom={"order": 5},
     )
     def decide(self, *, outcome: str, reasons: str, by, at, on) -> None:
         self.outcome = outcome
@@ -268,7 +268,7 @@ class Review(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status, source=ReviewStatus.OPEN, target=ReviewStatus.DECIDED,
         permission=rules.is_review_senior_manager,
-        custom={"label": "Record the six-month review", "order": 10},
+        custom={"order": 10},
     )
     def decide(self, *, outcome: str, reasons: str, next_review_on, by, at, on) -> None:
         self.outcome = outcome

@@ -123,7 +123,7 @@ def _challenge_actions(case: DesignationCase, challenge: Challenge, user) -> lis
         step = steps.get(steps.CHALLENGE, t.name)
         if step is None:  # a transition with no page of its own (the sweep's, say)
             continue
-        label = t.custom.get("label", t.name)
+        label = step.title  # the step's one name, as its page's heading
         if t.name == "assign_reviewer" and challenge.reviewer_id:
             label = "Change the independent reviewer"
         found.append((
@@ -195,12 +195,14 @@ def case_reviews_context(case: DesignationCase, user, today: dt.date | None = No
             "open_challenge": open_challenge,
             "can_record": can_record,
             "record_url": steps.get(steps.CHALLENGE, "record").url(case.reference),
+            "record_title": steps.get(steps.CHALLENGE, "record").title,
             "review_clock": review_clock,
             "lapsed": case.state == CaseState.LAPSED,
             "open_review": open_review,
             "past_reviews": [r for r in reversed(reviews) if r.status == ReviewStatus.DECIDED],
             "can_review": can_review,
             "review_url": steps.get(steps.REVIEW, "decide").url(case.reference),
+            "review_title": steps.get(steps.REVIEW, "decide").title,
         }
     }
 

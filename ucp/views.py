@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role, role_labels
 from accounts.selectors import directorates_for
-from cases import selectors
+from cases import next_steps, selectors
 from cases.models import CaseState
 from reviews import selectors as review_selectors
 from sanctions.selectors import filed_items_to_read
@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     panels: dict[str, object] = {}
+    if has_role(user, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER):
+        # The steps each case page's task list offers this user now, from the same function.
+        panels["next_steps"] = next_steps.home_steps(user)
     if has_role(user, Role.OFFICER):
         panels["my_referrals"] = list(selectors.referrals_by(user)[:10])
         panels["my_contacts"] = list(

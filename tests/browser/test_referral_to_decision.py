@@ -55,8 +55,11 @@ def test_referral_warning_checklist_and_designation_in_the_browser(
     page.get_by_role("button", name="Refer to a manager").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Referred")
     case_url = page.url
-    # An officer sees the case but has no step to take on it.
-    expect(page.get_by_text("There is nothing for you to do")).to_be_visible()
+    # An officer sees the case but has no step to take on it: the task list says whose it is.
+    expect(page.locator("[data-next-steps]")).to_contain_text(
+        "Waiting for a service manager of Adults"
+    )
+    expect(page.locator("[data-next-steps] a")).to_have_count(0)
     sign_out(page)
 
     # Service manager: formal warning, then behaviour continued.

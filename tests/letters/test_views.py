@@ -4,6 +4,7 @@ through the page, and who may read or download a letter."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -37,7 +38,10 @@ def test_senior_manager_previews_then_issues_the_designation_letter(
     client = login(senior_manager)
     page = text(client.get(designated.get_absolute_url()))
     assert "Letters and notices" in page
-    assert "Preview and issue the designation letter" in page
+    # The button, in the step's one name (the preview page's heading).
+    assert re.search(
+        r'data-action="preview-designation-letter">Issue the designation letter<', page
+    )
     assert "No letters have been issued on this case." in page
 
     preview = client.get(reverse("letters:preview", args=[designated.reference, "designation"]))
@@ -86,8 +90,12 @@ def test_service_manager_sees_the_formal_warning_letter_button_not_the_designati
     designated, service_manager, login
 ):
     page = text(login(service_manager).get(designated.get_absolute_url()))
-    assert "Preview and issue the formal warning letter" in page
-    assert "Preview and issue the designation letter" not in page
+    assert re.search(
+        r'data-action="preview-formal-warning-letter">Issue the formal warning letter<', page
+    )
+    # The task list names the senior manager's step, but it is no button or link of theirs.
+    assert 'data-action="preview-designation-letter"' not in page
+    assert 'data-action="designation"' not in page
     assert "Re-issue the designation letter" not in page
     assert "Inform the council and send copies" not in page
 

@@ -219,7 +219,7 @@ def test_every_registered_step_has_a_casework_page():
                                                steps.LETTER}
     for step in registered:
         args = (1,) if step.subject == steps.CHALLENGE and step.name != "record" else ()
-        url = step.url("X-1", *args)
+        url = step.url("X-1", *args).partition("#")[0]  # a checklist's anchor on its page
         match = resolve(url)
         assert f"{match.namespace}:{match.url_name}" == step.url_name
         assert _is_marked(match.func), step.key
@@ -254,7 +254,8 @@ def test_the_case_page_buttons_link_to_their_registered_pages(
 ):
     case = make_case(state)
     page = login(persona(role)).get(case.get_absolute_url()).content.decode()
-    buttons = re.findall(r'<a href="([^"]+)" role="button"[^>]*data-action="([a-z_]+)"', page)
+    # The task list's links (cases/next_steps.py), each named by its registered step.
+    buttons = re.findall(r'<a [^>]*href="([^"]+)"[^>]*data-action="([a-z_]+)"', page)
     case_buttons = [(href, name) for href, name in buttons if "/act/" in href]
     assert case_buttons
     for href, name in case_buttons:
