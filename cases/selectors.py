@@ -244,10 +244,17 @@ def matter_by_reference(customer: Customer, reference: str) -> Matter | None:
 
 
 def contacts_recently_logged_by(user) -> QuerySet[Contact]:
+    """The contacts this user logged, in the order they happened, newest first.
+
+    Ordered by when the contact happened (the time the list shows), not when it was
+    typed in: contacts are often written up in a batch per customer (a day's post, a
+    back-dated call), and ordering by the time of logging showed them grouped by customer
+    with their times out of order.
+    """
     return (
         Contact.objects.filter(logged_by=user, customer__in=customers_for(user))
         .select_related("customer")
-        .order_by("-created_at")
+        .order_by("-occurred_at", "-id")
     )
 
 
