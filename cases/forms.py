@@ -344,6 +344,86 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         return cleaned
 
 
+class ContactFilterForm(GovukFormMixin, forms.Form):
+    """The filters over a customer's contact timeline, read from the page's query string.
+
+    Every field is optional; a bad value (a channel or matter that is not in the list, a
+    date that is not a date, a "to" date before the "from" date) is a message on the form,
+    never an error page. Dates are UK calendar days: "to 3 June" includes the whole day.
+    """
+
+    BREACH_CHOICES = [
+        ("", "Any"),
+        ("yes", "Outside the restrictions"),
+        ("no", "Within the restrictions"),
+    ]
+
+    channel = forms.ChoiceField(
+        label="Channel", required=False,
+        choices=[("", "Any channel"), *Channel.choices],
+        error_messages={"invalid_choice": "Choose a channel from the list"},
+    )
+    matter = forms.ModelChoiceField(
+        label="Matter", required=False, queryset=Matter.objects.none(),
+        to_field_name="reference", empty_label="Any matter",
+        error_messages={"invalid_choice": "Choose one of this customer's matters"},
+    )
+    breach = forms.ChoiceField(
+        label="Restrictions", required=False, choices=BREACH_CHOICES,
+        error_messages={"invalid_choice": "Choose whether the contact was outside the "
+                        "restrictions from the list"},
+    )
+    from_date = forms.DateField(
+        label="From", required=False, widget=IsoDateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter the 'from' date as a real date, like 01/05/2025"},
+    )
+    to_date = forms.DateField(
+        label="To", required=False, widget=IsoDateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter the 'to' date as a real date, like 31/05/2025"},
+    )
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        matters = self.fields["matter"]
+        matters.queryset = customer.matters.order_by("-received_on", "-id")
+        matters.label_from_instance = lambda m: f"{m.reference}: {m.summary[:60]}"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from_date"), cleaned.get("to_date")
+        if start and end and end < start:
+            self.add_error("to_date", "The 'to' date must be the same as or after the "
+                           "'from' date")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The chosen filters, as `selectors.contacts_for_customer` takes them; none if the
+        form is not valid."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        breach = {"yes": True, "no": False}.get(data.get("breach") or "")
+        chosen = {
+            "channel": data.get("channel") or None,
+            "matter": data.get("matter"),
+            "breach": breach,
+            "from_date": data.get("from_date"),
+            "to_date": data.get("to_date"),
+        }
+        return {k: v for k, v in chosen.items() if v is not None}
+
+    def query(self) -> dict[str, str]:
+        """The chosen filters as query parameters, for the pagination links."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: str(self.data[name]) for name in self.fields
+            if self.cleaned_data.get(name) not in (None, "")
+        }
+
+
 class InformalWarningForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
     directorate = forms.ModelChoiceField(queryset=Directorate.objects.none())
     method = forms.ChoiceField(

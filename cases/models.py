@@ -206,8 +206,13 @@ class Contact(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [
+            # The customer's timeline, a page at a time, and its date filter.
             models.Index(fields=["customer", "-occurred_at"]),
+            # The timeline filtered by channel (the matter filter has the matter's own key).
+            models.Index(fields=["customer", "channel", "-occurred_at"]),
             models.Index(fields=["directorate", "occurred_at"]),
+            # "Contacts you logged recently" on an officer's home page.
+            models.Index(fields=["logged_by", "-occurred_at"]),
         ]
 
     def __str__(self) -> str:

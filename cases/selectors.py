@@ -138,12 +138,47 @@ def case_evidence_contacts(case: DesignationCase) -> QuerySet[Contact]:
     )
 
 
-def contacts_for_customer(user, customer: Customer) -> QuerySet[Contact]:
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The first instant of a UK calendar day (midnight in London, GMT or BST)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def contacts_for_customer(
+    user,
+    customer: Customer,
+    *,
+    channel: str | None = None,
+    matter: Matter | None = None,
+    breach: bool | None = None,
+    from_date: dt.date | None = None,
+    to_date: dt.date | None = None,
+) -> QuerySet[Contact]:
+    """The customer's contacts, newest first, narrowed by the timeline's filters.
+
+    `breach=True` keeps the contacts outside a restriction, `False` those within; the
+    dates are UK days, both included. The indexes on (customer, occurred_at) and
+    (customer, channel, occurred_at) serve these, so a page costs the same however long
+    the record.
+    """
     # The customer was reached through customers_for(user), so the user may see all of
     # their contacts, including those other directorates logged (section 2.3's
     # cross-directorate view).
+    qs = customer.contacts.all()
+    if channel:
+        qs = qs.filter(channel=channel)
+    if matter is not None:
+        qs = qs.filter(matter=matter)
+    if from_date:
+        qs = qs.filter(occurred_at__gte=start_of_day(from_date))
+    if to_date:
+        qs = qs.filter(occurred_at__lt=start_of_day(to_date + dt.timedelta(days=1)))
+    if breach is not None:
+        # The breaches are sanctions' rows; reached through the relation, since cases
+        # stands below sanctions.
+        breaches = Contact.breaches.rel.related_model.objects.filter(contact=OuterRef("pk"))
+        qs = qs.filter(Exists(breaches)) if breach else qs.exclude(Exists(breaches))
     return (
-        customer.contacts.select_related("handled_by", "directorate", "matter")
+        qs.select_related("handled_by", "directorate", "matter")
         .prefetch_related("indicators", "attachments", "breaches")
         .order_by("-occurred_at", "-id")
     )
@@ -270,22 +305,19 @@ def decision_evidence(case: DesignationCase) -> dict:
     today = timezone.localdate()
     since_6, since_12 = add_months(today, -6), add_months(today, -12)
 
-    def start_of(day: dt.date) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-    recent_6 = Q(occurred_at__gte=start_of(since_6))
-    contacts = customer.contacts.filter(occurred_at__gte=start_of(since_12)).aggregate(
+    recent_6 = Q(occurred_at__gte=start_of_day(since_6))
+    contacts = customer.contacts.filter(occurred_at__gte=start_of_day(since_12)).aggregate(
         last_6=Count("id", filter=recent_6), last_12=Count("id")
     )
     # filter() before annotate() on the same relation: the counts are of the customer's
     # contacts in the period only.
     by_indicator = (
         Indicator.objects.filter(
-            contacts__customer=customer, contacts__occurred_at__gte=start_of(since_12)
+            contacts__customer=customer, contacts__occurred_at__gte=start_of_day(since_12)
         )
         .annotate(
             last_12=Count("contacts"),
-            last_6=Count("contacts", filter=Q(contacts__occurred_at__gte=start_of(since_6))),
+            last_6=Count("contacts", filter=Q(contacts__occurred_at__gte=start_of_day(since_6))),
         )
         .order_by("-last_12", "-last_6", "group", "order", "id")
     )
