@@ -12,7 +12,8 @@ from django.utils import timezone
 from accounts.models import Directorate
 from accounts.roles import Role
 from accounts.selectors import directorate_ids_for, directorates_for, staff_in_directorates
-from cases import rules
+from cases import rules, selectors
+from cases.deadlines import add_months
 from cases.models import (
     TIMED_CHANNELS,
     AlternativeOutcome,
@@ -29,7 +30,7 @@ from cases.models import (
     WarningSkipKind,
 )
 from sanctions.forms import sanction_forms
-from ucp.forms import GovukFormMixin, IsoDateInput
+from ucp.forms import CollapsibleCheckboxSelectMultiple, GovukFormMixin, IsoDateInput
 
 ALLOWED_UPLOAD_EXTENSIONS = {
     ".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".eml", ".msg", ".jpg", ".jpeg", ".png",
@@ -102,8 +103,22 @@ def indicator_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     return [(IndicatorGroup(g).label, items) for g, items in groups.items() if items]
 
 
+class IndicatorPicker(CollapsibleCheckboxSelectMultiple):
+    """Section 2.1's indicators, a GOV.UK details per heading, with a filter box."""
+
+    filter_label = "Filter the indicators"
+
+
+def _seen_note(seen: selectors.SeenIndicator) -> str:
+    last = timezone.localtime(seen.last_seen)
+    contacts = "1 of this customer's contacts" if seen.contacts == 1 else (
+        f"{seen.contacts} of this customer's contacts"
+    )
+    return f"Noted on {contacts}, most recently on {last.day} {last:%B %Y}"
+
+
 class IndicatorField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+    widget = IndicatorPicker
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Indicator.objects.filter(active=True))
@@ -111,6 +126,74 @@ class IndicatorField(forms.ModelMultipleChoiceField):
 
     def _set_grouped(self) -> None:
         self.choices = indicator_choices()
+
+    def offered(self) -> set[int]:
+        """The ids of the indicators offered (grouped choices: _set_grouped first)."""
+        return {pk for _group, items in self.choices for pk, _text in items}
+
+    def show_seen(self, seen: dict[int, selectors.SeenIndicator]) -> None:
+        """Say under each indicator how often it was noted on the customer's contacts."""
+        self.widget.notes = {str(pk): _seen_note(s) for pk, s in seen.items()}
+
+
+SEEN_MONTHS = 12  # the period the decision's evidence counts indicators over
+
+
+def indicators_seen(customer: Customer) -> tuple[dt.date, dict[int, selectors.SeenIndicator]]:
+    """Since when "recently" counts, and the indicators noted on the customer's contacts."""
+    since = add_months(timezone.localdate(), -SEEN_MONTHS)
+    return since, selectors.indicators_seen_for_customer(customer, since=since)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def preselect_seen_indicators(form: forms.Form, name: str, customer: Customer) -> None:
+    """The referral: tick the indicators noted on the customer's contacts in the last 12
+    months (an officer refers on what was logged), and say so in the hint."""
+    field = form.fields[name]
+    since, seen = indicators_seen(customer)
+    field.show_seen(seen)
+    recent = sorted(pk for pk, s in seen.items() if s.recent and pk in field.offered())
+    if recent:
+        field.help_text = (
+            f"Pre-selected: the {_count(len(recent), 'indicator', 'indicators')} noted on "
+            f"this customer's contacts in the last {SEEN_MONTHS} months (since "
+            f"{since.day} {since:%B %Y}). Untick any that do not apply; each says how often "
+            "it was seen."
+        )
+        if not form.is_bound:
+            field.initial = recent
+    elif seen:
+        field.help_text = (
+            f"None is pre-selected: no indicator was noted on this customer's contacts in the "
+            f"last {SEEN_MONTHS} months. Those noted earlier say how often they were seen."
+        )
+    else:
+        field.help_text = "No indicator has been noted on this customer's contacts yet."
+
+
+def preselect_referral_indicators(form: ActionForm, name: str) -> None:
+    """A formal warning or the decision: tick the indicators the referral named (the
+    behaviour the case is about), show how often each was noted, and say so in the hint."""
+    field = form.fields[name]
+    _since, seen = indicators_seen(form.case.customer)
+    field.show_seen(seen)
+    referred = sorted(
+        i.pk for i in form.case.referral_indicators.all() if i.pk in field.offered()
+    )
+    text = []
+    if referred:
+        text.append(
+            f"Pre-selected: the {_count(len(referred), 'indicator', 'indicators')} the referral "
+            "named. Untick any that do not apply."
+        )
+        if not form.is_bound:
+            field.initial = referred
+    if seen:
+        text.append("Those noted on this customer's contacts say how often they were seen.")
+    field.help_text = " ".join(text)
 
 
 class DirectorateChoiceMixin:
@@ -444,10 +527,19 @@ class InformalWarningForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         error_messages={"required": "Enter what the customer was told"},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_directorate(user)
-        self.fields["behaviours"]._set_grouped()
+        behaviours = self.fields["behaviours"]
+        behaviours._set_grouped()
+        _since, seen = indicators_seen(customer)
+        behaviours.show_seen(seen)
+        if seen:
+            # On the spot, about what the customer just did: nothing is ticked for the officer.
+            behaviours.help_text = (
+                "None is pre-selected: tick what you warned the customer about. Those "
+                "already noted on this customer's contacts say how often they were seen."
+            )
         self.fields["given_on"].initial = timezone.localdate()
 
     def clean_given_on(self):
@@ -480,6 +572,7 @@ class ReferForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.setup_directorate(user)
         self.fields["indicators"]._set_grouped()
+        preselect_seen_indicators(self, "indicators", customer)
         contacts = customer.contacts.order_by("-occurred_at")[:50]
         self.fields["evidence_contacts"].queryset = customer.contacts.filter(
             pk__in=[c.pk for c in contacts]
@@ -553,6 +646,7 @@ class FormalWarningForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["behaviours"]._set_grouped()
+        preselect_referral_indicators(self, "behaviours")
         self.fields["given_on"].initial = timezone.localdate()
 
     def clean_given_on(self):
@@ -624,10 +718,7 @@ class DesignateForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicators"]._set_grouped()
-        if not self.is_bound:
-            self.fields["indicators"].initial = [
-                i.pk for i in self.case.referral_indicators.all()
-            ]
+        preselect_referral_indicators(self, "indicators")
         # One sub-form per sanction kind, bound to the same POST (section 2.4).
         self.sanction_forms = sanction_forms(
             self.data if self.is_bound else None, case=self.case

@@ -8,9 +8,10 @@ Anything outside a user's scope is a 404, never a 403: a guessed reference revea
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -182,6 +183,39 @@ def contacts_for_customer(
         .prefetch_related("indicators", "attachments", "breaches")
         .order_by("-occurred_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class SeenIndicator:
+    """How often an indicator was noted on a customer's contacts."""
+
+    contacts: int  # all of them
+    recent: int  # since `since`
+    last_seen: dt.datetime
+
+
+def indicators_seen_for_customer(
+    customer: Customer, *, since: dt.date
+) -> dict[int, SeenIndicator]:
+    """Indicator id -> how often it was noted on the customer's contacts, in one query.
+
+    `recent` counts the contacts on or after the UK day `since` (the forms pre-select
+    from those: the last 12 months, as the decision's evidence counts them).
+    """
+    through = Contact.indicators.through
+    rows = (
+        through.objects.filter(contact__customer=customer)
+        .values("indicator_id")
+        .annotate(
+            contacts=Count("contact_id"),
+            recent=Count("contact_id", filter=Q(contact__occurred_at__gte=start_of_day(since))),
+            last_seen=Max("contact__occurred_at"),
+        )
+    )
+    return {
+        row["indicator_id"]: SeenIndicator(row["contacts"], row["recent"], row["last_seen"])
+        for row in rows
+    }
 
 
 def matters_for_customer(customer: Customer) -> QuerySet[Matter]:

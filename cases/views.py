@@ -212,7 +212,7 @@ def _matter_form(request: HttpRequest, reference: str, matter_ref: str | None) -
 @casework_required
 def warning_create(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
-    form = forms.InformalWarningForm(request.POST or None, user=request.user)
+    form = forms.InformalWarningForm(request.POST or None, user=request.user, customer=customer)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
