@@ -77,22 +77,34 @@ class MultipleFileField(forms.FileField):
         if not data:
             return []
         files = data if isinstance(data, list | tuple) else [data]
-        cleaned = []
+        return [self.clean_one(upload, initial) for upload in files]
+
+    def clean_one(self, upload, initial=None):
+        """One chosen file, or a ValidationError naming it."""
+        upload = super().clean(upload, initial)
+        ext = Path(upload.name).suffix.lower()
+        if ext not in ALLOWED_UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(
+                f"{upload.name} is not a file type we accept. Upload a PDF, Word or "
+                "OpenDocument file, text, email or a JPG/PNG picture."
+            )
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"{upload.name} must be smaller than {limit} MB.")
+        if upload.size == 0:
+            raise forms.ValidationError(f"{upload.name} is empty.")
+        return upload
+
+    def acceptable(self, files) -> list:
+        """Those of the chosen files that pass the checks, even if another does not: what a
+        form that comes back with an error keeps."""
+        kept = []
         for upload in files:
-            upload = super().clean(upload, initial)
-            ext = Path(upload.name).suffix.lower()
-            if ext not in ALLOWED_UPLOAD_EXTENSIONS:
-                raise forms.ValidationError(
-                    f"{upload.name} is not a file type we accept. Upload a PDF, Word or "
-                    "OpenDocument file, text, email or a JPG/PNG picture."
-                )
-            if upload.size > settings.UPLOAD_MAX_BYTES:
-                limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-                raise forms.ValidationError(f"{upload.name} must be smaller than {limit} MB.")
-            if upload.size == 0:
-                raise forms.ValidationError(f"{upload.name} is empty.")
-            cleaned.append(upload)
-        return cleaned
+            try:
+                kept.append(self.clean_one(upload))
+            except forms.ValidationError:
+                continue
+        return kept
 
 
 def indicator_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -395,8 +407,10 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         help_text="Letters, emails or other documents. PDF, Word, text, email, JPG or PNG.",
     )
 
-    def __init__(self, *args, user, customer, **kwargs):
+    def __init__(self, *args, user, customer, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Files kept from an earlier post of this form (cases.services.uploads).
+        self.kept = list(kept)
         self.setup_directorate(user)
         self.fields["handled_by"].queryset = staff_in_directorates(directorate_ids_for(user))
         self.fields["handled_by"].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -413,6 +427,14 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         if value > timezone.now() + dt.timedelta(minutes=5):
             raise forms.ValidationError("The time of the contact cannot be in the future")
         return value
+
+    def uploads_to_keep(self) -> list:
+        """The files chosen in this post that pass the checks (to keep when the form comes
+        back with an error, so they need not be chosen again)."""
+        if not self.is_bound or not self.files:
+            return []
+        field = self.fields["files"]
+        return field.acceptable(self.files.getlist(self.add_prefix("files")))
 
     def clean(self):
         cleaned = super().clean()

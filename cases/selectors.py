@@ -29,6 +29,7 @@ from cases.models import (
     DesignationCase,
     Indicator,
     IndicatorGroup,
+    KeptUpload,
     Matter,
     Precondition,
     Warning,
@@ -250,6 +251,18 @@ def get_attachment_for_user(user, pk: int) -> ContactAttachment:
         )
     except ContactAttachment.DoesNotExist:
         raise Http404("No file found") from None
+
+
+def kept_uploads_for(user, customer: Customer, tokens: list[str]) -> list[KeptUpload]:
+    """The user's own kept files for this customer's form, by the tokens the form posted.
+
+    A token of another user's file, or of another customer's form, finds nothing.
+    """
+    if not tokens:
+        return []
+    return list(
+        KeptUpload.objects.filter(owner=user, customer=customer, token__in=tokens).order_by("id")
+    )
 
 
 def open_case_for_customer(customer: Customer) -> DesignationCase | None:

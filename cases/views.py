@@ -136,10 +136,20 @@ def _breach_message(verdict) -> str:
 @casework_required
 def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
+    kept = []
+    if request.method == "POST":
+        # Files kept from this user's earlier post of the form; those ticked for removal go.
+        removed = set(request.POST.getlist("remove_upload"))
+        if removed:
+            services.uploads_discard(actor=request.user, customer=customer, tokens=removed)
+        tokens = [t for t in request.POST.getlist("kept_upload") if t not in removed]
+        kept = selectors.kept_uploads_for(request.user, customer, tokens)
     form = forms.ContactForm(
-        request.POST or None, request.FILES or None, user=request.user, customer=customer
+        request.POST or None, request.FILES or None, user=request.user, customer=customer,
+        kept=kept,
     )
     status = 200
+    saved = False
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -147,18 +157,28 @@ def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
                 actor=request.user,
                 customer=customer,
                 files=data.pop("files") or (),
+                kept=kept,
                 **data,
             )
         except (ServiceError, ValidationError) as exc:
             status = form_error(form, exc)
         else:
-            verdict = getattr(contact, "verdict", None)
-            if verdict is not None and verdict.breaches:
-                # Saved all the same: a breach never loses the record of what happened.
-                messages.warning(request, _breach_message(verdict))
-            else:
-                messages.success(request, "Contact logged.")
-            return redirect(customer)
+            saved = True
+    if request.method == "POST" and not saved:
+        # The browser will not send a chosen file again: keep those that passed the checks,
+        # and the form says so, naming each.
+        form.kept += [
+            services.upload_keep(actor=request.user, customer=customer, upload=upload)
+            for upload in form.uploads_to_keep()
+        ]
+    if saved:
+        verdict = getattr(contact, "verdict", None)
+        if verdict is not None and verdict.breaches:
+            # Saved all the same: a breach never loses the record of what happened.
+            messages.warning(request, _breach_message(verdict))
+        else:
+            messages.success(request, "Contact logged.")
+        return redirect(customer)
     return render(
         request,
         "customers/contact_form.html",
