@@ -116,6 +116,7 @@ def test_an_error_on_the_indicators_opens_every_group_so_the_summary_link_lands(
     page = page_text(response)
     assert "Choose at least one indicator you have seen" in page
     groups = details_blocks(page)
+    assert len(groups) == 3
     assert all(g.split("\n")[0].endswith(" open>") for g in groups)
     first = by_group(IndicatorGroup.PERSISTENCE)[0]
     target = re.search(r'<a href="#([^"]+)">Choose at least one indicator', page).group(1)
