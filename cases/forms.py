@@ -12,7 +12,8 @@ from django.utils import timezone
 from accounts.models import Directorate
 from accounts.roles import Role
 from accounts.selectors import directorate_ids_for, directorates_for, staff_in_directorates
-from cases import rules
+from cases import rules, selectors
+from cases.deadlines import add_months
 from cases.models import (
     TIMED_CHANNELS,
     AlternativeOutcome,
@@ -29,7 +30,7 @@ from cases.models import (
     WarningSkipKind,
 )
 from sanctions.forms import sanction_forms
-from ucp.forms import GovukFormMixin, IsoDateInput
+from ucp.forms import CollapsibleCheckboxSelectMultiple, GovukFormMixin, IsoDateInput
 
 ALLOWED_UPLOAD_EXTENSIONS = {
     ".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".eml", ".msg", ".jpg", ".jpeg", ".png",
@@ -76,22 +77,34 @@ class MultipleFileField(forms.FileField):
         if not data:
             return []
         files = data if isinstance(data, list | tuple) else [data]
-        cleaned = []
+        return [self.clean_one(upload, initial) for upload in files]
+
+    def clean_one(self, upload, initial=None):
+        """One chosen file, or a ValidationError naming it."""
+        upload = super().clean(upload, initial)
+        ext = Path(upload.name).suffix.lower()
+        if ext not in ALLOWED_UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(
+                f"{upload.name} is not a file type we accept. Upload a PDF, Word or "
+                "OpenDocument file, text, email or a JPG/PNG picture."
+            )
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"{upload.name} must be smaller than {limit} MB.")
+        if upload.size == 0:
+            raise forms.ValidationError(f"{upload.name} is empty.")
+        return upload
+
+    def acceptable(self, files) -> list:
+        """Those of the chosen files that pass the checks, even if another does not: what a
+        form that comes back with an error keeps."""
+        kept = []
         for upload in files:
-            upload = super().clean(upload, initial)
-            ext = Path(upload.name).suffix.lower()
-            if ext not in ALLOWED_UPLOAD_EXTENSIONS:
-                raise forms.ValidationError(
-                    f"{upload.name} is not a file type we accept. Upload a PDF, Word or "
-                    "OpenDocument file, text, email or a JPG/PNG picture."
-                )
-            if upload.size > settings.UPLOAD_MAX_BYTES:
-                limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-                raise forms.ValidationError(f"{upload.name} must be smaller than {limit} MB.")
-            if upload.size == 0:
-                raise forms.ValidationError(f"{upload.name} is empty.")
-            cleaned.append(upload)
-        return cleaned
+            try:
+                kept.append(self.clean_one(upload))
+            except forms.ValidationError:
+                continue
+        return kept
 
 
 def indicator_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -102,8 +115,22 @@ def indicator_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     return [(IndicatorGroup(g).label, items) for g, items in groups.items() if items]
 
 
+class IndicatorPicker(CollapsibleCheckboxSelectMultiple):
+    """Section 2.1's indicators, a GOV.UK details per heading, with a filter box."""
+
+    filter_label = "Filter the indicators"
+
+
+def _seen_note(seen: selectors.SeenIndicator) -> str:
+    last = timezone.localtime(seen.last_seen)
+    contacts = "1 of this customer's contacts" if seen.contacts == 1 else (
+        f"{seen.contacts} of this customer's contacts"
+    )
+    return f"Noted on {contacts}, most recently on {last.day} {last:%B %Y}"
+
+
 class IndicatorField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+    widget = IndicatorPicker
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Indicator.objects.filter(active=True))
@@ -111,6 +138,74 @@ class IndicatorField(forms.ModelMultipleChoiceField):
 
     def _set_grouped(self) -> None:
         self.choices = indicator_choices()
+
+    def offered(self) -> set[int]:
+        """The ids of the indicators offered (grouped choices: _set_grouped first)."""
+        return {pk for _group, items in self.choices for pk, _text in items}
+
+    def show_seen(self, seen: dict[int, selectors.SeenIndicator]) -> None:
+        """Say under each indicator how often it was noted on the customer's contacts."""
+        self.widget.notes = {str(pk): _seen_note(s) for pk, s in seen.items()}
+
+
+SEEN_MONTHS = 12  # the period the decision's evidence counts indicators over
+
+
+def indicators_seen(customer: Customer) -> tuple[dt.date, dict[int, selectors.SeenIndicator]]:
+    """Since when "recently" counts, and the indicators noted on the customer's contacts."""
+    since = add_months(timezone.localdate(), -SEEN_MONTHS)
+    return since, selectors.indicators_seen_for_customer(customer, since=since)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def preselect_seen_indicators(form: forms.Form, name: str, customer: Customer) -> None:
+    """The referral: tick the indicators noted on the customer's contacts in the last 12
+    months (an officer refers on what was logged), and say so in the hint."""
+    field = form.fields[name]
+    since, seen = indicators_seen(customer)
+    field.show_seen(seen)
+    recent = sorted(pk for pk, s in seen.items() if s.recent and pk in field.offered())
+    if recent:
+        field.help_text = (
+            f"Pre-selected: the {_count(len(recent), 'indicator', 'indicators')} noted on "
+            f"this customer's contacts in the last {SEEN_MONTHS} months (since "
+            f"{since.day} {since:%B %Y}). Untick any that do not apply; each says how often "
+            "it was seen."
+        )
+        if not form.is_bound:
+            field.initial = recent
+    elif seen:
+        field.help_text = (
+            f"None is pre-selected: no indicator was noted on this customer's contacts in the "
+            f"last {SEEN_MONTHS} months. Those noted earlier say how often they were seen."
+        )
+    else:
+        field.help_text = "No indicator has been noted on this customer's contacts yet."
+
+
+def preselect_referral_indicators(form: ActionForm, name: str) -> None:
+    """A formal warning or the decision: tick the indicators the referral named (the
+    behaviour the case is about), show how often each was noted, and say so in the hint."""
+    field = form.fields[name]
+    _since, seen = indicators_seen(form.case.customer)
+    field.show_seen(seen)
+    referred = sorted(
+        i.pk for i in form.case.referral_indicators.all() if i.pk in field.offered()
+    )
+    text = []
+    if referred:
+        text.append(
+            f"Pre-selected: the {_count(len(referred), 'indicator', 'indicators')} the referral "
+            "named. Untick any that do not apply."
+        )
+        if not form.is_bound:
+            field.initial = referred
+    if seen:
+        text.append("Those noted on this customer's contacts say how often they were seen.")
+    field.help_text = " ".join(text)
 
 
 class DirectorateChoiceMixin:
@@ -312,8 +407,10 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         help_text="Letters, emails or other documents. PDF, Word, text, email, JPG or PNG.",
     )
 
-    def __init__(self, *args, user, customer, **kwargs):
+    def __init__(self, *args, user, customer, kept=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Files kept from an earlier post of this form (cases.services.uploads).
+        self.kept = list(kept)
         self.setup_directorate(user)
         self.fields["handled_by"].queryset = staff_in_directorates(directorate_ids_for(user))
         self.fields["handled_by"].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -331,6 +428,14 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
             raise forms.ValidationError("The time of the contact cannot be in the future")
         return value
 
+    def uploads_to_keep(self) -> list:
+        """The files chosen in this post that pass the checks (to keep when the form comes
+        back with an error, so they need not be chosen again)."""
+        if not self.is_bound or not self.files:
+            return []
+        field = self.fields["files"]
+        return field.acceptable(self.files.getlist(self.add_prefix("files")))
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("channel") in TIMED_CHANNELS and not cleaned.get("duration_minutes"):
@@ -342,6 +447,86 @@ class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         if cleaned.get("channel") != Channel.IN_PERSON:
             cleaned["witness_present"] = False
         return cleaned
+
+
+class ContactFilterForm(GovukFormMixin, forms.Form):
+    """The filters over a customer's contact timeline, read from the page's query string.
+
+    Every field is optional; a bad value (a channel or matter that is not in the list, a
+    date that is not a date, a "to" date before the "from" date) is a message on the form,
+    never an error page. Dates are UK calendar days: "to 3 June" includes the whole day.
+    """
+
+    BREACH_CHOICES = [
+        ("", "Any"),
+        ("yes", "Outside the restrictions"),
+        ("no", "Within the restrictions"),
+    ]
+
+    channel = forms.ChoiceField(
+        label="Channel", required=False,
+        choices=[("", "Any channel"), *Channel.choices],
+        error_messages={"invalid_choice": "Choose a channel from the list"},
+    )
+    matter = forms.ModelChoiceField(
+        label="Matter", required=False, queryset=Matter.objects.none(),
+        to_field_name="reference", empty_label="Any matter",
+        error_messages={"invalid_choice": "Choose one of this customer's matters"},
+    )
+    breach = forms.ChoiceField(
+        label="Restrictions", required=False, choices=BREACH_CHOICES,
+        error_messages={"invalid_choice": "Choose whether the contact was outside the "
+                        "restrictions from the list"},
+    )
+    from_date = forms.DateField(
+        label="From", required=False, widget=IsoDateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter the 'from' date as a real date, like 01/05/2025"},
+    )
+    to_date = forms.DateField(
+        label="To", required=False, widget=IsoDateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter the 'to' date as a real date, like 31/05/2025"},
+    )
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        matters = self.fields["matter"]
+        matters.queryset = customer.matters.order_by("-received_on", "-id")
+        matters.label_from_instance = lambda m: f"{m.reference}: {m.summary[:60]}"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from_date"), cleaned.get("to_date")
+        if start and end and end < start:
+            self.add_error("to_date", "The 'to' date must be the same as or after the "
+                           "'from' date")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The chosen filters, as `selectors.contacts_for_customer` takes them; none if the
+        form is not valid."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        breach = {"yes": True, "no": False}.get(data.get("breach") or "")
+        chosen = {
+            "channel": data.get("channel") or None,
+            "matter": data.get("matter"),
+            "breach": breach,
+            "from_date": data.get("from_date"),
+            "to_date": data.get("to_date"),
+        }
+        return {k: v for k, v in chosen.items() if v is not None}
+
+    def query(self) -> dict[str, str]:
+        """The chosen filters as query parameters, for the pagination links."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: str(self.data[name]) for name in self.fields
+            if self.cleaned_data.get(name) not in (None, "")
+        }
 
 
 class InformalWarningForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
@@ -364,10 +549,19 @@ class InformalWarningForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         error_messages={"required": "Enter what the customer was told"},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_directorate(user)
-        self.fields["behaviours"]._set_grouped()
+        behaviours = self.fields["behaviours"]
+        behaviours._set_grouped()
+        _since, seen = indicators_seen(customer)
+        behaviours.show_seen(seen)
+        if seen:
+            # On the spot, about what the customer just did: nothing is ticked for the officer.
+            behaviours.help_text = (
+                "None is pre-selected: tick what you warned the customer about. Those "
+                "already noted on this customer's contacts say how often they were seen."
+            )
         self.fields["given_on"].initial = timezone.localdate()
 
     def clean_given_on(self):
@@ -400,6 +594,7 @@ class ReferForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.setup_directorate(user)
         self.fields["indicators"]._set_grouped()
+        preselect_seen_indicators(self, "indicators", customer)
         contacts = customer.contacts.order_by("-occurred_at")[:50]
         self.fields["evidence_contacts"].queryset = customer.contacts.filter(
             pk__in=[c.pk for c in contacts]
@@ -473,6 +668,7 @@ class FormalWarningForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["behaviours"]._set_grouped()
+        preselect_referral_indicators(self, "behaviours")
         self.fields["given_on"].initial = timezone.localdate()
 
     def clean_given_on(self):
@@ -544,10 +740,7 @@ class DesignateForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicators"]._set_grouped()
-        if not self.is_bound:
-            self.fields["indicators"].initial = [
-                i.pk for i in self.case.referral_indicators.all()
-            ]
+        preselect_referral_indicators(self, "indicators")
         # One sub-form per sanction kind, bound to the same POST (section 2.4).
         self.sanction_forms = sanction_forms(
             self.data if self.is_bound else None, case=self.case

@@ -7,6 +7,8 @@ decision (steps 2 to 8 of PROCESS.md) as a django-fsm-2 state machine.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -206,8 +208,13 @@ class Contact(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [
+            # The customer's timeline, a page at a time, and its date filter.
             models.Index(fields=["customer", "-occurred_at"]),
+            # The timeline filtered by channel (the matter filter has the matter's own key).
+            models.Index(fields=["customer", "channel", "-occurred_at"]),
             models.Index(fields=["directorate", "occurred_at"]),
+            # "Contacts you logged recently" on an officer's home page.
+            models.Index(fields=["logged_by", "-occurred_at"]),
         ]
 
     def __str__(self) -> str:
@@ -230,6 +237,35 @@ class ContactAttachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+def new_upload_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class KeptUpload(models.Model):
+    """A file chosen on the contact form when the form came back with an error, kept so it
+    need not be chosen again.
+
+    Not part of the record: it becomes a `ContactAttachment` when the contact is saved, or
+    is removed (by its owner, or by the daily sweep a day later). Only its owner's post of
+    the same customer's form can use it, by an unguessable token; it has no address.
+    """
+
+    token = models.CharField(max_length=40, unique=True, default=new_upload_token)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(storage=private_storage, upload_to="kept/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "customer"]), models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
         return self.original_name

@@ -8,9 +8,10 @@ Anything outside a user's scope is a 404, never a 403: a guessed reference revea
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from cases.models import (
     DesignationCase,
     Indicator,
     IndicatorGroup,
+    KeptUpload,
     Matter,
     Precondition,
     Warning,
@@ -138,15 +140,83 @@ def case_evidence_contacts(case: DesignationCase) -> QuerySet[Contact]:
     )
 
 
-def contacts_for_customer(user, customer: Customer) -> QuerySet[Contact]:
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The first instant of a UK calendar day (midnight in London, GMT or BST)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def contacts_for_customer(
+    user,
+    customer: Customer,
+    *,
+    channel: str | None = None,
+    matter: Matter | None = None,
+    breach: bool | None = None,
+    from_date: dt.date | None = None,
+    to_date: dt.date | None = None,
+) -> QuerySet[Contact]:
+    """The customer's contacts, newest first, narrowed by the timeline's filters.
+
+    `breach=True` keeps the contacts outside a restriction, `False` those within; the
+    dates are UK days, both included. The indexes on (customer, occurred_at) and
+    (customer, channel, occurred_at) serve these, so a page costs the same however long
+    the record.
+    """
     # The customer was reached through customers_for(user), so the user may see all of
     # their contacts, including those other directorates logged (section 2.3's
     # cross-directorate view).
+    qs = customer.contacts.all()
+    if channel:
+        qs = qs.filter(channel=channel)
+    if matter is not None:
+        qs = qs.filter(matter=matter)
+    if from_date:
+        qs = qs.filter(occurred_at__gte=start_of_day(from_date))
+    if to_date:
+        qs = qs.filter(occurred_at__lt=start_of_day(to_date + dt.timedelta(days=1)))
+    if breach is not None:
+        # The breaches are sanctions' rows; reached through the relation, since cases
+        # stands below sanctions.
+        breaches = Contact.breaches.rel.related_model.objects.filter(contact=OuterRef("pk"))
+        qs = qs.filter(Exists(breaches)) if breach else qs.exclude(Exists(breaches))
     return (
-        customer.contacts.select_related("handled_by", "directorate", "matter")
+        qs.select_related("handled_by", "directorate", "matter")
         .prefetch_related("indicators", "attachments", "breaches")
         .order_by("-occurred_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class SeenIndicator:
+    """How often an indicator was noted on a customer's contacts."""
+
+    contacts: int  # all of them
+    recent: int  # since `since`
+    last_seen: dt.datetime
+
+
+def indicators_seen_for_customer(
+    customer: Customer, *, since: dt.date
+) -> dict[int, SeenIndicator]:
+    """Indicator id -> how often it was noted on the customer's contacts, in one query.
+
+    `recent` counts the contacts on or after the UK day `since` (the forms pre-select
+    from those: the last 12 months, as the decision's evidence counts them).
+    """
+    through = Contact.indicators.through
+    rows = (
+        through.objects.filter(contact__customer=customer)
+        .values("indicator_id")
+        .annotate(
+            contacts=Count("contact_id"),
+            recent=Count("contact_id", filter=Q(contact__occurred_at__gte=start_of_day(since))),
+            last_seen=Max("contact__occurred_at"),
+        )
+    )
+    return {
+        row["indicator_id"]: SeenIndicator(row["contacts"], row["recent"], row["last_seen"])
+        for row in rows
+    }
 
 
 def matters_for_customer(customer: Customer) -> QuerySet[Matter]:
@@ -181,6 +251,18 @@ def get_attachment_for_user(user, pk: int) -> ContactAttachment:
         )
     except ContactAttachment.DoesNotExist:
         raise Http404("No file found") from None
+
+
+def kept_uploads_for(user, customer: Customer, tokens: list[str]) -> list[KeptUpload]:
+    """The user's own kept files for this customer's form, by the tokens the form posted.
+
+    A token of another user's file, or of another customer's form, finds nothing.
+    """
+    if not tokens:
+        return []
+    return list(
+        KeptUpload.objects.filter(owner=user, customer=customer, token__in=tokens).order_by("id")
+    )
 
 
 def open_case_for_customer(customer: Customer) -> DesignationCase | None:
@@ -244,10 +326,17 @@ def matter_by_reference(customer: Customer, reference: str) -> Matter | None:
 
 
 def contacts_recently_logged_by(user) -> QuerySet[Contact]:
+    """The contacts this user logged, in the order they happened, newest first.
+
+    Ordered by when the contact happened (the time the list shows), not when it was
+    typed in: contacts are often written up in a batch per customer (a day's post, a
+    back-dated call), and ordering by the time of logging showed them grouped by customer
+    with their times out of order.
+    """
     return (
         Contact.objects.filter(logged_by=user, customer__in=customers_for(user))
         .select_related("customer")
-        .order_by("-created_at")
+        .order_by("-occurred_at", "-id")
     )
 
 
@@ -263,22 +352,19 @@ def decision_evidence(case: DesignationCase) -> dict:
     today = timezone.localdate()
     since_6, since_12 = add_months(today, -6), add_months(today, -12)
 
-    def start_of(day: dt.date) -> dt.datetime:
-        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-    recent_6 = Q(occurred_at__gte=start_of(since_6))
-    contacts = customer.contacts.filter(occurred_at__gte=start_of(since_12)).aggregate(
+    recent_6 = Q(occurred_at__gte=start_of_day(since_6))
+    contacts = customer.contacts.filter(occurred_at__gte=start_of_day(since_12)).aggregate(
         last_6=Count("id", filter=recent_6), last_12=Count("id")
     )
     # filter() before annotate() on the same relation: the counts are of the customer's
     # contacts in the period only.
     by_indicator = (
         Indicator.objects.filter(
-            contacts__customer=customer, contacts__occurred_at__gte=start_of(since_12)
+            contacts__customer=customer, contacts__occurred_at__gte=start_of_day(since_12)
         )
         .annotate(
             last_12=Count("contacts"),
-            last_6=Count("contacts", filter=Q(contacts__occurred_at__gte=start_of(since_6))),
+            last_6=Count("contacts", filter=Q(contacts__occurred_at__gte=start_of_day(since_6))),
         )
         .order_by("-last_12", "-last_6", "group", "order", "id")
     )

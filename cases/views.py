@@ -23,6 +23,10 @@ from ucp.http import casework_required, form_error
 
 # --- customers -----------------------------------------------------------------------------
 
+# The customer page shows the timeline a page at a time, so it loads as fast for a customer
+# with 300 contacts as for one with 20.
+CONTACTS_PER_PAGE = 25
+
 
 @require_GET
 @casework_required
@@ -95,9 +99,13 @@ def customer_edit(request: HttpRequest, reference: str) -> HttpResponse:
 def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
     access_log.record(request, customer)
-    contacts = Paginator(selectors.contacts_for_customer(request.user, customer), 50).get_page(
-        request.GET.get("page")
-    )
+    filter_form = forms.ContactFilterForm(request.GET or None, customer=customer)
+    # A page of the timeline, whatever the number of contacts; a bad filter is a message on
+    # the filter form and the timeline is shown unfiltered.
+    contacts = Paginator(
+        selectors.contacts_for_customer(request.user, customer, **filter_form.filters()),
+        CONTACTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     cases = list(selectors.cases_for_customer(request.user, customer))
     return render(
         request,
@@ -105,6 +113,9 @@ def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "customer": customer,
             "contacts": contacts,
+            "filter_form": filter_form,
+            "filtered": bool(filter_form.query()),
+            "filter_query": "".join(f"&{k}={v}" for k, v in filter_form.query().items()),
             "matters": list(selectors.matters_for_customer(customer)),
             "warnings": list(selectors.warnings_for_customer(customer)),
             "cases": cases,
@@ -125,10 +136,20 @@ def _breach_message(verdict) -> str:
 @casework_required
 def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
+    kept = []
+    if request.method == "POST":
+        # Files kept from this user's earlier post of the form; those ticked for removal go.
+        removed = set(request.POST.getlist("remove_upload"))
+        if removed:
+            services.uploads_discard(actor=request.user, customer=customer, tokens=removed)
+        tokens = [t for t in request.POST.getlist("kept_upload") if t not in removed]
+        kept = selectors.kept_uploads_for(request.user, customer, tokens)
     form = forms.ContactForm(
-        request.POST or None, request.FILES or None, user=request.user, customer=customer
+        request.POST or None, request.FILES or None, user=request.user, customer=customer,
+        kept=kept,
     )
     status = 200
+    saved = False
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -136,18 +157,28 @@ def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
                 actor=request.user,
                 customer=customer,
                 files=data.pop("files") or (),
+                kept=kept,
                 **data,
             )
         except (ServiceError, ValidationError) as exc:
             status = form_error(form, exc)
         else:
-            verdict = getattr(contact, "verdict", None)
-            if verdict is not None and verdict.breaches:
-                # Saved all the same: a breach never loses the record of what happened.
-                messages.warning(request, _breach_message(verdict))
-            else:
-                messages.success(request, "Contact logged.")
-            return redirect(customer)
+            saved = True
+    if request.method == "POST" and not saved:
+        # The browser will not send a chosen file again: keep those that passed the checks,
+        # and the form says so, naming each.
+        form.kept += [
+            services.upload_keep(actor=request.user, customer=customer, upload=upload)
+            for upload in form.uploads_to_keep()
+        ]
+    if saved:
+        verdict = getattr(contact, "verdict", None)
+        if verdict is not None and verdict.breaches:
+            # Saved all the same: a breach never loses the record of what happened.
+            messages.warning(request, _breach_message(verdict))
+        else:
+            messages.success(request, "Contact logged.")
+        return redirect(customer)
     return render(
         request,
         "customers/contact_form.html",
@@ -201,7 +232,7 @@ def _matter_form(request: HttpRequest, reference: str, matter_ref: str | None) -
 @casework_required
 def warning_create(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
-    form = forms.InformalWarningForm(request.POST or None, user=request.user)
+    form = forms.InformalWarningForm(request.POST or None, user=request.user, customer=customer)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,7 @@
 // Builds the front-end assets into build/static (git-ignored; Django's STATICFILES_DIRS).
 //
 //   build/static/ucp/ucp.css            compiled from frontend/ucp.scss (compressed)
+//   build/static/ucp/ucp.js             frontend/ucp.js (progressive enhancements)
 //   build/static/govuk/govuk-frontend.min.js (+ .map)
 //   build/static/govuk/assets/          GOV.UK Frontend images and manifest (no fonts:
 //                                       the council does not use GDS Transport)
@@ -29,6 +30,8 @@ if (result.css.includes("GDS Transport")) {
   throw new Error("ucp.css mentions GDS Transport: the council may not use that font");
 }
 await writeFile(path.join(out, "ucp", "ucp.css"), result.css + "\n");
+// The council's own progressive enhancements: one module file, no inline script.
+await cp(path.join(root, "frontend", "ucp.js"), path.join(out, "ucp", "ucp.js"));
 
 for (const file of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
   await cp(path.join(govukDist, file), path.join(out, "govuk", file));
@@ -38,4 +41,4 @@ await cp(path.join(govukDist, "assets"), path.join(out, "govuk", "assets"), {
   filter: (src) => path.basename(src) !== "fonts",
 });
 
-console.log(`Built ${path.relative(root, out)}/ (ucp/ucp.css, govuk/govuk-frontend.min.js, govuk/assets/)`);
+console.log(`Built ${path.relative(root, out)}/ (ucp/ucp.css, ucp/ucp.js, govuk/govuk-frontend.min.js, govuk/assets/)`);

@@ -34,6 +34,7 @@ from django.utils.formats import date_format
 from cases import deadlines, workflow
 from cases.choices import CaseState, EventKind
 from cases.models import DesignationCase
+from cases.services import uploads_remove_stale
 from letters.services import remove_orphan_pdfs
 from outbox.services import enqueue
 from reviews.models import (
@@ -331,5 +332,6 @@ def run_sweep(*, now: dt.datetime | None = None) -> SweepReport:
         step(now, today, report)
     # Housekeeping: a letter whose issuing rolled back leaves no PDF behind for long.
     remove_orphan_pdfs(now=now)
+    uploads_remove_stale(now=now)
     log.info("Sweep for %s: %s", today, report)
     return report

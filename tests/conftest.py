@@ -207,7 +207,7 @@ def private_media(settings, tmp_path, monkeypatch):
     """
     from django.core.files.storage import storages
 
-    from cases.models import ContactAttachment
+    from cases.models import ContactAttachment, KeptUpload
 
     location = tmp_path / "private-media"
     settings.STORAGES = {
@@ -217,7 +217,8 @@ def private_media(settings, tmp_path, monkeypatch):
             "OPTIONS": {"location": str(location), "base_url": None},
         },
     }
-    monkeypatch.setattr(ContactAttachment._meta.get_field("file"), "storage", storages["private"])
+    for model in (ContactAttachment, KeptUpload):
+        monkeypatch.setattr(model._meta.get_field("file"), "storage", storages["private"])
     return location
 
 

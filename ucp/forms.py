@@ -92,6 +92,8 @@ class GovukBoundField(BoundField):
     def govuk_kind(self) -> str:
         """How govuk/field.html lays the field out."""
         widget = self.field.widget
+        if getattr(widget, "govuk_kind", None):
+            return widget.govuk_kind
         if isinstance(widget, forms.CheckboxSelectMultiple):
             return "checkboxes"
         if isinstance(widget, forms.RadioSelect):
@@ -125,6 +127,33 @@ class GovukBoundField(BoundField):
                 groups.append({"name": group_name, "options": bound})
         return groups
 
+    @cached_property
+    def govuk_collapsible_groups(self) -> list[dict]:
+        """The groups of a `CollapsibleCheckboxSelectMultiple`, as its template shows them.
+
+        Each is {"name", "id", "options": [{"widget": BoundWidget, "note": str}],
+        "selected": how many are ticked, "open": whether its details start open}. A group
+        opens when it holds a ticked or noted option, or when the field has an error (so
+        the error summary's link lands on a visible box).
+        """
+        notes = getattr(self.field.widget, "notes", {})
+        groups = []
+        for n, group in enumerate(self.govuk_choice_groups, start=1):
+            options = [
+                {"widget": option, "note": notes.get(str(option.data["value"]), "")}
+                for option in group["options"]
+            ]
+            selected = sum(1 for option in group["options"] if option.data["selected"])
+            noted = any(option["note"] for option in options)
+            groups.append({
+                "name": group["name"],
+                "id": f"{self.auto_id}-group-{n}",
+                "options": options,
+                "selected": selected,
+                "open": bool(self.errors or selected or noted),
+            })
+        return groups
+
     @property
     def govuk_small(self) -> bool:
         """Long lists of radios or checkboxes use the small size, so they fit on a screen."""
@@ -137,12 +166,34 @@ class GovukBoundField(BoundField):
     @property
     def govuk_error_target(self) -> str:
         """The element id an error summary link should point at (the first input)."""
-        if self.govuk_kind in ("checkboxes", "radios"):
+        if self.govuk_kind in ("checkboxes", "radios", "collapsible_checkboxes"):
             for group in self.govuk_choice_groups:
                 for option in group["options"]:
                     if option.id_for_label:
                         return option.id_for_label
         return self.id_for_label or self.auto_id or ""
+
+
+class CollapsibleCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """A long list of grouped checkboxes, made compact: each group is a GOV.UK details whose
+    summary says how many are ticked, and a filter box (frontend/ucp.js) narrows the list.
+
+    Without JavaScript the details still open and close and every box still posts; the
+    filter box is simply not there. `notes` maps an option's value (as a string) to a hint
+    shown under its label, e.g. how often it was seen before; a noted option opens its group.
+    """
+
+    govuk_kind = "collapsible_checkboxes"
+    filter_label = "Filter the options"
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.notes: dict[str, str] = {}
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.notes = dict(self.notes)
+        return copy
 
 
 class GovukFormMixin:

@@ -24,6 +24,7 @@ from cases.services.customers import (
     matter_create,
     matter_update,
 )
+from cases.services.uploads import upload_keep, uploads_discard, uploads_remove_stale
 from cases.services.warnings import warning_give_informal
 from cases.services.workflow import (
     case_activate_if_ready,
@@ -66,5 +67,8 @@ __all__ = [
     "matter_create",
     "matter_update",
     "precondition_record",
+    "upload_keep",
+    "uploads_discard",
+    "uploads_remove_stale",
     "warning_give_informal",
 ]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.files import File
 from django.db import transaction
 
 from accounts.models import Directorate
 from cases import workflow
 from cases.choices import EventKind
-from cases.models import Contact, ContactAttachment, Customer, Indicator, Matter
+from cases.models import Contact, ContactAttachment, Customer, Indicator, KeptUpload, Matter
 from cases.services.common import cases_recording_contacts, link_customer_to, require_directorate
+from cases.services.uploads import uploads_forget, uploads_take
 from sanctions.services import check_logged_contact
 from ucp.errors import ServiceError
 
@@ -32,13 +34,16 @@ def contact_log(
     matter: Matter | None = None,
     indicators: Iterable[Indicator] = (),
     files: Iterable = (),
+    kept: Iterable[KeptUpload] = (),
     witness_present: bool = False,
     now: dt.datetime | None = None,
 ) -> Contact:
     """Record one contact and check it against the restrictions in force.
 
     A breach is recorded on the contact (`contact.verdict` holds the result) and never
-    stops the contact being saved: the record of what happened comes first.
+    stops the contact being saved: the record of what happened comes first. `files` are
+    the uploads of this post; `kept` the actor's files kept from an earlier post of the
+    form (`cases.services.uploads`), which become attachments too.
     """
     require_directorate(actor, directorate)
     if matter is not None and matter.customer_id != customer.pk:
@@ -72,6 +77,19 @@ def contact_log(
         )
         attachment.file.save(upload.name, upload, save=False)
         workflow.save(attachment, actor)
+    taken = uploads_take(actor=actor, customer=customer, kept=kept)
+    for row in taken:
+        attachment = ContactAttachment(
+            contact=contact,
+            original_name=row.original_name,
+            content_type=row.content_type,
+            size=row.size,
+            uploaded_by=actor,
+        )
+        with row.file.open("rb") as handle:
+            attachment.file.save(row.original_name, File(handle), save=False)
+        workflow.save(attachment, actor)
+    uploads_forget(taken)
     link_customer_to(customer, directorate)
     contact.verdict = check_logged_contact(
         actor=actor, contact=contact, witness_present=witness_present

@@ -39,6 +39,9 @@ def test_officer_logs_a_call_and_refers_the_customer(live_server, page: Page, of
     page.locator("input[name=channel][value=phone]").check()
     page.fill("input[name=duration_minutes]", "25")
     page.fill("textarea[name=summary]", "Rang five times before nine, shouting about the bins.")
+    # The indicators sit in closed groups; the filter box finds the one meant.
+    page.get_by_label("Filter the indicators").fill(indicator.text[:30])
+    expect(page.locator(".ucp-choice-filter__status")).to_have_text("1 option matches.")
     page.locator(f"input[name=indicators][value='{indicator.pk}']").check()
     page.get_by_role("button", name="Save contact").click()
 
