@@ -328,6 +328,10 @@ SOURCES: tuple[Source, ...] = (
 )
 
 
+def source(kind: DeadlineKind) -> Source:
+    return next(s for s in SOURCES if s.kind == kind)
+
+
 # --- the list ----------------------------------------------------------------------------------
 
 
@@ -384,8 +388,15 @@ class Deadlines:
     horizon: Horizon
     counts: dict[Horizon, int]
     rows: _Rows
-    is_manager: bool
-    is_reviewer: bool
+    scope: Scope
+
+    @property
+    def is_manager(self) -> bool:
+        return self.scope.is_manager
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.scope.is_reviewer
 
     @property
     def total(self) -> int:
@@ -438,9 +449,10 @@ def deadlines_for(user, *, horizon: Horizon = DEFAULT_HORIZON,
         )
     keys = None
     if parts:
-        keys = parts[0].union(*parts[1:], all=True).order_by("dl_due", "dl_ref", "dl_kind")
+        keys = parts[0].union(*parts[1:], all=True).order_by(
+            "dl_due", "dl_ref", "dl_kind", "pk"
+        )
     return Deadlines(
         today=today, horizon=horizon, counts=counts,
-        rows=_Rows(keys, counts[horizon], sources, scope, today),
-        is_manager=scope.is_manager, is_reviewer=scope.is_reviewer,
+        rows=_Rows(keys, counts[horizon], sources, scope, today), scope=scope,
     )

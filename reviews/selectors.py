@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.roles import Role, has_role
 from cases import steps
 from cases.models import CaseState, DesignationCase
-from cases.selectors import cases_for
+from reviews import dashboard
 from reviews.dashboard import (
     HOME_HORIZON,
     HOME_ROWS,
@@ -44,6 +44,7 @@ from sanctions.services import current_sanctions
 RECENTLY_DECIDED_DAYS = 30
 # The dashboard's "recently decided" list is capped: it is a reminder, not a register.
 RECENTLY_DECIDED_SHOWN = 20
+CHALLENGES_TO_REVIEW_SHOWN = 50
 
 # --- scope -----------------------------------------------------------------------------------
 
@@ -204,16 +205,15 @@ def designation_facts(case: DesignationCase) -> dict:
 
 
 def challenges_to_review(user, today: dt.date | None = None) -> list[tuple[Challenge, Clock]]:
-    """The challenges given to this independent reviewer and not yet decided, soonest first."""
+    """The challenges given to this independent reviewer and not yet decided, soonest first:
+    the dashboard's own "challenge decision" source, narrowed to the ones naming this user
+    (a reviewer who is also a senior manager sees others' there too)."""
     today = today or timezone.localdate()
+    decisions = dashboard.source(dashboard.DeadlineKind.CHALLENGE_DECISION)
     qs = _challenges(
-        Challenge.objects.filter(
-            reviewer=user, status=ChallengeStatus.UNDER_REVIEW, case__in=cases_for(user)
-        )
-    ).order_by("decision_due_on", "id")
+        decisions.open(Scope.of(user), today).filter(reviewer=user)
+    ).order_by("decision_due_on", "id")[:CHALLENGES_TO_REVIEW_SHOWN]
     return [(ch, clock(ch.decision_due_on, today)) for ch in qs]
-
-
 
 
 def home_deadlines(user, today: dt.date | None = None) -> dict:
@@ -301,7 +301,7 @@ def deadline_dashboard(user, *, horizon: Horizon, page: Any = 1,
         "page": found.page(page),
         "today": found.today,
         "since": since,
-        "decided": recently_decided(Scope.of(user), since),
+        "decided": recently_decided(found.scope, since),
         "decided_cap": RECENTLY_DECIDED_SHOWN,
         "is_manager": found.is_manager,
         "is_reviewer": found.is_reviewer,

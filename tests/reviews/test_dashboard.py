@@ -424,6 +424,25 @@ def test_a_reviewer_sees_only_the_challenges_given_to_them(every_kind, reviewer,
         (f"challenge_decision-{every_kind['assigned'].pk}", "You, the independent reviewer")]
 
 
+def test_a_reviewers_home_panel_lists_the_same_challenges_as_the_dashboard(
+    every_kind, senior_manager, reviewer, login
+):
+    # Rory is given the unassigned request, and his first is given to someone else.
+    other_reviewer = factories.UserFactory(roles=[Role.INDEPENDENT_REVIEWER, Role.SENIOR_MANAGER],
+                                           directorates=[factories.DirectorateFactory()])
+    mine = services.challenge_assign_reviewer(
+        actor=senior_manager, challenge=every_kind["unassigned"], reviewer=reviewer)
+    services.challenge_assign_reviewer(
+        actor=senior_manager, challenge=Challenge.objects.get(pk=every_kind["assigned"].pk),
+        reviewer=other_reviewer)
+    client = login(reviewer)
+    on_dashboard = [r.key for r in dashboard_rows(client, horizon="all")]
+    home = get(client, reverse("home"))
+    on_home = re.findall(r'data-challenge="(\d+)"', home[home.index('id="challenges-to-review"'):])
+    assert on_dashboard == [f"challenge_decision-{pk}" for pk in on_home] == [
+        f"challenge_decision-{mine.pk}"]
+
+
 def test_a_senior_manager_also_sees_the_reviewer_of_a_challenge(assigned, senior_manager,
                                                                 login, time_machine):
     move_to(time_machine, FRI_26_SEPT)
