@@ -13,6 +13,8 @@ import calendar
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import DateField, F
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 REVIEW_AFTER_MONTHS = 6  # section 2.4: "a review will be carried out after a period of 6 months"
@@ -69,6 +71,15 @@ def notify_by(designated_on: dt.date) -> dt.date:
     after it the sweep reminds the senior managers (a designation nobody was told about
     restricts nothing, and the Ombudsman finds fault with one the customer never heard of)."""
     return designated_on + dt.timedelta(days=settings.NOTIFY_WITHIN_DAYS)
+
+
+def notify_by_in_query(designated_on: str = "designated_on") -> Cast:
+    """`notify_by` as a database expression on the case's stored `designated_on`, so a
+    query can filter and sort on the day itself (the deadline dashboard does)."""
+    return Cast(
+        F(designated_on) + dt.timedelta(days=settings.NOTIFY_WITHIN_DAYS),
+        output_field=DateField(),
+    )
 
 
 def review_opens_on(due_on: dt.date) -> dt.date:

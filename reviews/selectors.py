@@ -10,16 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
-from accounts.selectors import directorate_ids_for
-from cases import deadlines, steps
+from cases import steps
 from cases.models import CaseState, DesignationCase
-from cases.selectors import cases_for
+from reviews import dashboard
+from reviews.dashboard import (
+    HOME_HORIZON,
+    HOME_ROWS,
+    Clock,
+    Horizon,
+    Scope,
+    clock,
+    deadlines_for,
+)
 from reviews.models import (
     CLOCK_RUNNING_STATES,
     OPEN_CHALLENGE_STATES,
@@ -32,65 +41,12 @@ from reviews.services import CHALLENGEABLE_STATES, REVIEWABLE_STATES
 from sanctions.checks import banner_lines
 from sanctions.services import current_sanctions
 
-# "Due this week" on the dashboard; "due soon" on a senior manager's home page.
-DUE_THIS_WEEK_DAYS = 7
-REVIEW_DUE_SOON_DAYS = 28
 RECENTLY_DECIDED_DAYS = 30
-
-# --- clocks ----------------------------------------------------------------------------------
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-@dataclass(frozen=True)
-class Clock:
-    """A due date seen from today: `days` left, negative once overdue."""
-
-    due_on: dt.date
-    days: int
-
-    @property
-    def overdue(self) -> bool:
-        return self.days < 0
-
-    @property
-    def days_overdue(self) -> int:
-        return max(-self.days, 0)
-
-    @property
-    def text(self) -> str:
-        if self.days == 0:
-            return "Due today"
-        if self.days > 0:
-            return f"{_plural(self.days, 'day')} left"
-        return f"{_plural(-self.days, 'day')} overdue"
-
-    @property
-    def tag_class(self) -> str:
-        if self.days < 0:
-            return "govuk-tag--red"
-        if self.days <= DUE_THIS_WEEK_DAYS:
-            return "govuk-tag--orange"
-        return "govuk-tag--grey"
-
-
-def clock(due_on: dt.date, today: dt.date) -> Clock:
-    return Clock(due_on=due_on, days=deadlines.days_left(due_on, today))
-
+# The dashboard's "recently decided" list is capped: it is a reminder, not a register.
+RECENTLY_DECIDED_SHOWN = 20
+CHALLENGES_TO_REVIEW_SHOWN = 50
 
 # --- scope -----------------------------------------------------------------------------------
-
-
-def managed_cases(user) -> QuerySet[DesignationCase]:
-    """The cases of the user's own directorates (led or involved), within `cases_for`.
-
-    `cases_for` also lets an independent reviewer see the cases given to them from other
-    directorates; a reviewer is not responsible for those cases' deadlines, so the
-    deadlines a senior manager answers for come from this narrower scope.
-    """
-    return cases_for(user).in_directorates(directorate_ids_for(user))
 
 
 def may_see_deadlines(user) -> bool:
@@ -251,183 +207,104 @@ def designation_facts(case: DesignationCase) -> dict:
 
 
 def challenges_to_review(user, today: dt.date | None = None) -> list[tuple[Challenge, Clock]]:
-    """The challenges given to this independent reviewer and not yet decided, soonest first."""
+    """The challenges given to this independent reviewer and not yet decided, soonest first:
+    the dashboard's own "challenge decision" source, narrowed to the ones naming this user
+    (a reviewer who is also a senior manager sees others' there too)."""
     today = today or timezone.localdate()
+    decisions = dashboard.source(dashboard.DeadlineKind.CHALLENGE_DECISION)
     qs = _challenges(
-        Challenge.objects.filter(
-            reviewer=user, status=ChallengeStatus.UNDER_REVIEW, case__in=cases_for(user)
-        )
-    ).order_by("decision_due_on", "id")
+        decisions.open(Scope.of(user), today).filter(reviewer=user)
+    ).order_by("decision_due_on", "id")[:CHALLENGES_TO_REVIEW_SHOWN]
     return [(ch, clock(ch.decision_due_on, today)) for ch in qs]
 
 
-def due_for_senior_manager(user, today: dt.date | None = None) -> dict:
-    """A senior manager's "Challenges and reviews due": requests in their directorates
-    waiting for them (late, or needing a reviewer), and six-month reviews due within 28
-    days or already missed."""
-    today = today or timezone.localdate()
-    managed = managed_cases(user)
-    challenges = _challenges(
-        Challenge.objects.filter(
-            case__in=managed,
-            status__in=[ChallengeStatus.LATE, ChallengeStatus.AWAITING_REVIEWER],
-        )
-    ).order_by("decision_due_on", "id")
-    reviews = (
-        managed.filter(state__in=REVIEWABLE_STATES)
-        .filter(
-            Q(state=CaseState.LAPSED)
-            | Q(review_due_on__lte=today + dt.timedelta(days=REVIEW_DUE_SOON_DAYS))
-        )
-        .select_related("customer", "lead_directorate")
-        .order_by("review_due_on", "id")
-    )
-    return {
-        "challenges": [(ch, clock(ch.decision_due_on, today)) for ch in challenges],
-        "reviews": [(case, clock(case.review_due_on, today)) for case in reviews],
-    }
+def home_deadlines(user, today: dt.date | None = None) -> dict:
+    """A senior manager's home panel: the same selector as `/deadlines/` at the home
+    horizon, its counts, and its first `HOME_ROWS` rows (the page has the rest)."""
+    found = deadlines_for(user, horizon=HOME_HORIZON, today=today)
+    return {"found": found, "rows": found.first(HOME_ROWS)}
 
 
 # --- the deadline dashboard ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class DeadlineRow:
-    directorate: str
+class DecidedRow:
+    """A challenge or six-month review decided lately, and whether in time."""
+
     case: DesignationCase
     what: str
     due_on: dt.date
-    clock: Clock | None = None
-    anchor: str = "reviews"
-    decided_on: dt.date | None = None
-    outcome: str = ""
+    decided_on: dt.date
+    outcome: str
+    anchor: str
 
     @property
     def url(self) -> str:
         return f"{self.case.get_absolute_url()}#{self.anchor}"
 
     @property
-    def on_time(self) -> bool | None:
-        return None if self.decided_on is None else self.decided_on <= self.due_on
+    def directorate(self) -> str:
+        return self.case.lead_directorate.name
+
+    @property
+    def on_time(self) -> bool:
+        return self.decided_on <= self.due_on
 
 
 def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _challenge_row(ch: Challenge, today: dt.date) -> DeadlineRow:
-    if ch.status == ChallengeStatus.DECIDED:
-        return DeadlineRow(
-            directorate=ch.case.lead_directorate.name, case=ch.case,
+def recently_decided(scope: Scope, since: dt.date) -> list[DecidedRow]:
+    """The newest `RECENTLY_DECIDED_SHOWN` challenges and six-month reviews decided since
+    `since` that the user may see: two queries, each capped."""
+    rows = []
+    challenges = _challenges(
+        scope.challenges.filter(status=ChallengeStatus.DECIDED, decided_on__gte=since)
+    ).order_by("-decided_on", "-id")[:RECENTLY_DECIDED_SHOWN]
+    for ch in challenges:
+        rows.append(DecidedRow(
+            case=ch.case,
             what=f"Challenge decided by {_name(ch.reviewer)}" if ch.reviewer
             else "Challenge decided",
-            due_on=ch.decision_due_on, anchor=f"challenge-{ch.pk}",
-            decided_on=ch.decided_on, outcome=ch.get_outcome_display(),
-        )
-    who = (f"independent reviewer {_name(ch.reviewer)}" if ch.reviewer
-           else "no independent reviewer assigned yet")
-    return DeadlineRow(
-        directorate=ch.case.lead_directorate.name, case=ch.case,
-        what=f"Challenge decision ({who})", due_on=ch.decision_due_on,
-        clock=clock(ch.decision_due_on, today), anchor=f"challenge-{ch.pk}",
-    )
-
-
-def _sorted(rows: list[DeadlineRow]) -> list[DeadlineRow]:
-    """By directorate, then the soonest due first (the dashboard groups on directorate)."""
-    return sorted(rows, key=lambda r: (r.directorate, r.due_on, r.case.reference))
-
-
-def _newest_first(rows: list[DeadlineRow]) -> list[DeadlineRow]:
-    by_day = sorted(rows, key=lambda r: (r.decided_on, r.case.reference), reverse=True)
-    return sorted(by_day, key=lambda r: r.directorate)  # stable: newest first within each
-
-
-def deadline_dashboard(user, today: dt.date | None = None) -> dict:
-    """The three lists of /deadlines/, each sorted by directorate then date.
-
-    A senior manager sees their directorates' cases; an independent reviewer the
-    challenges given to them (a person holding both roles sees both). Five queries,
-    whatever the number of rows.
-    """
-    today = today or timezone.localdate()
-    week_end = today + dt.timedelta(days=DUE_THIS_WEEK_DAYS)
-    since = today - dt.timedelta(days=RECENTLY_DECIDED_DAYS)
-    is_manager = has_role(user, Role.SENIOR_MANAGER)
-    is_reviewer = has_role(user, Role.INDEPENDENT_REVIEWER)
-    managed = managed_cases(user) if is_manager else DesignationCase.objects.none()
-
-    scope = Q(pk__in=[])
-    if is_manager:
-        scope |= Q(case__in=managed)
-    if is_reviewer:
-        scope |= Q(reviewer=user)
-    visible = Challenge.objects.filter(case__in=cases_for(user)).filter(scope)
-
-    due, overdue, decided = [], [], []
-    for ch in _challenges(
-        visible.filter(status__in=CLOCK_RUNNING_STATES, decision_due_on__lte=week_end)
-    ):
-        (overdue if ch.decision_due_on < today else due).append(_challenge_row(ch, today))
-    for ch in _challenges(
-        visible.filter(status=ChallengeStatus.DECIDED, decided_on__gte=since)
-    ).select_related("decided_by"):
-        decided.append(_challenge_row(ch, today))
-
-    if is_manager:
-        reviews_due = (
-            managed.filter(state__in=REVIEWABLE_STATES)
-            .filter(Q(state=CaseState.LAPSED) | Q(review_due_on__lte=week_end))
-            .select_related("customer", "lead_directorate")
-        )
-        for case in reviews_due:
-            lapsed = case.state == CaseState.LAPSED
-            row = DeadlineRow(
-                directorate=case.lead_directorate.name, case=case,
-                what="Six-month review: missed, restrictions lapsed" if lapsed
-                else "Six-month review",
-                due_on=case.review_due_on, clock=clock(case.review_due_on, today),
-                anchor="six-month-review",
-            )
-            (overdue if lapsed or case.review_due_on < today else due).append(row)
-
-        windows = (
-            managed.filter(
-                state__in=CHALLENGEABLE_STATES,
-                challenge_ends_on__gte=today, challenge_ends_on__lte=week_end,
-            )
-            .exclude(Exists(Challenge.objects.filter(case_id=OuterRef("pk"))))
-            .select_related("customer", "lead_directorate")
-        )
-        for case in windows:
-            due.append(DeadlineRow(
-                directorate=case.lead_directorate.name, case=case,
-                what="Last day for the customer to ask for a review",
-                due_on=case.challenge_ends_on, clock=clock(case.challenge_ends_on, today),
-                anchor="challenge-window",
-            ))
-
-        for review in (
+            due_on=ch.decision_due_on, decided_on=ch.decided_on,
+            outcome=ch.get_outcome_display(), anchor=f"challenge-{ch.pk}",
+        ))
+    if scope.is_manager:
+        reviews = (
             Review.objects.filter(
-                case__in=managed, status=ReviewStatus.DECIDED, decided_on__gte=since
-            ).select_related("case__customer", "case__lead_directorate", "decided_by")
-        ):
-            decided.append(DeadlineRow(
-                directorate=review.case.lead_directorate.name, case=review.case,
+                case__in=scope.managed, status=ReviewStatus.DECIDED, decided_on__gte=since
+            )
+            .select_related("case__customer", "case__lead_directorate", "decided_by")
+            .order_by("-decided_on", "-id")[:RECENTLY_DECIDED_SHOWN]
+        )
+        for review in reviews:
+            rows.append(DecidedRow(
+                case=review.case,
                 what=f"Six-month review decided by {_name(review.decided_by)}"
                 if review.decided_by else "Six-month review decided",
-                due_on=review.due_on, anchor="six-month-review",
-                decided_on=review.decided_on, outcome=review.get_outcome_display(),
+                due_on=review.due_on, decided_on=review.decided_on,
+                outcome=review.get_outcome_display(), anchor="six-month-review",
             ))
+    rows.sort(key=lambda r: (r.decided_on, r.case.reference), reverse=True)
+    return rows[:RECENTLY_DECIDED_SHOWN]
 
+
+def deadline_dashboard(user, *, horizon: Horizon, page: Any = 1,
+                       today: dt.date | None = None) -> dict:
+    """Everything `/deadlines/` shows: one page of `deadlines_for` at the chosen horizon,
+    the count of every horizon, and what was decided lately. A fixed number of queries,
+    whatever the number of rows."""
+    found = deadlines_for(user, horizon=horizon, today=today)
+    since = found.today - dt.timedelta(days=RECENTLY_DECIDED_DAYS)
     return {
-        "today": today,
-        "week_end": week_end,
+        "deadlines": found,
+        "page": found.page(page),
+        "today": found.today,
         "since": since,
-        "due": _sorted(due),
-        "overdue": _sorted(overdue),
-        "decided": _newest_first(decided),
-        "is_manager": is_manager,
-        "is_reviewer": is_reviewer,
+        "decided": recently_decided(found.scope, since),
+        "decided_cap": RECENTLY_DECIDED_SHOWN,
+        "is_manager": found.is_manager,
+        "is_reviewer": found.is_reviewer,
     }
-

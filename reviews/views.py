@@ -284,4 +284,9 @@ def deadlines(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             "The deadline dashboard is for senior managers and independent reviewers."
         )
-    return render(request, "reviews/deadlines.html", selectors.deadline_dashboard(request.user))
+    # A horizon or page that is not one of the choices is the default, never an error.
+    horizon = selectors.Horizon.parse(request.GET.get("horizon"))
+    context = selectors.deadline_dashboard(
+        request.user, horizon=horizon, page=request.GET.get("page")
+    )
+    return render(request, "reviews/deadlines.html", context)

@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             selectors.cases_awaiting(user, [CaseState.AWAITING_DECISION])[:50]
         )
         panels["recently_designated"] = list(selectors.recently_designated(user)[:10])
-        panels["reviews_due"] = review_selectors.due_for_senior_manager(user)
+        panels["deadlines"] = review_selectors.home_deadlines(user)
     if has_role(user, Role.INDEPENDENT_REVIEWER):
         panels["to_review"] = review_selectors.challenges_to_review(user)
     if has_role(user, Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER):

@@ -631,27 +631,28 @@ def test_a_reviewer_with_nothing_assigned_is_told_so(reviewer, login):
 
 def test_a_senior_manager_sees_a_request_needing_a_reviewer(challenge, senior_manager, login):
     page = squash(text(login(senior_manager).get(reverse("home"))))
-    assert "Challenges and reviews due" in page
-    assert f'data-challenge="{challenge.pk}"' in page
+    assert 'id="deadlines">Deadlines</h2>' in page
+    assert f'data-deadline="assign_reviewer-{challenge.pk}"' in page
     assert "Request for a review: assign an independent reviewer" in page
 
 
 def test_a_senior_manager_sees_a_late_request(late, senior_manager, login):
     page = squash(text(login(senior_manager).get(reverse("home"))))
+    assert f'data-deadline="late_challenge-{late.pk}"' in page
     assert "Late request for a review: accept it or not" in page
 
 
 def test_another_directorate_sees_neither(challenge, outsider, login):
     page = text(login(outsider).get(reverse("home")))
-    assert f'data-challenge="{challenge.pk}"' not in page
-    assert "No request for a review is waiting for a senior manager" in page
+    assert "data-deadline=" not in page and challenge.case.reference not in page
+    assert "Nothing is overdue or due in the next 28 days." in page
 
 
 def test_the_home_page_shows_a_review_due_within_28_days(in_force, senior_manager, login,
                                                          time_machine):
     move_to(time_machine, dt.date(2026, 2, 10))
     page = squash(text(login(senior_manager).get(reverse("home"))))
-    assert f'data-review="{in_force.reference}"' in page
+    assert f'data-deadline="six_month_review-{in_force.pk}"' in page
     assert "19 days left" in page
 
 
