@@ -8,7 +8,15 @@ import pytest
 from cases.models import Indicator
 from reports import charts
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+# Transactional like every browser test: the browser tests run together in one worker
+# (--dist loadgroup), placed by the first of them in pytest-django's order, and one plain
+# django_db test among them put the group ahead of the other workers' plain tests, which
+# then ran on the database the group's transactional tests had flushed.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def test_no_chart_text_is_cut_off_in_chromium(page):
