@@ -114,6 +114,15 @@ def pytest_collection_modifyitems(config, items):
             # the test says which one and how to provide it. In CI the branch above fails it.
             item.add_marker(pytest.mark.skip(
                 reason="needs " + " and ".join(need for _, need in missing)))
+        if item.get_closest_marker("browser"):
+            db = item.get_closest_marker("django_db")
+            if db is None or not db.kwargs.get("transaction"):
+                # The group is scheduled where its first test falls in pytest-django's
+                # order; one plain django_db test in it sends the transactional ones (whose
+                # flush empties the seeded tables) ahead of other workers' plain tests.
+                raise pytest.UsageError(
+                    f"{item.nodeid}: a browser test is django_db(transaction=True)"
+                )
         if grouping and item.get_closest_marker("browser"):
             # One Chromium for all the browser tests, in one xdist worker (--dist loadgroup).
             item.add_marker(pytest.mark.xdist_group("browser"))
