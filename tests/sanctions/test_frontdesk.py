@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.roles import Role
 from cases.models import Channel, Contact, RecordView
 from sanctions.models import SanctionKind
 from tests.factories import CustomerFactory, MatterFactory, UserFactory
@@ -23,7 +24,7 @@ BANNER = "Contact restrictions in force"
 
 @pytest.fixture
 def jo(adults):
-    return UserFactory(first_name="Jo", last_name="Smith", directorates=[adults])
+    return UserFactory(first_name="Jo", last_name="Smith", directorates=[adults], roles=[Role.OFFICER])
 
 
 @pytest.fixture
