@@ -65,7 +65,7 @@ def test_designate_and_decline_at_the_same_moment(adults):
             actor=senior_a,
             case=fresh,
             expected_state="awaiting_decision",
-            reasons="Persistent.",
+            reasons="Persistent calls about the same matter.",
             indicators=indicators,
             sanctions=time_limit_sanction(fresh),
         )

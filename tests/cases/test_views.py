@@ -182,7 +182,7 @@ GOOD_DATA = {
     "behaviour_stopped": {"note": "No calls for a month."},
     "submit_for_decision": {"note": "Ready."},
     "close_precondition_failed": {"note": "The complaint was not answered."},
-    "designate": {"reasons": "Persistent and unreasonable."},
+    "designate": {"reasons": "Persistent and unreasonable contact with staff."},
     "decline": {"reasons": "Not persistent enough."},
     "return_for_more_work": {"note": "Offer a meeting."},
 }

@@ -36,12 +36,12 @@ def test_continue_needs_reasons_and_a_next_review_within_six_months(
                                reasons="", next_review_on=dt.date(2026, 8, 20))
     with pytest.raises(ServiceError, match="within six months"):
         services.review_decide(actor=senior_manager, case=in_force, outcome="continue",
-                               reasons="Still calling daily.", next_review_on=dt.date(2026, 8, 21))
+                               reasons="You are still calling us every day.", next_review_on=dt.date(2026, 8, 21))
     with pytest.raises(ServiceError, match="next review"):
         services.review_decide(actor=senior_manager, case=in_force, outcome="continue",
-                               reasons="Still calling daily.", next_review_on=None)
+                               reasons="You are still calling us every day.", next_review_on=None)
     letter = services.review_decide(actor=senior_manager, case=in_force, outcome="continue",
-                                    reasons="Still calling daily.",
+                                    reasons="You are still calling us every day.",
                                     next_review_on=dt.date(2026, 8, 20))
     in_force.refresh_from_db()
     assert in_force.state == CaseState.ACTIVE
