@@ -21,7 +21,7 @@ from ucp.errors import ServiceError
 
 MIN_WORDS = 4
 MIN_DISTINCT_WORDS = 3
-MIN_LETTERS = 20
+MIN_LETTERS = 15
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 

@@ -244,3 +244,17 @@ def test_refusing_a_late_request_needs_a_reason_the_customer_can_read(
                                      received_on=dt.date(2025, 9, 18), grounds="Please.")
     with pytest.raises(ServiceError, match="at least 4 words"):
         services.challenge_refuse_late(actor=senior_manager, challenge=late, reason="No.")
+
+
+# --- what the review letter says ---------------------------------------------------------------
+
+
+def test_the_review_letter_speaks_to_the_customer_as_you(reviewing, senior_manager, login):
+    confirm(login(senior_manager), review_url(reviewing), continue_post())
+    body = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ",
+                  Letter.objects.get(kind=LetterKind.REVIEW_OUTCOME).html)))
+    assert "the customer" not in body.lower()
+    assert "Calls and meetings with you last no more than 15 minutes." in body
+    assert "We will review the decision again on or before 1 June 2026" in body
+    assert REASONS in body
+    assert "{#" not in body and "{%" not in body
