@@ -358,7 +358,7 @@ def test_designate_allowed_after_a_recorded_safety_skip(make_case, senior_manage
     case = services.case_designate(
         actor=senior_manager,
         case=case,
-        reasons="Threats to staff.",
+        reasons="Threats to staff at the front desk.",
         indicators=some_indicators(1),
         sanctions=time_limit_sanction(case),
     )

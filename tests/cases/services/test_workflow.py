@@ -181,7 +181,7 @@ def test_designation_needs_reasons_and_indicators(make_case, senior_manager, ind
         services.case_designate(
             actor=senior_manager,
             case=case,
-            reasons="Yes.",
+            reasons="Persistent calls about the same matter.",
             indicators=[],
             sanctions=time_limit_sanction(case),
         )
