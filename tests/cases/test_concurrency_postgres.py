@@ -103,7 +103,7 @@ def test_two_designations_at_the_same_moment_record_one(adults):
             return services.case_designate(
                 actor=user,
                 case=DesignationCase.objects.get(pk=case.pk),
-                reasons=f"Decided by {user.username}.",
+                reasons=f"Persistent calls, decided by {user.username}.",
                 indicators=indicators,
                 sanctions=time_limit_sanction(case),
             )
