@@ -31,6 +31,7 @@ from cases.models import (
 )
 from sanctions.forms import sanction_forms
 from ucp.forms import CollapsibleCheckboxSelectMultiple, GovukFormMixin, IsoDateInput
+from ucp.reasons import CustomerReasonValidator
 
 ALLOWED_UPLOAD_EXTENSIONS = {
     ".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".eml", ".msg", ".jpg", ".jpeg", ".png",
@@ -723,6 +724,7 @@ class DesignateForm(ActionForm):
         label="Reasons for designating, in plain words",
         help_text="These explain to the customer why the policy is applied.",
         error_messages={"required": "Enter the reasons for designating"},
+        validators=[CustomerReasonValidator("the reasons for designating")],
     )
     indicators = IndicatorField(
         label="Indicators the decision relies on",

@@ -8,9 +8,12 @@ which letters were copied to the directorates' Assistant Director and Service Ma
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Directorate
@@ -60,6 +63,22 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}{' (current)' if self.is_current else ''}"
+
+    @property
+    def version_in_words(self) -> str:
+        """How a letter names the version: "version 5.0" from a label such as
+        "v5.0 (January 2016)", "Version 5.0" or "5.0"; a label without a number is quoted.
+        The date in brackets is left to `effective_on`, which letters give in full."""
+        label = re.sub(r"\s*\([^)]*\)\s*", " ", self.label or "").strip()
+        number = re.fullmatch(r"(?:version\s*|v\.?\s*)?(\d+(?:\.\d+)*)", label, re.I)
+        if number:
+            return f"version {number.group(1)}"
+        return f"version \u201c{label or self.label}\u201d"
+
+    @property
+    def in_words(self) -> str:
+        """"version 5.0, in effect from 1 January 2016"."""
+        return f"{self.version_in_words}, in effect from {date_format(self.effective_on, 'j F Y')}"
 
 
 class LetterKind(models.TextChoices):

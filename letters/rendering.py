@@ -24,7 +24,6 @@ from accounts.roles import Role, role_labels
 from cases.deadlines import challenge_last_day
 from cases.models import Customer, DesignationCase, Matter, MatterKind, Warning
 from letters.models import LetterKind, PolicyVersion
-from sanctions.checks import describe
 from sanctions.models import WEEKDAYS, CallPeriod, Sanction, SanctionKind, SanctionStatus
 
 LETTER_TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates" / "letters"
@@ -120,14 +119,25 @@ def policy_html(text: str) -> SafeString:
 # --- sanctions in plain words ----------------------------------------------------------------
 
 
+def matter_in_words(matter: Matter) -> str:
+    """A matter as the customer knows it: "your complaint about “Missed bin collections”,
+    received on 3 March 2025". Never its internal code alone: that means nothing to them."""
+    kind = MatterKind(matter.kind).label.lower() if matter.kind in MatterKind.values else "matter"
+    received = f", received on {matter.received_on.day} {matter.received_on:%B %Y}" \
+        if matter.received_on else ""
+    return f"your {kind} about \u201c{matter.summary}\u201d{received}"
+
+
 def sanction_in_plain_words(sanction) -> dict:
-    """One sanction as the customer reads it: what it means, where, and for how long."""
+    """One sanction as the customer reads it, in the second person: what it means (`what`,
+    and `short` for the summary list), where, for how long, and why."""
     kind = sanction.kind
     if kind == SanctionKind.TIME_LIMIT:
         what = (
             f"Telephone calls and meetings in person with you will last no more than "
             f"{sanction.max_minutes} minutes."
         )
+        short = f"Calls and meetings with you last no more than {sanction.max_minutes} minutes."
     elif kind == SanctionKind.CALL_LIMIT:
         n = sanction.calls_per_week
         days = _join([WEEKDAYS[d] + "s" for d in sorted(sanction.weekdays)])
@@ -135,41 +145,53 @@ def sanction_in_plain_words(sanction) -> dict:
             CallPeriod.MORNING: " in the morning (before 12 noon)",
             CallPeriod.AFTERNOON: " in the afternoon (from 12 noon)",
         }.get(sanction.call_period, "")
+        calls = f"{n} telephone call{'s' if n != 1 else ''}"
         what = (
-            f"We will take no more than {n} telephone call{'s' if n != 1 else ''} from you "
+            f"We will take no more than {calls} from you "
             f"a week, on {days}{period}. We will not take calls at other times."
         )
+        short = f"You may call us no more than {n} time{'s' if n != 1 else ''} a week, " \
+            f"on {days}{period}."
     elif kind == SanctionKind.SINGLE_MEDIUM:
         medium = sanction.get_allowed_channel_display().lower()
         what = (
             f"Please contact us only by {medium}. We will not deal with contact made in "
             "any other way."
         )
+        short = f"You may contact us only by {medium}."
     elif kind == SanctionKind.NAMED_OFFICER:
         what = (
             f"Please contact only {_name(sanction.named_officer)}. They will deal with "
             "everything you raise with us."
         )
+        short = f"You may contact only {_name(sanction.named_officer)}."
     elif kind == SanctionKind.WITNESS:
         what = "Any meeting with you in person will have a second member of staff present."
+        short = "A second member of staff will be at any meeting with you in person."
     elif kind == SanctionKind.REFUSE_COMPLAINTS:
-        matters = [f"{m.summary} (our reference {m.reference})" for m in sanction.matters.all()]
+        matters = [matter_in_words(m) for m in sanction.matters.all()]
+        about = _join(matters) if matters else "the same matter"
         what = (
             f"We will not register or deal with further complaints or requests about "
-            f"{_join(matters) if matters else 'the same matter'}, because we have already "
-            "dealt with it. We will still read what you send about it, in case it contains "
-            "important new information."
+            f"{about}, because we have already dealt with it. We will still read what you "
+            "send about it, in case it contains important new information."
         )
+        short = (f"We will read, but not deal with again, further complaints or requests "
+                 f"about {about}.")
     elif kind == SanctionKind.OFFICE_ACCESS:
         where = "any council office" if sanction.all_offices else sanction.offices
         what = f"You may not visit {where} in person."
+        short = what
     elif kind == SanctionKind.POLICE_OR_LEGAL:
         what = (
             "Because of the way you have behaved towards our staff, we have involved the "
             f"police or taken legal action (reference {sanction.reference})."
         )
+        short = f"We have involved the police or taken legal action (reference " \
+            f"{sanction.reference})."
     else:  # a kind added later and not yet worded here
         what = sanction.get_kind_display() + "."
+        short = what
     if sanction.council_wide:
         scope = "This applies to all council services."
     else:
@@ -181,7 +203,9 @@ def sanction_in_plain_words(sanction) -> dict:
     return {
         "title": sanction.get_kind_display(),
         "what": what,
+        "short": short,
         "scope": scope,
+        "why": sanction.reasons,
         "starts_on": sanction.starts_on,
         "ends_on": sanction.ends_on,
     }
@@ -224,7 +248,6 @@ def designation_context(
         "decision_reasons": case.decision_reasons,
         "indicators": indicators,
         "indicator_groups": indicator_groups(indicators),
-        "summary_lines": describe(sanctions),
         "sanctions": [sanction_in_plain_words(s) for s in sanctions],
         "restrictions_end": max((s.ends_on for s in sanctions), default=None),
         "review_due_on": case.review_due_on,
@@ -261,7 +284,8 @@ def _standing_sanctions(case: DesignationCase) -> list:
         .select_related("named_officer")
         .prefetch_related(
             "directorates",
-            Prefetch("matters", queryset=Matter.objects.only("id", "reference", "summary")),
+            Prefetch("matters", queryset=Matter.objects.only(
+                "id", "reference", "summary", "kind", "received_on")),
         )
         .order_by("starts_on", "id")
     )
@@ -292,7 +316,6 @@ def outcome_context(
         "reasons": reasons,
         "designated_on": case.designated_on,
         "still_designated": still_designated,
-        "summary_lines": describe(sanctions),
         "sanctions": [sanction_in_plain_words(s) for s in sanctions],
         "review_due_on": case.review_due_on,
         "decided_by_name": _name(decision.decided_by),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -95,6 +95,47 @@ def policy_version_save(*, actor, version: PolicyVersion) -> PolicyVersion:
 
 
 # --- issuing letters ----------------------------------------------------------------------------
+
+# `letter_issue(seen=PREVIEW)` builds the letter and raises `LetterPreviewed` with it instead
+# of issuing it; `seen=<sha256>` issues it only if it is the letter the user checked.
+PREVIEW = "preview"
+
+
+class LetterPreviewed(Exception):  # noqa: N818 - not an error: it carries the letter out
+    """The letter a decision would issue, carried out of the decision's transaction, which
+    it rolls back: nothing of the decision, nor the letter, is kept."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__("letter previewed")
+        self.html = html
+
+
+class LetterChanged(CaseChanged):
+    def __init__(self) -> None:
+        super().__init__(
+            "The letter is no longer the one you checked: the case changed since, or the "
+            "date moved on. Nothing was issued. Check the letter as it is now."
+        )
+
+
+def letter_sha256(html: str) -> str:
+    """What a preview remembers of the letter it showed."""
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def letter_preview(decide: Callable[..., object], /, **kwargs) -> str:
+    """The letter `decide(**kwargs)` would issue, made by the decision's own service.
+
+    `decide` is `letter_issue` or a service that ends by issuing a letter and passes `seen`
+    on to it. It runs in full, in a transaction that `LetterPreviewed` then rolls back, so
+    what the user checks is the letter itself, not a look-alike built beside it.
+    """
+    try:
+        with transaction.atomic():
+            decide(**kwargs, seen=PREVIEW)
+    except LetterPreviewed as previewed:
+        return previewed.html
+    raise ServiceError("This decision writes no letter to the customer.")  # pragma: no cover
 
 
 def _may_issue_designation(user, case, warning) -> bool:
@@ -276,6 +317,7 @@ def letter_issue(
     case: DesignationCase | None = None,
     warning: Warning | None = None,
     now: dt.datetime | None = None,
+    seen: str | None = None,
 ) -> Letter:
     """Render a letter, store its HTML and PDF unchanged, and record it on the case.
 
@@ -286,22 +328,31 @@ def letter_issue(
     Called on its own (the letter pages), the PDF is rendered before the case is locked.
     Called inside another service's transaction (an outcome letter, which states the
     decision just recorded), the case is already locked by that service.
+
+    `seen` is how the pages keep "no letter is issued unseen" (`letters.drafts`): PREVIEW
+    raises `LetterPreviewed` with the letter instead of issuing it; the sha256 of the
+    letter the user checked issues it only if it is still that letter (`LetterChanged`,
+    a 409, if not). Scripts (the demo) pass nothing.
     """
     if kind not in LetterKind.values:
         raise ServiceError("Choose a kind of letter.")
     if case is None and (kind != LetterKind.INFORMAL_WARNING or warning is None):
         raise ServiceError("This letter belongs to a case.")
     now = workflow.now_or(now)
-    rendered = _render_unlocked(actor=actor, kind=kind, case=case, warning=warning, now=now)
+    rendered = (
+        None if seen == PREVIEW
+        else _render_unlocked(actor=actor, kind=kind, case=case, warning=warning, now=now)
+    )
     with transaction.atomic():
         return _issue_locked(
-            actor=actor, kind=kind, case=case, warning=warning, now=now, rendered=rendered
+            actor=actor, kind=kind, case=case, warning=warning, now=now, rendered=rendered,
+            seen=seen,
         )
 
 
 def _issue_locked(
     *, actor, kind: str, case: DesignationCase | None, warning: Warning | None,
-    now: dt.datetime, rendered: tuple[str, bytes] | None,
+    now: dt.datetime, rendered: tuple[str, bytes] | None, seen: str | None,
 ) -> Letter:
     case, warning = _lock_letter_subject(case, warning, kind)
     if not may_issue(actor, case, kind, warning):
@@ -312,6 +363,10 @@ def _issue_locked(
         actor=actor, kind=kind, case=case, warning=warning, version=version,
         issued_on=issued_on,
     )
+    if seen == PREVIEW:
+        raise LetterPreviewed(html)
+    if seen is not None and letter_sha256(html) != seen:
+        raise LetterChanged()
     if rendered is not None and rendered[0] == html:
         pdf = rendered[1]
     else:  # the case changed since the unlocked render (rare): render what is true now
@@ -350,7 +405,7 @@ def _record_issue(*, actor, letter: Letter, case: DesignationCase | None) -> Non
     details = [f"Sent to {letter.customer.full_name}"
                + (" in large print." if letter.large_print else ".")]
     if letter.policy_version_id:
-        details.append(f"Encloses the policy, version {letter.policy_version.label}.")
+        details.append(f"Encloses the policy, {letter.policy_version.in_words}.")
     if letter.challenge_last_day:
         details.append(f"Last day to ask for a review: {_day(letter.challenge_last_day)}.")
     workflow.record_event(

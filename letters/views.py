@@ -6,15 +6,24 @@ every write goes through `letters.services`.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import access_log
+from cases import access_log, steps
 from cases import selectors as case_selectors
 from cases.models import CaseState, DesignationCase
-from letters import selectors, services
+from letters import drafts, selectors, services
 from letters.forms import InformCouncilForm, IssueLetterForm
 from letters.models import LetterKind
 from letters.steps import CASE_LETTERS
@@ -36,66 +45,103 @@ def _section_url(case: DesignationCase) -> str:
     return f"{case.get_absolute_url()}#letters"
 
 
-def _preview(request, case, kind, form, status=200) -> HttpResponse:
-    html = ""
+def _issue_page(
+    request: HttpRequest, *, kind: LetterKind, scope: str, subject: dict, issue_url: str,
+    cancel_url: str, notes: list[str], reissue: bool, on_issued,
+) -> HttpResponse:
+    """Preview (GET, or a POST not confirming), or issue a letter as it was previewed.
+
+    `subject` is what the letter belongs to (`case`, or `warning`, and the `customer`).
+    The letter is made by `services.letter_issue` itself (`letters.drafts`), so the page
+    shows the letter that confirming issues; a POST without the signed draft previews.
+    """
+    refused: drafts.DraftRefused | None = None
     try:
-        html, _context = services.build_letter(
-            actor=request.user,
-            kind=kind,
-            case=case,
-            version=services.next_version(case, None, kind),
+        posted = drafts.read_post(request, scope=scope)
+    except drafts.DraftRefused as exc:
+        posted, refused = drafts.Posted(data=None, action=drafts.PREVIEW), exc
+    if posted.action != drafts.CONFIRM:
+        posted = drafts.Posted(data=QueryDict(), action=drafts.PREVIEW)
+    verb = "Re-issue" if reissue else "Issue"
+    # The step's one name (cases.steps) heads its page, as it names the link to it.
+    step = None if reissue else steps.get(steps.LETTER, kind)
+    context = {
+        "heading": step.title if step else f"{verb} the {kind.label.lower()}",
+        "notes": ([*notes, "Re-issuing makes a new version and keeps the earlier ones."]
+                  if reissue else notes),
+        "kind_label": kind.label,
+        "action_url": issue_url,
+        "button": f"{verb} the letter",
+        "cancel_url": cancel_url,
+        "case": subject.get("case"),
+        "customer": subject["customer"],
+    }
+    form = IssueLetterForm(posted.data)
+
+    def render_preview(html: str, token: str, error: str, status: int) -> HttpResponse:
+        if refused is not None:  # a forged or misplaced draft: shown the letter again
+            error, status = refused.message, 400
+        return drafts.render_letter_preview(
+            request, html=html, token=token, error=error, status=status, **context
         )
-    except ServiceError as exc:
-        refused = form_error(form, exc)
-        status = status if status != 200 else refused
-    return render(
-        request,
-        "letters/preview.html",
-        {
-            "case": case,
-            "customer": case.customer,
-            "kind": kind,
-            "kind_label": LetterKind(kind).label,
-            "form": form,
-            "letter_html": html,
-            "reissue": selectors.has_letter(case, kind),
-        },
-        status=status,
+
+    result = drafts.letter_first(
+        request, scope=scope, posted=posted, form=form, render_preview=render_preview,
+        decide=partial(
+            services.letter_issue, actor=request.user, kind=kind,
+            case=subject.get("case"), warning=subject.get("warning"),
+        ),
+    )
+    if result.response is not None:
+        return result.response
+    if result.done is not None:
+        return on_issued(result.done)
+    return drafts.render_letter_preview(
+        request, html="", token="", status=result.status, form=form, **context
+    )
+
+
+def _case_letter_page(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    case = case_selectors.get_case_for_user(request.user, reference, write=True)
+    kind = _case_letter_kind(kind)
+    if request.method == "GET" and not services.may_issue(request.user, case, kind):
+        messages.warning(request, f"You cannot issue the {kind.label.lower()} on this case now.")
+        return redirect(_section_url(case))
+
+    def issued(letter) -> HttpResponse:
+        case.refresh_from_db()
+        done = f"{letter.get_kind_display()} issued (version {letter.version})."
+        if kind == LetterKind.DESIGNATION:
+            if case.state == CaseState.ACTIVE:
+                done += " The designation is now in force."
+            elif case.council_informed_at is None:
+                done += " Inform the council to put the designation in force."
+        messages.success(request, done)
+        return redirect(_section_url(case))
+
+    notes = []
+    if kind == LetterKind.DESIGNATION:
+        notes.append("Issuing it records today as the day the customer was told. The customer "
+                     "then has 14 days to ask for a review.")
+    return _issue_page(
+        request, kind=kind, scope=f"case-letter:{case.pk}:{kind}",
+        subject={"case": case, "customer": case.customer},
+        issue_url=reverse("letters:issue", args=[case.reference, kind]),
+        cancel_url=_section_url(case), notes=notes,
+        reissue=selectors.has_letter(case, kind), on_issued=issued,
     )
 
 
 @require_GET
 @casework_required
 def letter_preview(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
-    case = case_selectors.get_case_for_user(request.user, reference, write=True)
-    kind = _case_letter_kind(kind)
-    if not services.may_issue(request.user, case, kind):
-        messages.warning(request, f"You cannot issue the {kind.label.lower()} on this case now.")
-        return redirect(_section_url(case))
-    return _preview(request, case, kind, IssueLetterForm())
+    return _case_letter_page(request, reference, kind)
 
 
 @require_POST
 @casework_required
 def letter_issue(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
-    case = case_selectors.get_case_for_user(request.user, reference, write=True)
-    kind = _case_letter_kind(kind)
-    form = IssueLetterForm(request.POST)
-    try:
-        letter = services.letter_issue(actor=request.user, kind=kind, case=case)
-    except ServiceError as exc:
-        status = form_error(form, exc)
-        case = case_selectors.get_case_for_user(request.user, reference)
-        return _preview(request, case, kind, form, status=status)
-    case.refresh_from_db()
-    done = f"{letter.get_kind_display()} issued (version {letter.version})."
-    if kind == LetterKind.DESIGNATION:
-        if case.state == CaseState.ACTIVE:
-            done += " The designation is now in force."
-        elif case.council_informed_at is None:
-            done += " Inform the council to put the designation in force."
-    messages.success(request, done)
-    return redirect(_section_url(case))
+    return _case_letter_page(request, reference, kind)
 
 
 def _letter(request: HttpRequest, reference: str, pk: int):
@@ -184,23 +230,31 @@ def _customer_warning(request: HttpRequest, customer_ref: str, pk: int):
     return customer, selectors.get_warning_for_customer(customer, pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @casework_required
 def informal_warning_letter_issue(request: HttpRequest, customer_ref: str, pk: int):
+    """Preview the letter confirming an informal warning (GET), and issue it as previewed."""
     customer, warning = _customer_warning(request, customer_ref, pk)
-    try:
-        letter = services.letter_issue(
-            actor=request.user, kind=LetterKind.INFORMAL_WARNING, warning=warning
+    back = f"{customer.get_absolute_url()}#warnings"
+    kind = LetterKind.INFORMAL_WARNING
+    if request.method == "GET" and not services.may_issue(request.user, None, kind, warning):
+        messages.warning(request, "Your role does not allow you to issue this letter.")
+        return redirect(back)
+
+    def issued(letter) -> HttpResponse:
+        messages.success(
+            request,
+            f"{letter.get_kind_display()} issued (version {letter.version}): download it "
+            "from the warning below.",
         )
-    except ServiceError as exc:
-        messages.warning(request, exc.message)
-        return redirect(f"{customer.get_absolute_url()}#warnings")
-    messages.success(
-        request,
-        f"{letter.get_kind_display()} issued (version {letter.version}): download it "
-        "from the warning below.",
+        return redirect(back)
+
+    return _issue_page(
+        request, kind=kind, scope=f"warning-letter:{warning.pk}",
+        subject={"warning": warning, "customer": customer},
+        issue_url=reverse("letters:informal_warning_issue", args=[customer.reference, pk]),
+        cancel_url=back, notes=[], reissue=warning.letters.exists(), on_issued=issued,
     )
-    return redirect(f"{customer.get_absolute_url()}#warnings")
 
 
 @require_GET

@@ -15,6 +15,7 @@ from cases.models import DesignationCase
 from reviews.models import Challenge, ChallengeChannel, ChallengeOutcome, ReviewOutcome
 from sanctions.forms import sanction_forms
 from ucp.forms import GovukFormMixin, IsoDateInput
+from ucp.reasons import CustomerReasonValidator
 
 # Not one of ChallengeChannel: a telephone request is noted, but is not a request for a review
 # until the customer puts it in writing (section 2.4).
@@ -142,6 +143,10 @@ class RefuseLateForm(LateDecisionForm):
     reason_label = "Why the late request is not accepted"
     reason_help = "The customer is told this reason."
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].validators.append(CustomerReasonValidator("why"))
+
 
 def reviewer_label(user) -> str:
     """'Rory Reviewer – Head of Finance, Resources': who the person is, in a line."""
@@ -235,8 +240,10 @@ class DecideChallengeForm(SanctionsMixin, ChallengeStepForm):
     reasons = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Reasons for your decision, in plain words",
-        help_text="The customer's letter gives these reasons.",
+        help_text="The customer's letter gives these reasons. You will see the letter "
+        "before it is sent.",
         error_messages={"required": "Enter the reasons for your decision"},
+        validators=[CustomerReasonValidator("the reasons for your decision")],
     )
 
     def __init__(self, *args, **kwargs):
@@ -261,8 +268,10 @@ class ReviewDecideForm(SanctionsMixin, ActionForm):
     reasons = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Reasons, in plain words",
-        help_text="The customer's letter gives these reasons.",
+        help_text="The customer's letter gives these reasons. You will see the letter "
+        "before it is sent.",
         error_messages={"required": "Enter the reasons for the outcome of the review"},
+        validators=[CustomerReasonValidator("the reasons for the outcome")],
     )
     next_review_on = forms.DateField(
         required=False, label="Date of the next review", widget=IsoDateInput(),
@@ -274,12 +283,12 @@ class ReviewDecideForm(SanctionsMixin, ActionForm):
         self.today = timezone.localdate()
         self.latest = deadlines.latest_next_review(self.today)
         field = self.fields["next_review_on"]
+        # Asked for, never filled in: the customer's letter gives this date, and a date
+        # already in the box is one nobody chose.
         field.help_text = (
-            "Not needed if you lift the designation. At most six months from today: on or "
-            f"before {_long_date(self.latest)}."
+            "Needed if you continue or vary the designation; not if you lift it. After "
+            f"today and at most six months from today: on or before {_long_date(self.latest)}."
         )
-        if not self.is_bound:
-            field.initial = self.latest
         self._setup_sanctions(self.case, self.latest)
 
     def clean(self) -> dict[str, Any]:

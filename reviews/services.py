@@ -43,6 +43,7 @@ from sanctions.services import (
     save_sanctions,
 )
 from ucp.errors import CaseChanged, NotAllowed, ServiceError
+from ucp.reasons import require_reason
 
 # A designation can be challenged once the customer has been told of it, and reviewed while
 # it stands (in force, or lapsed because its review was missed).
@@ -218,7 +219,8 @@ def challenge_refuse_late(
     expected_status: str | None = None,
     now: dt.datetime | None = None,
 ) -> Challenge:
-    reason = _clean(reason, "the reason for not accepting the late request")
+    # The customer is told this reason.
+    reason = require_reason(reason, "the reason for not accepting the late request")
     case, challenge = _lock_challenge(challenge)
     _take(challenge, "refuse_late", actor=actor, expected=expected_status,
           by=actor, at=workflow.now_or(now), reason=reason)
@@ -345,15 +347,18 @@ def challenge_decide(
     sanctions: Iterable[dict[str, Any]] = (),
     expected_status: str | None = None,
     now: dt.datetime | None = None,
+    seen: str | None = None,
 ):
     """The independent reviewer decides (step 11): uphold, vary the sanctions, or withdraw
     the designation. The outcome letter is issued in the same transaction.
 
-    Returns the outcome letter.
+    Returns the outcome letter. `seen` goes to `letter_issue`: the page previews the letter
+    (`letters.drafts`) and issues it only as the reviewer saw it.
     """
     if outcome not in ChallengeOutcome.values:
         raise ServiceError("Choose the outcome: uphold, vary the sanctions, or withdraw.")
-    reasons = _clean(reasons, "the reasons for the decision")
+    # The customer's letter gives these reasons.
+    reasons = require_reason(reasons, "the reasons for your decision")
     case, challenge = _lock_challenge(challenge)
     _check_reviewer_may_decide(case, challenge, actor)
     now = workflow.now_or(now)
@@ -386,7 +391,8 @@ def challenge_decide(
         f"{ChallengeOutcome(outcome).label.lower()}",
         details="\n".join(details), from_state=from_state, to_state=case.state, at=now,
     )
-    return letter_issue(actor=actor, kind=LetterKind.CHALLENGE_OUTCOME, case=case, now=now)
+    return letter_issue(actor=actor, kind=LetterKind.CHALLENGE_OUTCOME, case=case, now=now,
+                        seen=seen)
 
 
 # --- the six-month review --------------------------------------------------------------------
@@ -552,17 +558,21 @@ def review_decide(
     sanctions: Iterable[dict[str, Any]] = (),
     expected_state: str | None = None,
     now: dt.datetime | None = None,
+    seen: str | None = None,
 ):
     """The senior manager's six-month review (step 12): lift, vary or continue.
 
     Continuing or varying needs reasons and the next review date, at most six months on;
     the sanctions then run to that date (renewed copies when continued, the new set when
     varied). A review decided after its date finds the restrictions lapsed and puts them
-    back in force. Returns the outcome letter, issued in the same transaction.
+    back in force. Returns the outcome letter, issued in the same transaction (`seen`, as
+    for `challenge_decide`). The next review date is the senior manager's: a missing one
+    is refused, never filled in.
     """
     if outcome not in ReviewOutcome.values:
         raise ServiceError("Choose the outcome: lift, vary or continue.")
-    reasons = _clean(reasons, "the reasons for the outcome of the review")
+    # The customer's letter gives these reasons.
+    reasons = require_reason(reasons, "the reasons for the outcome of the review")
     case = workflow.lock_case(case, expected_state)
     if case.state not in REVIEWABLE_STATES:
         raise CaseChanged(
@@ -618,4 +628,5 @@ def review_decide(
             actor=actor, case=case, due_on=next_review_on,
             why="Set at the six-month review.", now=now,
         )
-    return letter_issue(actor=actor, kind=LetterKind.REVIEW_OUTCOME, case=case, now=now)
+    return letter_issue(actor=actor, kind=LetterKind.REVIEW_OUTCOME, case=case, now=now,
+                        seen=seen)

@@ -23,8 +23,10 @@ from django.utils.formats import date_format
 from accounts.roles import Role
 from cases import deadlines, steps
 from cases.choices import CaseState
+from letters.models import LetterKind
 from reviews import forms, rules, services
 from reviews.models import Challenge, ChallengeOutcome, ChallengeStatus, Review, ReviewStatus
+from sanctions.models import SanctionKind
 
 
 def _day(value) -> str:
@@ -47,6 +49,10 @@ class ChallengeStep:
     act: Callable[[Any, Challenge, dict], str]
     template: str = "reviews/challenge_step.html"
     button: str = ""
+    # A step that writes to the customer shows its letter first (`letters.drafts`): `act`
+    # then takes `seen`, and `rows` says what was decided, for the preview page.
+    letter_kind: str = ""
+    rows: Callable[[dict], list[tuple[str, str]]] | None = None
 
 
 def _accept_late(user, challenge: Challenge, data: dict) -> str:
@@ -79,15 +85,29 @@ def _assign(user, challenge: Challenge, data: dict) -> str:
     )
 
 
-def _decide(user, challenge: Challenge, data: dict) -> str:
+def _decide(user, challenge: Challenge, data: dict, *, seen: str) -> str:
     letter = services.challenge_decide(
         actor=user, challenge=challenge, outcome=data["outcome"], reasons=data["reasons"],
-        sanctions=data["sanctions"], expected_status=data["expected_status"],
+        sanctions=data["sanctions"], expected_status=data["expected_status"], seen=seen,
     )
     return (
         f"Challenge decided: {ChallengeOutcome(data['outcome']).label.lower()}. "
         f"{letter.get_kind_display()} issued (version {letter.version})."
     )
+
+
+def sanction_names(specs: list[dict]) -> str:
+    return "\n".join(
+        f"{SanctionKind(s['kind']).label}, {_day(s['starts_on'])} to {_day(s['ends_on'])}"
+        for s in specs
+    )
+
+
+def _decide_rows(data: dict) -> list[tuple[str, str]]:
+    rows = [("Outcome", ChallengeOutcome(data["outcome"]).label), ("Reasons", data["reasons"])]
+    if data["outcome"] == ChallengeOutcome.VARY:
+        rows.append(("New sanctions", sanction_names(data["sanctions"])))
+    return rows
 
 
 CHALLENGE_STEPS: list[ChallengeStep] = [
@@ -117,8 +137,8 @@ CHALLENGE_STEPS: list[ChallengeStep] = [
         forms.DecideChallengeForm, "Decide the challenge",
         "Uphold the designation, vary its sanctions, or withdraw it. The customer is "
         "written to with your decision and your reasons.",
-        _decide, template="reviews/challenge_decide.html", button="Decide and write to "
-        "the customer",
+        _decide, template="reviews/challenge_decide.html", button="Check the letter to the "
+        "customer", letter_kind=LetterKind.CHALLENGE_OUTCOME, rows=_decide_rows,
     ),
 ]
 

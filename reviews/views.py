@@ -24,6 +24,8 @@ from cases import access_log
 from cases import selectors as case_selectors
 from cases.models import DesignationCase
 from cases.rules import independence_problems
+from letters import drafts
+from letters.models import LetterKind
 from reviews import forms, selectors, services
 from reviews import steps as review_steps
 from reviews.models import Challenge, ReviewOutcome
@@ -37,9 +39,10 @@ def _day(value) -> str:
     return date_format(value, "j F Y")
 
 
-def _stale(request: HttpRequest, field: str, current: str) -> bool:
-    """The page was loaded when the challenge or case was in another state."""
-    return request.method == "POST" and request.POST.get(field) != current
+def _stale(data, field: str, current: str) -> bool:
+    """The page was loaded when the challenge or case was in another state (`data` is what
+    was posted, or carried back from the letter's preview)."""
+    return data is not None and data.get(field) != current
 
 
 def _section(case: DesignationCase, anchor: str = "reviews") -> str:
@@ -50,6 +53,43 @@ def _may(obj, name: str, user) -> bool:
     """The transition's own `permission=` (the same for each of its sources)."""
     meta = getattr(type(obj), name)._django_fsm
     return any(t.has_perm(obj, user) for t in meta.transitions.values())
+
+
+def _read_post(
+    request: HttpRequest, scope: str
+) -> tuple[drafts.Posted, drafts.DraftRefused | None]:
+    """What to bind a decision form with: as posted, or carried back from its letter's
+    preview. A forged or misplaced draft leaves the form empty, with the reason."""
+    try:
+        return drafts.read_post(request, scope=scope), None
+    except drafts.DraftRefused as exc:
+        return drafts.Posted(data=None, action=""), exc
+
+
+def _review_rows(data: dict) -> list[tuple[str, str]]:
+    rows = [("Outcome", ReviewOutcome(data["outcome"]).label), ("Reasons", data["reasons"])]
+    if data["next_review_on"]:
+        rows.append(("Next review", date_format(data["next_review_on"], "l j F Y")))
+    if data["outcome"] == ReviewOutcome.VARY:
+        rows.append(("New sanctions", review_steps.sanction_names(data["sanctions"])))
+    return rows
+
+
+def _preview(request: HttpRequest, *, case: DesignationCase, kind: str, form, rows,
+             heading: str, cancel_url: str, button: str) -> drafts.RenderPreview:
+    """How a decision's preview page is shown: the decision above the letter it sends."""
+
+    def render_preview(html: str, token: str, error: str, status: int) -> HttpResponse:
+        return drafts.render_letter_preview(
+            request, html=html, token=token, error=error, status=status,
+            case=case, customer=case.customer, heading=heading,
+            rows=rows(form.cleaned_data), kind_label=LetterKind(kind).label,
+            action_url=request.path, button=button, change="Change your decision",
+            cancel_url=cancel_url,
+            notes=["The decision is recorded, and the letter issued, only when you confirm."],
+        )
+
+    return render_preview
 
 
 # --- recording a request -----------------------------------------------------------------------
@@ -77,7 +117,7 @@ def challenge_record(request: HttpRequest, reference: str) -> HttpResponse:
         )
         return redirect(_section(case))
     status = 200
-    if _stale(request, "expected_state", case.state):
+    if _stale(request.POST if request.method == "POST" else None, "expected_state", case.state):
         form.add_error(None, CaseChanged().message)
         status = 409
     elif request.method == "POST":
@@ -186,15 +226,37 @@ def challenge_step(request: HttpRequest, reference: str, pk: int, name: str) -> 
         reviewers = services.independent_reviewers(case)
         prefetch_related_objects(reviewers, "staff_profile__directorates")
         kwargs["reviewers"] = reviewers
-    form = step.form_class(request.POST or None, **kwargs)
+    scope = f"challenge:{challenge.pk}:{name}"
+    posted, refused = _read_post(request, scope)
+    form = step.form_class(posted.data, **kwargs)
     status = 200
-    if _stale(request, "expected_status", challenge.status):
+    if refused is not None:  # a forged or misplaced draft: the form again, empty
+        messages.error(request, refused.message)
+        status = 400
+    elif _stale(posted.data, "expected_status", challenge.status):
         form.add_error(
             None,
             f"This challenge is now '{challenge.get_status_display()}': someone changed it "
             "while you were looking at it. Nothing you entered was saved.",
         )
         status = 409
+    elif request.method == "POST" and step.letter_kind:
+        result = drafts.letter_first(
+            request, scope=scope, posted=posted, form=form,
+            decide=lambda seen: step.act(user, challenge, form.cleaned_data, seen=seen),
+            render_preview=_preview(
+                request, case=case, kind=step.letter_kind, form=form, rows=step.rows,
+                heading=f"{step.title}: check the letter",
+                cancel_url=_section(case, f"challenge-{challenge.pk}"),
+                button="Decide and send the letter",
+            ),
+        )
+        if result.response is not None:
+            return result.response
+        if result.done is not None:
+            messages.success(request, result.done)
+            return redirect(_section(case, f"challenge-{challenge.pk}"))
+        status = result.status
     elif request.method == "POST":
         status = 422
         if form.is_valid():
@@ -228,32 +290,48 @@ def review_decide(request: HttpRequest, reference: str) -> HttpResponse:
             f"This case is '{case.get_state_display()}': there is no designation to review.",
         )
         return redirect(_section(case, "six-month-review"))
-    form = forms.ReviewDecideForm(request.POST or None, case=case, user=user)
+    scope = f"review:{case.pk}"
+    posted, refused = _read_post(request, scope)
+    form = forms.ReviewDecideForm(posted.data, case=case, user=user)
     status = 200
-    if _stale(request, "expected_state", case.state):
+    if refused is not None:  # a forged or misplaced draft: the form again, empty
+        messages.error(request, refused.message)
+        status = 400
+    elif _stale(posted.data, "expected_state", case.state):
         form.add_error(None, CaseChanged().message)
         status = 409
     elif request.method == "POST":
-        status = 422
-        if form.is_valid():
+
+        def decide(seen: str):
             data = form.cleaned_data
-            try:
-                letter = services.review_decide(
-                    actor=user, case=case, outcome=data["outcome"], reasons=data["reasons"],
-                    next_review_on=data["next_review_on"], sanctions=data["sanctions"],
-                    expected_state=data["expected_state"],
-                )
-            except ServiceError as exc:
-                status = form_error(form, exc)
-            else:
-                text = f"Six-month review recorded: {ReviewOutcome(data['outcome']).label.lower()}."
-                if data["next_review_on"]:
-                    text += f" Next review due {_day(data['next_review_on'])}."
-                messages.success(
-                    request,
-                    f"{text} {letter.get_kind_display()} issued (version {letter.version}).",
-                )
-                return redirect(_section(case, "six-month-review"))
+            return services.review_decide(
+                actor=user, case=case, outcome=data["outcome"], reasons=data["reasons"],
+                next_review_on=data["next_review_on"], sanctions=data["sanctions"],
+                expected_state=data["expected_state"], seen=seen,
+            )
+
+        result = drafts.letter_first(
+            request, scope=scope, posted=posted, form=form, decide=decide,
+            render_preview=_preview(
+                request, case=case, kind=LetterKind.REVIEW_OUTCOME, form=form,
+                rows=_review_rows, heading="Six-month review: check the letter",
+                cancel_url=_section(case, "six-month-review"),
+                button="Record the review and send the letter",
+            ),
+        )
+        if result.response is not None:
+            return result.response
+        if result.done is not None:
+            letter, data = result.done, form.cleaned_data
+            text = f"Six-month review recorded: {ReviewOutcome(data['outcome']).label.lower()}."
+            if data["next_review_on"]:
+                text += f" Next review due {_day(data['next_review_on'])}."
+            messages.success(
+                request,
+                f"{text} {letter.get_kind_display()} issued (version {letter.version}).",
+            )
+            return redirect(_section(case, "six-month-review"))
+        status = result.status
     if request.method == "GET":
         access_log.record(request, case.customer, case=case)
     today = timezone.localdate()

@@ -29,6 +29,7 @@ from sanctions.models import (
     SanctionKind,
 )
 from ucp.forms import GovukFormMixin, IsoDateInput
+from ucp.reasons import CustomerReasonValidator
 
 # How many of the customer's contacts (the last 12 months, newest first) are offered as
 # evidence: enough for the pattern, few enough to read.
@@ -155,6 +156,7 @@ class SanctionForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), label="Why this sanction is needed",
         help_text="Why it is proportionate to the behaviour. The customer's letter uses this.",
         error_messages={"required": "Enter the reasons for this sanction"},
+        validators=[CustomerReasonValidator("why this sanction is needed")],
     )
     evidence_contacts = forms.ModelMultipleChoiceField(
         queryset=Contact.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,

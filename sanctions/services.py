@@ -15,7 +15,6 @@ from django.utils import timezone
 from accounts.roles import Role, has_role
 from cases import workflow
 from cases.choices import EventKind
-from cases.deadlines import review_due
 from cases.models import Contact, DesignationCase
 from outbox.services import enqueue
 from sanctions.checks import Verdict, allowed_channels, check_contact
@@ -28,6 +27,7 @@ from sanctions.models import (
     to_the_minute,
 )
 from ucp.errors import NotAllowed, ServiceError
+from ucp.reasons import reason_problem
 
 M2M_FIELDS = ("directorates", "matters", "evidence_contacts")
 
@@ -38,7 +38,7 @@ def build_sanctions(
     case: DesignationCase,
     specs: Iterable[Mapping[str, Any]],
     designated_on: dt.date,
-    review_on: dt.date | None = None,
+    review_on: dt.date | None,
 ) -> list[tuple[Sanction, dict[str, list]]]:
     """Validate the sanctions chosen with a designation, without saving them.
 
@@ -47,8 +47,13 @@ def build_sanctions(
     the council. Raises ServiceError (with a reason per problem) if not.
     """
     # A variation (on challenge or at a review) starts on the day it is decided and ends by
-    # the review date in force; a designation's sanctions by its first review.
-    review_on = review_on or review_due(designated_on)
+    # the review date in force; a designation's sanctions by its first review. The caller
+    # says which: the customer's letter gives the date, so it is never filled in here.
+    if review_on is None:
+        raise ServiceError(
+            "There is no review date for the sanctions to end by. Set the date of the "
+            "next review first."
+        )
     case_directorates = {
         case.lead_directorate_id,
         *(d.pk for d in case.involved_directorates.all()),
@@ -65,6 +70,10 @@ def build_sanctions(
         except ValidationError as exc:
             problems += [f"{label}: {m}" for msgs in exc.message_dict.values() for m in msgs]
             continue
+        # The customer's letter says why each sanction is needed.
+        problem = reason_problem(sanction.reasons)
+        if problem:
+            problems.append(f"{label}: explain why it is needed in {problem}")
         if sanction.starts_on < designated_on:
             problems.append(
                 f"{label}: it cannot start before the decision ({designated_on:%d %B %Y})"

@@ -253,7 +253,7 @@ def make_case(
             case = services.case_designate(
                 actor=senior_manager,
                 case=case,
-                reasons="Persistent and unreasonable.",
+                reasons="Persistent and unreasonable contact with staff.",
                 indicators=indicators,
                 sanctions=time_limit_sanction(case),
             )

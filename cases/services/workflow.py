@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from accounts.models import Directorate
 from accounts.roles import Role, has_role
-from cases import rules, workflow
+from cases import deadlines, rules, workflow
 from cases.choices import CaseState, EventKind, WarningKind, WarningMethod, WarningSkipKind
 from cases.models import Contact, Customer, DesignationCase, Indicator, Warning
 from cases.services.common import link_customer_to, open_cases_of, require_directorate
 from sanctions.checks import describe
 from sanctions.services import build_sanctions, sanctions_come_into_force, save_sanctions
 from ucp.errors import NotAllowed, ServiceError
+from ucp.reasons import require_reason
 
 
 @transaction.atomic
@@ -270,7 +271,8 @@ def case_designate(
     The designation is not in force until the customer's letter is issued and the council
     informed (`case_activate_if_ready`).
     """
-    reasons = workflow.clean_text(reasons, "the reasons for the decision")
+    # The customer's letter gives these reasons: they must be reasons.
+    reasons = require_reason(reasons, "the reasons for the decision")
     indicators = list(indicators)
     if not indicators:
         raise ServiceError("Choose the indicators the decision relies on.")
@@ -280,8 +282,10 @@ def case_designate(
     def validate_and_save_sanctions(locked: DesignationCase) -> dict:
         # Saved before the transition, inside its transaction, so the chronology can say
         # what each one means and where it applies; a refused transition rolls them back.
+        today = timezone.localdate(now)
         built = build_sanctions(
-            actor=actor, case=locked, specs=sanctions, designated_on=timezone.localdate(now)
+            actor=actor, case=locked, specs=sanctions, designated_on=today,
+            review_on=deadlines.review_due(today),
         )
         saved.extend(save_sanctions(actor=actor, built=built))
         return {}

@@ -99,7 +99,7 @@ def test_a_written_request_is_decided_by_the_independent_reviewer(
     panel.get_by_role("link", name=re.compile(case.reference)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Decide the challenge")
     expect(page.locator("[data-grounds]")).to_contain_text("never finish explaining")
-    expect(page.locator("[data-decision-reasons]")).to_contain_text("Persistent and unreasonable")
+    expect(page.locator("[data-decision-reasons]")).to_contain_text("Persistent and unreasonable contact with staff")
     expect(page.locator("[data-current-restrictions]")).to_contain_text("15 minutes")
     page.screenshot(path=SCREENSHOTS.format("2-decide"), full_page=True)
 
@@ -110,8 +110,16 @@ def test_a_written_request_is_decided_by_the_independent_reviewer(
     page.get_by_label("Time limit on telephone calls and personal contacts").check()
     page.fill("input[name='time_limit-max_minutes']", "30")
     page.fill("textarea[name='time_limit-reasons']", "Calls still run long; 30 minutes is fair.")
+    page.get_by_role("button", name="Check the letter to the customer").click()
+    # The letter first: nothing is decided until the reviewer confirms what they read.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Decide the challenge: check the letter"
+    )
+    expect(page.locator("[data-decision-summary]")).to_contain_text("Vary the sanctions")
+    frame = page.frame_locator("iframe.ucp-letter-preview")
+    expect(frame.locator("body")).to_contain_text("The outcome of your request for a review")
     with page.expect_response(lambda r: r.url.endswith("/decide/"), timeout=60_000) as sent:
-        page.get_by_role("button", name="Decide and write to the customer").click()
+        page.get_by_role("button", name="Decide and send the letter").click()
     assert sent.value.status == 302
     expect(page.locator("main")).to_contain_text(
         "Challenge decided: vary the sanctions. Challenge outcome letter issued (version 1)."

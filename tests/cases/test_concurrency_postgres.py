@@ -65,7 +65,7 @@ def test_designate_and_decline_at_the_same_moment(adults):
             actor=senior_a,
             case=fresh,
             expected_state="awaiting_decision",
-            reasons="Persistent.",
+            reasons="Persistent calls about the same matter.",
             indicators=indicators,
             sanctions=time_limit_sanction(fresh),
         )
@@ -103,7 +103,7 @@ def test_two_designations_at_the_same_moment_record_one(adults):
             return services.case_designate(
                 actor=user,
                 case=DesignationCase.objects.get(pk=case.pk),
-                reasons=f"Decided by {user.username}.",
+                reasons=f"Persistent calls, decided by {user.username}.",
                 indicators=indicators,
                 sanctions=time_limit_sanction(case),
             )

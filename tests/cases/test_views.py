@@ -182,7 +182,7 @@ GOOD_DATA = {
     "behaviour_stopped": {"note": "No calls for a month."},
     "submit_for_decision": {"note": "Ready."},
     "close_precondition_failed": {"note": "The complaint was not answered."},
-    "designate": {"reasons": "Persistent and unreasonable."},
+    "designate": {"reasons": "Persistent and unreasonable contact with staff."},
     "decline": {"reasons": "Not persistent enough."},
     "return_for_more_work": {"note": "Offer a meeting."},
 }
@@ -296,7 +296,7 @@ def test_stale_designation_page_gets_409_when_the_case_was_returned(
     services.case_return_for_more_work(actor=senior_manager, case=case, note="More work.")
     response = login(senior_manager).post(
         reverse("cases:action", args=[case.reference, "designate"]),
-        {"expected_state": "awaiting_decision", "reasons": "Typed reasons",
+        {"expected_state": "awaiting_decision", "reasons": "Typed reasons for the decision",
          "indicators": [some_indicators(1)[0].pk], **sanction_form_data(case)},
     )
     assert response.status_code == 409
@@ -633,3 +633,28 @@ def test_checklist_controls_say_what_they_record_in_visible_words(login, service
     assert "Record" not in visible and "Save" not in visible and "Change" not in visible
     assert {"Record this precondition", "Change this precondition"} & set(visible)
     assert {"Record this alternative", "Change this alternative"} & set(visible)
+
+
+@pytest.mark.parametrize(
+    ("reasons", "sanction_reasons", "message"),
+    [
+        ("Continue.", "Calls regularly run past an hour.",
+         "Explain the reasons for designating in at least 4 words"),
+        ("Persistent calls about the same matter.", "ok",
+         "Explain why this sanction is needed in at least 4 words"),
+    ],
+)
+def test_designation_reasons_the_customer_reads_have_a_minimum(
+    login, senior_manager, make_case, reasons, sanction_reasons, message
+):
+    """Issue 9, item 4: the letter gives these reasons, so "Continue." is refused."""
+    case = make_case("awaiting_decision")
+    response = login(senior_manager).post(
+        reverse("cases:action", args=[case.reference, "designate"]),
+        {"expected_state": "awaiting_decision", "reasons": reasons,
+         "indicators": [some_indicators(1)[0].pk],
+         **sanction_form_data(case, reasons=sanction_reasons)},
+    )
+    assert response.status_code != 302  # the form again (this page answers 200), not saved
+    assert message in text(response)
+    assert DesignationCase.objects.get(pk=case.pk).state == CaseState.AWAITING_DECISION

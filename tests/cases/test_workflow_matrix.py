@@ -107,7 +107,7 @@ def service_kwargs(action: str, case) -> dict:
         "submit_for_decision": {"note": ""},
         "close_precondition_failed": note,
         "designate": {
-            "reasons": "Persistent.",
+            "reasons": "Persistent calls about the same matter.",
             "indicators": some_indicators(1),
             "sanctions": time_limit_sanction(case),
         },
@@ -323,7 +323,7 @@ def test_designate_refused_without_a_formal_warning(make_case, senior_manager):
         services.case_designate(
             actor=senior_manager,
             case=case,
-            reasons="Persistent.",
+            reasons="Persistent calls about the same matter.",
             indicators=some_indicators(1),
             sanctions=time_limit_sanction(case),
         )
@@ -343,7 +343,7 @@ def test_designate_refused_when_the_skip_reason_is_blank(make_case, senior_manag
         services.case_designate(
             actor=senior_manager,
             case=case,
-            reasons="Persistent.",
+            reasons="Persistent calls about the same matter.",
             indicators=some_indicators(1),
             sanctions=time_limit_sanction(case),
         )
@@ -358,7 +358,7 @@ def test_designate_allowed_after_a_recorded_safety_skip(make_case, senior_manage
     case = services.case_designate(
         actor=senior_manager,
         case=case,
-        reasons="Threats to staff.",
+        reasons="Threats to staff at the front desk.",
         indicators=some_indicators(1),
         sanctions=time_limit_sanction(case),
     )

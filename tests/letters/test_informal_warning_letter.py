@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases import services
 from letters.models import Letter
 from tests.factories import some_indicators
+from tests.letter_previews import confirm
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def test_officer_issues_and_downloads_an_informal_warning_letter(
 ):
     client.force_login(officer)
     url = reverse("letters:informal_warning_issue", args=[customer.reference, informal_warning.pk])
-    response = client.post(url, follow=True)
+    response = confirm(client, url, follow=True)
     letter = Letter.objects.get(warning=informal_warning)
     assert (letter.kind, letter.version, letter.customer) == ("informal_warning", 1, customer)
     assert "Re-issue a letter confirming this warning" in response.content.decode()
@@ -42,9 +43,8 @@ def test_outsider_cannot_issue_or_download_informal_warning_letters(
     client, officer, outsider, customer, informal_warning
 ):
     client.force_login(officer)
-    client.post(
-        reverse("letters:informal_warning_issue", args=[customer.reference, informal_warning.pk])
-    )
+    confirm(client, reverse("letters:informal_warning_issue",
+                            args=[customer.reference, informal_warning.pk]))
     letter = Letter.objects.get(warning=informal_warning)
     client.force_login(outsider)
     issue = reverse(

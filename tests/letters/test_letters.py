@@ -24,7 +24,6 @@ from cases.deadlines import review_due
 from cases.models import CaseEvent, CaseState, MatterKind
 from letters import rendering, services
 from letters.models import ImmutableError, Letter, LetterKind, PolicyVersion
-from sanctions.checks import describe
 from tests.factories import MatterFactory, some_indicators
 from ucp.errors import CaseChanged, NotAllowed, ServiceError
 
@@ -84,10 +83,10 @@ def two_sanctions_case(frozen, make_case, customer, adults, senior_manager):
         reasons="Forty-one calls in May about a bin collection already resolved twice.",
         indicators=some_indicators(3),
         sanctions=[
-            {"kind": "time_limit", "max_minutes": 15, "reasons": "Calls run past an hour.",
+            {"kind": "time_limit", "max_minutes": 15, "reasons": "The calls run past an hour every time.",
              **common},
             {"kind": "call_limit", "calls_per_week": 1, "call_weekdays": "1",
-             "call_period": "morning", "reasons": "Daily calls.", **common},
+             "call_period": "morning", "reasons": "You call us several times every day.", **common},
         ],
     )
 
@@ -105,16 +104,17 @@ def test_designation_letter_contains_every_required_element(
 
     # The policy itself: the current version, enclosed in full, and recorded.
     assert letter.policy_version == policy_v6
-    assert "version v6.0 (June 2025)" in body
+    assert "version 6.0, in effect from 1 June 2025" in body
     assert "Sanctions are proportionate and reviewed after 6 months." in body
     assert "placing time limits on calls" in body
     # Why, in plain words: the senior manager's reasons and the indicators relied on.
     assert "Forty-one calls in May about a bin collection already resolved twice." in body
     for indicator in case.decision_indicators.all():
         assert html.unescape(indicator.text) in body
-    # Each sanction in plain words, with its dates.
-    summary = describe(list(case.sanctions.all()))
-    assert summary and all(html.unescape(line) in body for line in summary)
+    # Each sanction in plain words, to "you", with its dates and why.
+    assert "Calls and meetings with you last no more than 15 minutes." in body
+    assert "You may call us no more than 1 time a week, on Tuesdays in the morning" in body
+    assert "Why: The calls run past an hour every time." in body
     assert ("Telephone calls and meetings in person with you will last no more than "
             "15 minutes.") in body
     assert ("We will take no more than 1 telephone call from you a week, on Tuesdays in the "
@@ -178,7 +178,8 @@ def test_letter_encloses_the_seeded_v5_policy_by_default(designated, senior_mana
     )
     assert context["policy"] == current
     body = text(letter_html)
-    assert "version v5.0 (January 2016)" in body
+    assert "version 5.0, in effect from 1 January 2016" in body
+    assert "version v5.0" not in body and "(January 2016)" not in body
     assert "2.4 What sanctions should be considered" in body
     assert "request for a review to a senior manager" in body
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from cases.models import CaseState
 from letters import rendering, services
 from letters.models import CouncilNotice, Letter, LetterKind
+from tests.letter_previews import draft_of
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,8 @@ def test_senior_manager_previews_then_issues_the_designation_letter(
     assert not Letter.objects.exists()  # a preview issues nothing
 
     response = client.post(
-        reverse("letters:issue", args=[designated.reference, "designation"]), follow=True
+        reverse("letters:issue", args=[designated.reference, "designation"]),
+        {"draft": draft_of(preview), "action": "confirm"}, follow=True,
     )
     letter = Letter.objects.get()
     assert response.redirect_chain[-1][0].endswith(f"{designated.get_absolute_url()}#letters")
@@ -184,7 +186,8 @@ def test_service_manager_previews_and_issues_the_formal_warning_letter(
     assert preview.status_code == 200
     assert "Formal warning about your contact with the council" in text(preview)
     response = client.post(
-        reverse("letters:issue", args=[case.reference, "formal_warning"]), follow=True
+        reverse("letters:issue", args=[case.reference, "formal_warning"]),
+        {"draft": draft_of(preview), "action": "confirm"}, follow=True,
     )
     assert "Formal warning letter issued (version 1)." in text(response)
     assert Letter.objects.get().warning == case.formal_warning

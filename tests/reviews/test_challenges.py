@@ -185,7 +185,7 @@ def test_only_the_assigned_reviewer_decides(challenge, senior_manager, reviewer,
     for who in (other, senior_manager):
         with pytest.raises(NotAllowed):
             services.challenge_decide(actor=who, challenge=challenge, outcome="uphold",
-                                      reasons="Fair.")
+                                      reasons="The designation was fair and proportionate.")
     assert Challenge.objects.get(pk=challenge.pk).status == ChallengeStatus.UNDER_REVIEW
 
 
@@ -199,7 +199,7 @@ def test_a_reviewer_who_takes_part_after_assignment_loses_the_decision(
                           summary="Telephone contact")
     with pytest.raises(NotAllowed, match="no longer independent"):
         services.challenge_decide(actor=reviewer, challenge=challenge, outcome="uphold",
-                                  reasons="Fair.")
+                                  reasons="The designation was fair and proportionate.")
     # The transition's own permission says the same.
     challenge.refresh_from_db()
     assert not challenge.decide._django_fsm.get_transition(challenge.status).has_perm(
@@ -290,7 +290,7 @@ def test_the_outcome_letter_is_in_large_print_when_needed(assigned, reviewer):
     customer.large_print = True
     customer.save()
     letter = services.challenge_decide(actor=reviewer, challenge=assigned, outcome="uphold",
-                                       reasons="Fair.")
+                                       reasons="The designation was fair and proportionate.")
     assert letter.large_print is True
     assert Letter.objects.filter(case=assigned.case, kind="challenge_outcome").count() == 1
 
@@ -298,7 +298,7 @@ def test_the_outcome_letter_is_in_large_print_when_needed(assigned, reviewer):
 def test_a_decision_after_28_days_is_recorded_as_late(assigned, reviewer, time_machine):
     move_to(time_machine, assigned.decision_due_on + dt.timedelta(days=2))
     services.challenge_decide(actor=reviewer, challenge=assigned, outcome="uphold",
-                              reasons="Fair.")
+                              reasons="The designation was fair and proportionate.")
     challenge = Challenge.objects.get(pk=assigned.pk)
     assert challenge.decided_in_time is False
     assert "2 days after the 28 days" in CaseEvent.objects.get(kind="challenge_decided").details

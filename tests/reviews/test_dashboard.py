@@ -526,7 +526,7 @@ def test_recently_decided_says_on_time_or_late(assigned, reviewer, senior_manage
                                                time_machine):
     move_to(time_machine, MON_29_SEPT)
     services.challenge_decide(actor=reviewer, challenge=assigned, outcome="uphold",
-                              reasons="Proportionate.")
+                              reasons="The restrictions remain proportionate to the behaviour.")
     move_to(time_machine, FRI_3_OCT)
     page = get(login(senior_manager))
     decided = page[page.index('id="recently-decided"'):]
@@ -544,7 +544,7 @@ def test_a_late_decision_and_a_late_review_are_marked_late(in_force, assigned, r
                                                            senior_manager, login, time_machine):
     move_to(time_machine, dt.date(2025, 10, 1))
     services.challenge_decide(actor=reviewer, challenge=assigned, outcome="uphold",
-                              reasons="Proportionate.")
+                              reasons="The restrictions remain proportionate to the behaviour.")
     move_to(time_machine, THU_5_MARCH)
     in_force.refresh_from_db()
     in_force.lapse()

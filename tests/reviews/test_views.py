@@ -26,6 +26,7 @@ from reviews.models import Challenge, ChallengeStatus, Review, ReviewStatus
 from sanctions.models import SanctionStatus
 from tests import factories
 from tests.conftest import LONDON
+from tests.letter_previews import confirm
 from tests.reviews.conftest import REVIEW_DUE, put_in_force
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +204,7 @@ def test_the_case_page_costs_the_same_queries_with_more_challenges(
     # The first decided, a late one refused, and a late one accepted: three rows.
     first = services.challenge_assign_reviewer(actor=senior_manager, challenge=first,
                                                reviewer=reviewer)
-    services.challenge_decide(actor=reviewer, challenge=first, outcome="uphold", reasons="Fair.")
+    services.challenge_decide(actor=reviewer, challenge=first, outcome="uphold", reasons="The designation was fair and proportionate.")
     move_to(time_machine, THU_18_SEPT)
     services.challenge_refuse_late(actor=senior_manager, reason="No reason for the delay.",
                                    challenge=record(in_force, officer, on=THU_18_SEPT))
@@ -434,7 +435,7 @@ def test_a_stale_assign_form_is_409_and_changes_nothing(challenge, senior_manage
 def test_the_reviewer_sees_the_evidence_they_need(assigned, reviewer, login):
     page = squash(text(login(reviewer).get(url("challenge_decide", assigned.case, assigned))))
     assert "nobody answered my letters" in page  # the customer's grounds
-    assert "Persistent and unreasonable." in page  # the decision's reasons
+    assert "Persistent and unreasonable contact with staff." in page  # the decision's reasons
     assert "The customer's current sanctions" in page
     assert "at most 15 minutes" in page
     assert "Calls regularly run past an hour." in page  # the sanction's reasons
@@ -444,7 +445,7 @@ def test_the_reviewer_sees_the_evidence_they_need(assigned, reviewer, login):
 
 def test_the_reviewer_upholds_and_the_outcome_letter_is_issued(assigned, reviewer, login):
     client = login(reviewer)
-    response = client.post(url("challenge_decide", assigned.case, assigned), {
+    response = confirm(client, url("challenge_decide", assigned.case, assigned), {
         "expected_status": "under_review", "outcome": "uphold",
         "reasons": "The restrictions are proportionate to daily calls of an hour.",
     }, follow=True)
@@ -467,7 +468,8 @@ def test_the_reviewer_varies_the_sanctions_through_the_page(assigned, reviewer, 
     data = {"expected_status": "under_review", "outcome": "vary",
             "reasons": "Fifteen minutes is too short for his needs.",
             **factories.sanction_form_data(case, max_minutes="30")}
-    response = login(reviewer).post(url("challenge_decide", case, assigned), data, follow=True)
+    response = confirm(login(reviewer), url("challenge_decide", case, assigned), data,
+                       follow=True)
     assert "Challenge decided: vary the sanctions" in text(response)
     current = case.sanctions.get(status=SanctionStatus.ACTIVE)
     assert current.max_minutes == 30 and current.ends_on == REVIEW_DUE
@@ -475,12 +477,12 @@ def test_the_reviewer_varies_the_sanctions_through_the_page(assigned, reviewer, 
 
 def test_vary_with_no_sanction_is_explained_and_nothing_is_saved(assigned, reviewer, login):
     response = login(reviewer).post(url("challenge_decide", assigned.case, assigned), {
-        "expected_status": "under_review", "outcome": "vary", "reasons": "Too strict.",
+        "expected_status": "under_review", "outcome": "vary", "reasons": "The restrictions are too strict.",
     })
     assert response.status_code == 422
     page = text(response)
     assert "Choose at least one sanction for the varied designation" in page
-    assert "Too strict." in page
+    assert "The restrictions are too strict." in page
     assigned.refresh_from_db()
     assert assigned.status == ChallengeStatus.UNDER_REVIEW
     assert not Letter.objects.filter(kind=LetterKind.CHALLENGE_OUTCOME).exists()
@@ -488,7 +490,7 @@ def test_vary_with_no_sanction_is_explained_and_nothing_is_saved(assigned, revie
 
 def test_a_varied_sanction_past_the_review_date_is_explained(assigned, reviewer, login):
     case = assigned.case
-    data = {"expected_status": "under_review", "outcome": "vary", "reasons": "Longer.",
+    data = {"expected_status": "under_review", "outcome": "vary", "reasons": "The calls may be longer now.",
             **factories.sanction_form_data(case, ends_on="2026-03-02")}
     response = login(reviewer).post(url("challenge_decide", case, assigned), data)
     assert response.status_code == 422
@@ -507,8 +509,8 @@ def test_a_missing_outcome_and_reasons_are_explained(assigned, reviewer, login):
 
 def test_deciding_twice_is_409_and_issues_one_letter(assigned, reviewer, login):
     client = login(reviewer)
-    post = {"expected_status": "under_review", "outcome": "uphold", "reasons": "Fair."}
-    assert client.post(url("challenge_decide", assigned.case, assigned), post).status_code == 302
+    post = {"expected_status": "under_review", "outcome": "uphold", "reasons": "The designation was fair and proportionate."}
+    assert confirm(client, url("challenge_decide", assigned.case, assigned), post).status_code == 302
     response = client.post(url("challenge_decide", assigned.case, assigned),
                            {**post, "outcome": "withdraw"})
     assert response.status_code == 409
@@ -528,11 +530,15 @@ def test_a_reviewer_who_took_part_is_refused_with_the_reason(assigned, reviewer,
 # --- the six-month review ------------------------------------------------------------------------
 
 
-def test_the_review_page_offers_the_latest_next_review(in_force, senior_manager, login,
-                                                       time_machine):
+def test_the_review_page_asks_for_the_next_review_and_fills_in_none(
+    in_force, senior_manager, login, time_machine
+):
+    """A date already in the box is one nobody chose: the letter once gave the customer
+    1 June 2027 because the field came filled in."""
     move_to(time_machine, dt.date(2026, 2, 20))
     page = squash(text(login(senior_manager).get(url("review_decide", in_force))))
-    assert 'value="2026-08-20"' in page
+    field = re.search(r'<input[^>]*name="next_review_on"[^>]*>', page).group(0)
+    assert "value=" not in field
     assert "on or before 20 August 2026" in page
     assert "9 days left" in page  # due Sunday 1 March 2026
 
@@ -542,7 +548,7 @@ def test_next_review_beyond_six_months_is_explained_and_nothing_is_saved(
 ):
     move_to(time_machine, dt.date(2026, 2, 20))
     response = login(senior_manager).post(url("review_decide", in_force), {
-        "expected_state": "active", "outcome": "continue", "reasons": "Still calling daily.",
+        "expected_state": "active", "outcome": "continue", "reasons": "You are still calling us every day.",
         "next_review_on": "2026-08-21"})
     assert response.status_code == 422
     page = text(response)
@@ -569,7 +575,7 @@ def test_next_review_beyond_six_months_is_explained_and_nothing_is_saved(
 def test_bad_reviews_are_explained(in_force, senior_manager, login, time_machine, data,
                                    message):
     move_to(time_machine, dt.date(2026, 2, 20))
-    post = {"expected_state": "active", "outcome": "continue", "reasons": "Still calling.",
+    post = {"expected_state": "active", "outcome": "continue", "reasons": "You are still calling every day.",
             "next_review_on": "2026-08-20", **data}
     response = login(senior_manager).post(url("review_decide", in_force), post)
     assert response.status_code == 422
@@ -580,7 +586,7 @@ def test_bad_reviews_are_explained(in_force, senior_manager, login, time_machine
 def test_a_varied_sanction_must_end_by_the_chosen_next_review(in_force, senior_manager, login,
                                                               time_machine):
     move_to(time_machine, dt.date(2026, 2, 20))
-    data = {"expected_state": "active", "outcome": "vary", "reasons": "Calls are shorter.",
+    data = {"expected_state": "active", "outcome": "vary", "reasons": "Your calls are shorter than before.",
             "next_review_on": "2026-06-01",
             **factories.sanction_form_data(in_force, max_minutes="20")}
     response = login(senior_manager).post(url("review_decide", in_force), data)
@@ -591,8 +597,9 @@ def test_a_varied_sanction_must_end_by_the_chosen_next_review(in_force, senior_m
 def test_the_senior_manager_continues_the_designation(in_force, senior_manager, login,
                                                       time_machine):
     move_to(time_machine, dt.date(2026, 2, 20))
-    response = login(senior_manager).post(url("review_decide", in_force), {
-        "expected_state": "active", "outcome": "continue", "reasons": "Still calling daily.",
+    response = confirm(login(senior_manager), url("review_decide", in_force), {
+        "expected_state": "active", "outcome": "continue",
+        "reasons": "You are still calling us every day.",
         "next_review_on": "2026-08-20"}, follow=True)
     page = squash(text(response))
     assert ("Six-month review recorded: continue the designation unchanged. Next review due "
@@ -606,7 +613,8 @@ def test_the_senior_manager_continues_the_designation(in_force, senior_manager, 
 def test_a_stale_review_form_is_409(in_force, senior_manager, login, time_machine):
     move_to(time_machine, dt.date(2026, 2, 20))
     response = login(senior_manager).post(url("review_decide", in_force), {
-        "expected_state": "lapsed", "outcome": "lift", "reasons": "Stopped."})
+        "expected_state": "lapsed", "outcome": "lift",
+        "reasons": "The behaviour has stopped since March."})
     assert response.status_code == 409
     in_force.refresh_from_db()
     assert in_force.state == CaseState.ACTIVE

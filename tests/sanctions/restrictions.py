@@ -65,7 +65,7 @@ def add_sanction(
         ends_on=ends_on,
         council_wide=council_wide,
         council_wide_justification="Contact reaches every service." if council_wide else "",
-        reasons="For the test.",
+        reasons="Needed for the purposes of this test.",
         created_by=case.decided_by,
         **params,
     )

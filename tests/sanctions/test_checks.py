@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.deadlines import review_due
 from cases.models import Channel, Contact
 from sanctions import selectors
 from sanctions.checks import check_contact, describe, week_bounds
@@ -364,18 +365,19 @@ def test_build_sanctions_refuses_sanctions_that_together_allow_nothing(
     def medium(channel):
         return {
             "kind": "single_medium", "allowed_channel": channel, "directorates": [adults],
-            "starts_on": today, "ends_on": today + dt.timedelta(days=30), "reasons": "Test.",
+            "starts_on": today, "ends_on": today + dt.timedelta(days=30), "reasons": "Needed for the purposes of this test.",
         }
 
     with pytest.raises(ServiceError) as caught:
         build_sanctions(
             actor=senior_manager, case=case,
             specs=[medium(Channel.LETTER), medium(Channel.EMAIL)], designated_on=today,
+            review_on=review_due(today),
         )
     assert any("no way to contact the council" in r for r in caught.value.reasons)
     # Either one alone is fine.
     assert build_sanctions(actor=senior_manager, case=case, specs=[medium(Channel.LETTER)],
-                           designated_on=today)
+                           designated_on=today, review_on=review_due(today))
 
 
 # --- the plain-English description ---------------------------------------------------------

@@ -159,7 +159,7 @@ def test_a_designation_without_a_sanction_is_refused(senior, case):
 def test_the_service_refuses_a_designation_without_a_sanction(case, senior_manager):
     with pytest.raises(services.ServiceError) as exc:
         services.case_designate(
-            actor=senior_manager, case=case, reasons="Persistent.",
+            actor=senior_manager, case=case, reasons="Persistent calls about the same matter.",
             indicators=some_indicators(1), sanctions=[],
         )
     assert any(NO_SANCTION in r for r in exc.value.reasons)
@@ -176,7 +176,7 @@ def test_a_sanction_ending_after_the_review_is_refused(senior, case, senior_mana
     # The service refuses it too, whoever calls it.
     with pytest.raises(services.ServiceError) as exc:
         services.case_designate(
-            actor=senior_manager, case=case, reasons="Persistent.",
+            actor=senior_manager, case=case, reasons="Persistent calls about the same matter.",
             indicators=some_indicators(1),
             sanctions=time_limit_sanction(case, ends_on=dt.date(2025, 12, 4)),
         )
@@ -200,7 +200,7 @@ def test_council_wide_without_a_justification_is_refused(senior, case, senior_ma
 
     with pytest.raises(services.ServiceError) as exc:
         services.case_designate(
-            actor=senior_manager, case=case, reasons="Persistent.",
+            actor=senior_manager, case=case, reasons="Persistent calls about the same matter.",
             indicators=some_indicators(1),
             sanctions=time_limit_sanction(case, directorates=[], council_wide=True),
         )
@@ -235,7 +235,7 @@ def test_a_scope_outside_the_case_directorates_is_refused(
 
     with pytest.raises(services.ServiceError) as exc:
         services.case_designate(
-            actor=senior_manager, case=case, reasons="Persistent.",
+            actor=senior_manager, case=case, reasons="Persistent calls about the same matter.",
             indicators=some_indicators(1),
             sanctions=time_limit_sanction(case, directorates=[children]),
         )
@@ -307,7 +307,7 @@ def test_sanctions_that_together_allow_no_contact_are_refused(senior, case, seni
     )
     with pytest.raises(services.ServiceError) as exc:
         services.case_designate(
-            actor=senior_manager, case=case, reasons="Persistent.",
+            actor=senior_manager, case=case, reasons="Persistent calls about the same matter.",
             indicators=some_indicators(1), sanctions=[letter, email],
         )
     assert any("no way to contact the council" in r for r in exc.value.reasons)

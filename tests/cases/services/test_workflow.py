@@ -150,7 +150,7 @@ def test_designated_on_is_the_london_date_just_after_midnight(
     case = services.case_designate(
         actor=senior_manager,
         case=case,
-        reasons="Persistent.",
+        reasons="Persistent calls about the same matter.",
         indicators=indicators[:1],
         sanctions=time_limit_sanction(case),
     )
@@ -181,7 +181,7 @@ def test_designation_needs_reasons_and_indicators(make_case, senior_manager, ind
         services.case_designate(
             actor=senior_manager,
             case=case,
-            reasons="Yes.",
+            reasons="Persistent calls about the same matter.",
             indicators=[],
             sanctions=time_limit_sanction(case),
         )
