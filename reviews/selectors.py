@@ -79,9 +79,7 @@ def _challenge_actions(case: DesignationCase, challenge: Challenge, user) -> lis
         step = steps.get(steps.CHALLENGE, t.name)
         if step is None:  # a transition with no page of its own (the sweep's, say)
             continue
-        label = step.title  # the step's one name, as its page's heading
-        if t.name == "assign_reviewer" and challenge.reviewer_id:
-            label = "Change the independent reviewer"
+        label = step.title  # the step's one name, as its page's heading (also to reassign)
         found.append((
             t.custom.get("order", 50),
             label,

@@ -16,6 +16,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import workflow
 from cases.choices import EventKind
@@ -670,3 +671,29 @@ def test_the_deadlines_link_is_in_the_header_for_managers_only(in_force, senior_
     assert reverse("reviews:deadlines") not in text(login(officer).get(reverse("home")))
     assert reverse("reviews:deadlines") not in text(login(lead).get(reverse("home")))
 
+
+
+def test_each_challenge_button_names_the_page_it_opens(in_force, senior_manager, reviewer, login):
+    # One name per step: a button and the heading of the page it opens say the same thing,
+    # before and after a reviewer is assigned (it said "Change the independent reviewer").
+    challenge = services.challenge_record(
+        actor=senior_manager, case=in_force, channel="email",
+        received_on=timezone.localdate(),
+        grounds="I do not accept that my calls were unreasonable.",
+    )
+    client = login(senior_manager)
+    for assign in (False, True):
+        if assign:
+            services.challenge_assign_reviewer(
+                actor=senior_manager, challenge=challenge, reviewer=reviewer
+            )
+        page = client.get(in_force.get_absolute_url()).content.decode()
+        links = re.findall(
+            r'<a href="(/cases/[^"]+/challenges/[^"]+)"[^>]*class="govuk-button[^"]*"[^>]*>(.*?)</a>',
+            page, re.S,
+        )
+        assert links, "the case page offers the challenge's steps"
+        for href, label in links:
+            target = client.get(html.unescape(href)).content.decode()
+            heading = re.search(r"<h1[^>]*>(.*?)</h1>", target, re.S).group(1)
+            assert " ".join(label.split()) == " ".join(heading.split()), href
