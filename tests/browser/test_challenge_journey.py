@@ -99,7 +99,8 @@ def test_a_written_request_is_decided_by_the_independent_reviewer(
     panel.get_by_role("link", name=re.compile(case.reference)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Decide the challenge")
     expect(page.locator("[data-grounds]")).to_contain_text("never finish explaining")
-    expect(page.locator("[data-decision-reasons]")).to_contain_text("Persistent and unreasonable contact with staff")
+    expect(page.locator("[data-decision-reasons]")).to_contain_text(
+        "Persistent and unreasonable contact with staff")
     expect(page.locator("[data-current-restrictions]")).to_contain_text("15 minutes")
     page.screenshot(path=SCREENSHOTS.format("2-decide"), full_page=True)
 

@@ -618,7 +618,9 @@ def test_case_page_costs_the_same_for_2_or_10_evidence_contacts(
     )
 
 
-def test_checklist_controls_say_what_they_record_in_visible_words(login, service_manager, make_case):
+def test_checklist_controls_say_what_they_record_in_visible_words(
+    login, service_manager, make_case
+):
     # A sighted or voice-control user sees (and says) the control's visible text: "Record"
     # alone, with the item's name only visually hidden, named nothing they could tell apart.
     case = make_case("assessment")

@@ -68,7 +68,8 @@ def test_a_designation_made_with_an_earlier_now_has_its_review_six_months_from_t
     then = timezone.now() - dt.timedelta(days=40)
     day = timezone.localdate(then)
     case = services.case_designate(
-        actor=senior_manager, case=case, reasons="Persistent calls about the same matter.", indicators=some_indicators(),
+        actor=senior_manager, case=case, reasons="Persistent calls about the same matter.",
+        indicators=some_indicators(),
         sanctions=time_limit_sanction(case, starts_on=day, ends_on=deadlines.review_due(day)),
         now=then,
     )

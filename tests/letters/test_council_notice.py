@@ -5,8 +5,8 @@ customer has their letter and the council has been informed, in either order."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 from django.db import transaction
+from django.urls import reverse
 
 from cases.models import CaseEvent, CaseState
 from letters import rendering, services

@@ -83,7 +83,8 @@ def two_sanctions_case(frozen, make_case, customer, adults, senior_manager):
         reasons="Forty-one calls in May about a bin collection already resolved twice.",
         indicators=some_indicators(3),
         sanctions=[
-            {"kind": "time_limit", "max_minutes": 15, "reasons": "The calls run past an hour every time.",
+            {"kind": "time_limit", "max_minutes": 15,
+             "reasons": "The calls run past an hour every time.",
              **common},
             {"kind": "call_limit", "calls_per_week": 1, "call_weekdays": "1",
              "call_period": "morning", "reasons": "You call us several times every day.", **common},

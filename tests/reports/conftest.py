@@ -150,7 +150,8 @@ class Builder:
         sanction = Sanction.objects.create(
             case=case, kind=kind, starts_on=starts_on, ends_on=ends_on,
             status=SanctionStatus.ENDED if ended_on else SanctionStatus.ACTIVE,
-            ended_on=ended_on, reasons="Needed for the purposes of this test.", created_by=self.staff,
+            ended_on=ended_on, reasons="Needed for the purposes of this test.",
+            created_by=self.staff,
             in_force_from=max(informed, starts) if informed else None,
             in_force_until=at(ended_on.year, ended_on.month, ended_on.day, 17)
             if ended_on and informed else None,

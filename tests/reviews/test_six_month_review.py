@@ -36,7 +36,8 @@ def test_continue_needs_reasons_and_a_next_review_within_six_months(
                                reasons="", next_review_on=dt.date(2026, 8, 20))
     with pytest.raises(ServiceError, match="within six months"):
         services.review_decide(actor=senior_manager, case=in_force, outcome="continue",
-                               reasons="You are still calling us every day.", next_review_on=dt.date(2026, 8, 21))
+                               reasons="You are still calling us every day.",
+                               next_review_on=dt.date(2026, 8, 21))
     with pytest.raises(ServiceError, match="next review"):
         services.review_decide(actor=senior_manager, case=in_force, outcome="continue",
                                reasons="You are still calling us every day.", next_review_on=None)
@@ -84,7 +85,8 @@ def test_vary_sets_new_sanctions_to_the_next_review(in_force, senior_manager, ti
 def test_only_a_senior_manager_of_the_case_reviews(in_force, service_manager, outsider, reviewer):
     for who in (service_manager, outsider, reviewer):
         with pytest.raises(NotAllowed):
-            services.review_decide(actor=who, case=in_force, outcome="lift", reasons="The behaviour has stopped since March.")
+            services.review_decide(actor=who, case=in_force, outcome="lift",
+                                   reasons="The behaviour has stopped since March.")
     assert not Review.objects.filter(status=ReviewStatus.DECIDED).exists()
 
 
@@ -92,6 +94,7 @@ def test_a_review_opened_early_is_the_one_decided(in_force, senior_manager, time
     move_to(time_machine, dt.date(2026, 2, 1))
     opened = services.review_open(actor=senior_manager, case=in_force)
     assert services.review_open(actor=senior_manager, case=in_force) == opened
-    services.review_decide(actor=senior_manager, case=in_force, outcome="lift", reasons="The behaviour has stopped since March.")
+    services.review_decide(actor=senior_manager, case=in_force, outcome="lift",
+                           reasons="The behaviour has stopped since March.")
     assert Review.objects.get().pk == opened.pk
     assert Review.objects.get().outcome == ReviewOutcome.LIFT

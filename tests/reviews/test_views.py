@@ -205,7 +205,8 @@ def test_the_case_page_costs_the_same_queries_with_more_challenges(
     # The first decided, a late one refused, and a late one accepted: three rows.
     first = services.challenge_assign_reviewer(actor=senior_manager, challenge=first,
                                                reviewer=reviewer)
-    services.challenge_decide(actor=reviewer, challenge=first, outcome="uphold", reasons="The designation was fair and proportionate.")
+    services.challenge_decide(actor=reviewer, challenge=first, outcome="uphold",
+                              reasons="The designation was fair and proportionate.")
     move_to(time_machine, THU_18_SEPT)
     services.challenge_refuse_late(actor=senior_manager, reason="No reason for the delay.",
                                    challenge=record(in_force, officer, on=THU_18_SEPT))
@@ -478,7 +479,8 @@ def test_the_reviewer_varies_the_sanctions_through_the_page(assigned, reviewer, 
 
 def test_vary_with_no_sanction_is_explained_and_nothing_is_saved(assigned, reviewer, login):
     response = login(reviewer).post(url("challenge_decide", assigned.case, assigned), {
-        "expected_status": "under_review", "outcome": "vary", "reasons": "The restrictions are too strict.",
+        "expected_status": "under_review", "outcome": "vary",
+        "reasons": "The restrictions are too strict.",
     })
     assert response.status_code == 422
     page = text(response)
@@ -491,7 +493,8 @@ def test_vary_with_no_sanction_is_explained_and_nothing_is_saved(assigned, revie
 
 def test_a_varied_sanction_past_the_review_date_is_explained(assigned, reviewer, login):
     case = assigned.case
-    data = {"expected_status": "under_review", "outcome": "vary", "reasons": "The calls may be longer now.",
+    data = {"expected_status": "under_review", "outcome": "vary",
+            "reasons": "The calls may be longer now.",
             **factories.sanction_form_data(case, ends_on="2026-03-02")}
     response = login(reviewer).post(url("challenge_decide", case, assigned), data)
     assert response.status_code == 422
@@ -510,8 +513,10 @@ def test_a_missing_outcome_and_reasons_are_explained(assigned, reviewer, login):
 
 def test_deciding_twice_is_409_and_issues_one_letter(assigned, reviewer, login):
     client = login(reviewer)
-    post = {"expected_status": "under_review", "outcome": "uphold", "reasons": "The designation was fair and proportionate."}
-    assert confirm(client, url("challenge_decide", assigned.case, assigned), post).status_code == 302
+    post = {"expected_status": "under_review", "outcome": "uphold",
+            "reasons": "The designation was fair and proportionate."}
+    decide = url("challenge_decide", assigned.case, assigned)
+    assert confirm(client, decide, post).status_code == 302
     response = client.post(url("challenge_decide", assigned.case, assigned),
                            {**post, "outcome": "withdraw"})
     assert response.status_code == 409
@@ -549,7 +554,8 @@ def test_next_review_beyond_six_months_is_explained_and_nothing_is_saved(
 ):
     move_to(time_machine, dt.date(2026, 2, 20))
     response = login(senior_manager).post(url("review_decide", in_force), {
-        "expected_state": "active", "outcome": "continue", "reasons": "You are still calling us every day.",
+        "expected_state": "active", "outcome": "continue",
+        "reasons": "You are still calling us every day.",
         "next_review_on": "2026-08-21"})
     assert response.status_code == 422
     page = text(response)
@@ -576,7 +582,8 @@ def test_next_review_beyond_six_months_is_explained_and_nothing_is_saved(
 def test_bad_reviews_are_explained(in_force, senior_manager, login, time_machine, data,
                                    message):
     move_to(time_machine, dt.date(2026, 2, 20))
-    post = {"expected_state": "active", "outcome": "continue", "reasons": "You are still calling every day.",
+    post = {"expected_state": "active", "outcome": "continue",
+            "reasons": "You are still calling every day.",
             "next_review_on": "2026-08-20", **data}
     response = login(senior_manager).post(url("review_decide", in_force), post)
     assert response.status_code == 422
@@ -587,7 +594,8 @@ def test_bad_reviews_are_explained(in_force, senior_manager, login, time_machine
 def test_a_varied_sanction_must_end_by_the_chosen_next_review(in_force, senior_manager, login,
                                                               time_machine):
     move_to(time_machine, dt.date(2026, 2, 20))
-    data = {"expected_state": "active", "outcome": "vary", "reasons": "Your calls are shorter than before.",
+    data = {"expected_state": "active", "outcome": "vary",
+            "reasons": "Your calls are shorter than before.",
             "next_review_on": "2026-06-01",
             **factories.sanction_form_data(in_force, max_minutes="20")}
     response = login(senior_manager).post(url("review_decide", in_force), data)
@@ -689,7 +697,8 @@ def test_each_challenge_button_names_the_page_it_opens(in_force, senior_manager,
             )
         page = client.get(in_force.get_absolute_url()).content.decode()
         links = re.findall(
-            r'<a href="(/cases/[^"]+/challenges/[^"]+)"[^>]*class="govuk-button[^"]*"[^>]*>(.*?)</a>',
+            r'<a href="(/cases/[^"]+/challenges/[^"]+)"[^>]*class="govuk-button[^"]*"[^>]*>'
+            r"(.*?)</a>",
             page, re.S,
         )
         assert links, "the case page offers the challenge's steps"

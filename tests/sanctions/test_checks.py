@@ -365,7 +365,8 @@ def test_build_sanctions_refuses_sanctions_that_together_allow_nothing(
     def medium(channel):
         return {
             "kind": "single_medium", "allowed_channel": channel, "directorates": [adults],
-            "starts_on": today, "ends_on": today + dt.timedelta(days=30), "reasons": "Needed for the purposes of this test.",
+            "starts_on": today, "ends_on": today + dt.timedelta(days=30),
+            "reasons": "Needed for the purposes of this test.",
         }
 
     with pytest.raises(ServiceError) as caught:

@@ -485,7 +485,9 @@ def test_each_sanction_block_is_a_fieldset_whose_legend_names_the_sanction(senio
         ends = [i for i in (content.find('id="conditional-', start + 1),
                             content.find("</form>", start)) if i > 0]
         block = content[start: min(ends)]
-        legend = re.search(r'<legend class="govuk-fieldset__legend[^"]*">(.*?)</legend>', block, re.S)
+        legend = re.search(
+            r'<legend class="govuk-fieldset__legend[^"]*">(.*?)</legend>', block, re.S
+        )
         assert legend, kind
         assert label.split(" (")[0] in html.unescape(legend.group(1)), (kind, legend.group(1))
         fields = re.findall(rf'name="{kind}-(\w+)"', block[legend.end():])

@@ -24,7 +24,8 @@ BANNER = "Contact restrictions in force"
 
 @pytest.fixture
 def jo(adults):
-    return UserFactory(first_name="Jo", last_name="Smith", directorates=[adults], roles=[Role.OFFICER])
+    return UserFactory(first_name="Jo", last_name="Smith", directorates=[adults],
+                       roles=[Role.OFFICER])
 
 
 @pytest.fixture

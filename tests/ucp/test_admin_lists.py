@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "root@x.example", "pw-x-1234567"))
+    root = django_user_model.objects.create_superuser("root", "root@x.example", "pw-x-1234567")
+    client.force_login(root)
     return client
 
 

@@ -10,7 +10,8 @@ from ucp.reasons import CustomerReasonValidator, reason_problem, require_reason
 
 
 @pytest.mark.parametrize("text", [
-    "", "   ", "Continue.", "ok", "n/a", "N/A.", "...", "- - - - -", "Fair.", "Behaviour continued.",
+    "", "   ", "Continue.", "ok", "n/a", "N/A.", "...", "- - - - -", "Fair.",
+    "Behaviour continued.",
     "Still calling.", "yes yes yes yes", "a b c d",  # four words but under 20 letters
 ])
 def test_not_a_reason(text):

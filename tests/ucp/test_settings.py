@@ -69,7 +69,8 @@ def test_without_redis_tasks_run_eagerly():
 
 def _demo_settings(env: dict) -> list[str]:
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "DEBUG", "DEMO", "DATABASE_URL", "REDIS_URL", "EMAIL_BACKEND"}}
+             if k not in {"SECRET_KEY", "DEBUG", "DEMO", "DATABASE_URL", "REDIS_URL",
+                       "EMAIL_BACKEND"}}
     clean.update(env)
     result = subprocess.run(
         [sys.executable, "-c", "import ucp.settings as s; print(s.DEBUG, s.EMAIL_BACKEND, "
