@@ -269,15 +269,6 @@ def open_case_for_customer(customer: Customer) -> DesignationCase | None:
     return customer.cases.filter(state__in=OPEN_STATES).first()
 
 
-def cases_awaiting(user, states) -> QuerySet[DesignationCase]:
-    return (
-        cases_for(user)
-        .filter(state__in=states)
-        .select_related("customer", "lead_directorate")
-        .order_by("updated_at")
-    )
-
-
 def referrals_by(user) -> QuerySet[DesignationCase]:
     """The cases this officer referred, newest first (their home page)."""
     return (

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 from accounts.roles import Role, has_role, role_labels
 from accounts.selectors import directorates_for
 from cases import next_steps, selectors
-from cases.models import CaseState
 from reviews import selectors as review_selectors
 from sanctions.selectors import filed_items_to_read
 
@@ -35,16 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
         panels["my_contacts"] = list(
             selectors.contacts_recently_logged_by(user)[:10]
         )
-    if has_role(user, Role.SERVICE_MANAGER):
-        panels["to_manage"] = list(
-            selectors.cases_awaiting(
-                user, [CaseState.REFERRED, CaseState.WARNED, CaseState.ASSESSMENT]
-            )[:50]
-        )
+    # "Cases to manage" and "Awaiting your decision" were these same cases again, without
+    # the step: "Your next steps" lists every case where the user has one, with its link.
     if has_role(user, Role.SENIOR_MANAGER):
-        panels["to_decide"] = list(
-            selectors.cases_awaiting(user, [CaseState.AWAITING_DECISION])[:50]
-        )
         panels["recently_designated"] = list(selectors.recently_designated(user)[:10])
         panels["deadlines"] = review_selectors.home_deadlines(user)
     if has_role(user, Role.INDEPENDENT_REVIEWER):

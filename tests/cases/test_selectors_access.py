@@ -160,11 +160,14 @@ def test_directorate_lead_home_page_shows_counts_but_no_names(
 
 
 def test_service_manager_home_page_lists_cases_to_manage(client, service_manager, make_case):
+    # In "Your next steps", with the step, once: no second table of the same cases.
     case = make_case("warned")
     client.force_login(service_manager)
     response = client.get("/")
-    assert [c.pk for c in response.context["panels"]["to_manage"]] == [case.pk]
-    assert case.customer.full_name.encode() in response.content
+    rows = response.context["panels"]["next_steps"]["rows"]
+    assert [row.case.pk for row in rows] == [case.pk]
+    assert response.content.decode().count(case.customer.full_name) == 1
+    assert "to_manage" not in response.context["panels"]
 
 
 def test_home_page_of_a_senior_manager_in_another_directorate_hides_the_case(
@@ -173,7 +176,7 @@ def test_home_page_of_a_senior_manager_in_another_directorate_hides_the_case(
     case = make_case("awaiting_decision")
     client.force_login(outsider)
     response = client.get("/")
-    assert response.context["panels"]["to_decide"] == []
+    assert response.context["panels"]["next_steps"]["rows"] == []
     assert case.customer.full_name.encode() not in response.content
 
 
