@@ -108,3 +108,11 @@ def reminder_due(due_on: dt.date, today: dt.date) -> int | None:
 def days_left(due_on: dt.date, today: dt.date | None = None) -> int:
     """Days until `due_on` (0 on the day, negative once overdue)."""
     return (due_on - (today or timezone.localdate())).days
+
+
+def days_text(days: int) -> str:
+    """`days_left` as every page says it: "due today", "3 days left", "1 day overdue"."""
+    if days == 0:
+        return "due today"
+    count = abs(days)
+    return f"{count} day{'' if count == 1 else 's'} {'left' if days > 0 else 'overdue'}"

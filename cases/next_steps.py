@@ -102,9 +102,7 @@ class NextStep:
             return f"By {day}"
         if days == 0:
             return f"By {day} (today)"
-        if days > 0:
-            return f"By {day} ({days} day{'' if days == 1 else 's'} left)"
-        return f"By {day} ({-days} day{'' if days == -1 else 's'} overdue)"
+        return f"By {day} ({deadlines.days_text(days)})"
 
     @property
     def anchor(self) -> str:

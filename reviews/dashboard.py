@@ -61,10 +61,6 @@ HOME_ROWS = 10
 # --- clocks ------------------------------------------------------------------------------------
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 @dataclass(frozen=True)
 class Clock:
     """A due date seen from today (a UK date): `days` left, negative once overdue."""
@@ -82,11 +78,7 @@ class Clock:
 
     @property
     def text(self) -> str:
-        if self.days == 0:
-            return "Due today"
-        if self.days > 0:
-            return f"{_plural(self.days, 'day')} left"
-        return f"{_plural(-self.days, 'day')} overdue"
+        return deadlines.days_text(self.days).capitalize()
 
     @property
     def tag_class(self) -> str:
