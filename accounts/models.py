@@ -6,6 +6,8 @@ from django.db import models
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import Role
+
 
 class Directorate(models.Model):
     """A council directorate. Cases, matters and contacts belong to one; staff to several."""
@@ -48,3 +50,69 @@ class StaffProfile(models.Model):
 # Who gave whom a role, and when: the auth user's own changes (groups included) are audited
 # like everything else.
 register(get_user_model(), app="accounts", m2m_fields=["groups"], excluded_fields=["last_login"])
+
+
+class AccessChange(models.Model):
+    """One change to what a member of staff may do: a role, a directorate, council-wide
+    sight, or an administrative flag given or taken away, by whom, when and through what.
+
+    Written by `accounts.services` only, for every route that changes access (the admin,
+    single sign-on's group mapping, the demo seeder, management commands), and never edited:
+    it is what the person concerned and the information-governance role read to see who
+    could see what, and since when.
+    """
+
+    class Kind(models.TextChoices):
+        ROLE = "role", "Role"
+        DIRECTORATE = "directorate", "Directorate"
+        COUNCIL_WIDE = "council_wide", "Sees every directorate"
+        STAFF = "staff", "Administration site access"
+        SUPERUSER = "superuser", "Superuser"
+        PERMISSION = "permission", "Individual permission"
+        ACTIVE = "active", "Account active"
+
+    class Action(models.TextChoices):
+        GRANTED = "granted", "Granted"
+        REMOVED = "removed", "Removed"
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Administration site"
+        SSO = "sso", "Single sign-on group mapping"
+        DEMO = "demo", "Demo data"
+        COMMAND = "command", "Management command"
+
+    at = models.DateTimeField(db_index=True)
+    # Null when no person made the change (single sign-on applying the mapping table).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_changes_made",
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_changes"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # The role's value, the directorate's name, the permission's codename, or "" for flags.
+    value = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject", "-at"], name="accesschange_subject_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.describe()} to {self.subject}"
+
+    def describe(self) -> str:
+        """What was given or taken, in words: "Senior Manager", "Adults directorate"."""
+        if self.kind == self.Kind.ROLE:
+            return Role(self.value).label if self.value in Role.values else self.value
+        if self.kind == self.Kind.DIRECTORATE:
+            return f"{self.value} directorate"
+        if self.kind == self.Kind.PERMISSION:
+            return f"permission {self.value}"
+        return self.get_kind_display()

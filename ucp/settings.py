@@ -305,3 +305,8 @@ LOGGING = {
     # Django's own console handler would print every request error twice beside root's.
     "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
+
+# --- Single sign-on (sso/) ------------------------------------------------------------------
+# On when an OpenID Connect client is configured. Then local passwords are for break-glass
+# accounts only, and the admin cannot set other people's passwords.
+OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
