@@ -33,7 +33,7 @@ class CaseAction:
     to_kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda data: data
     template: str = "cases/action.html"
     # Extra context the page needs besides the form (e.g. the evidence for a decision).
-    context: Callable[[DesignationCase], dict[str, Any]] | None = None
+    context: Callable[[DesignationCase, Any], dict[str, Any]] | None = None
 
 
 def _note(data: dict) -> dict:
@@ -116,7 +116,14 @@ PAGES: list[CaseAction] = [
         "choose the proportionate sanctions: each scoped to the services affected, "
         "dated, and ending by the six-month review (section 2.4).",
         template="cases/designate.html",
-        context=lambda case: {"evidence": selectors.decision_evidence(case)},
+        context=lambda case, user: {
+            "evidence": selectors.decision_evidence(case),
+            # Whoever designates takes part in the case: say so if nobody would be left to
+            # review a challenge independently (section 2.4).
+            "no_reviewer_left": not selectors.independent_reviewers(
+                case, also_excluding=[user]
+            ),
+        },
     ),
     CaseAction(
         "decline",

@@ -845,6 +845,13 @@ class CoordinationForm(GovukFormMixin, forms.Form):
         "involved.",
         empty_label="No key officer",
     )
+    deciding_manager = forms.ModelChoiceField(
+        queryset=None, required=False, label="Senior manager named to decide",
+        help_text="The lead directorate's senior managers decide whether to designate. Name "
+        "another senior manager of one of the case's directorates if they should, for "
+        "example when those of the lead directorate took part in the case.",
+        empty_label="None: the lead directorate's senior managers",
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -855,8 +862,15 @@ class CoordinationForm(GovukFormMixin, forms.Form):
             groups__name__in=[Role.OFFICER.label, Role.SERVICE_MANAGER.label]
         ).distinct()
         self.fields["key_officer"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["deciding_manager"].queryset = staff_in_directorates(None).filter(
+            groups__name=Role.SENIOR_MANAGER.label
+        ).distinct()
+        self.fields["deciding_manager"].label_from_instance = (
+            lambda u: u.get_full_name() or u.username
+        )
         if not self.is_bound:
             self.fields["involved_directorates"].initial = [
                 d.pk for d in case.involved_directorates.all()
             ]
             self.fields["key_officer"].initial = case.key_officer_id
+            self.fields["deciding_manager"].initial = case.deciding_manager_id

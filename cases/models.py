@@ -323,6 +323,12 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
     key_officer = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # Who decides (step 8): the lead directorate's senior managers, and this one senior
+    # manager if the case names one (e.g. when those of the lead directorate took part).
+    deciding_manager = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name="senior manager named to decide",
+    )
     state = FSMField(
         max_length=30, choices=CaseState.choices, default=CaseState.NEW, protected=True
     )
@@ -512,7 +518,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.AWAITING_DECISION,
         target=CaseState.DESIGNATED,
         conditions=[rules.warning_given_or_skipped, rules.preconditions_confirmed],
-        permission=rules.is_senior_manager,
+        permission=rules.may_decide,
         custom={"order": 10},
     )
     def designate(self, *, by, at, reasons: str) -> None:
@@ -528,7 +534,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.AWAITING_DECISION,
         target=CaseState.CLOSED,
         conditions=[rules.warning_given_or_skipped],
-        permission=rules.is_senior_manager,
+        permission=rules.may_decide,
         custom={"order": 20, "secondary": True},
     )
     def decline(self, *, by, at, reasons: str) -> None:
@@ -542,7 +548,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         source=CaseState.AWAITING_DECISION,
         target=CaseState.ASSESSMENT,
         conditions=[rules.warning_given_or_skipped],
-        permission=rules.is_senior_manager,
+        permission=rules.may_decide,
         custom={"order": 30, "secondary": True},
     )
     def return_for_more_work(self) -> None:
@@ -576,7 +582,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[CaseState.ACTIVE, CaseState.LAPSED],
         target=CaseState.CLOSED,
-        permission=rules.is_senior_manager,
+        permission=rules.may_decide,
         custom={"label": "Lift the designation", "automatic": True},
     )
     def lift(self, *, reasons: str, at) -> None:
@@ -598,7 +604,7 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=CaseState.LAPSED,
         target=CaseState.ACTIVE,
-        permission=rules.is_senior_manager,
+        permission=rules.may_decide,
         custom={"label": "Designation in force again", "automatic": True},
     )
     def reinstate(self) -> None:

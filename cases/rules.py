@@ -42,6 +42,19 @@ def is_senior_manager(case, user) -> bool:
     return has_role(user, Role.SENIOR_MANAGER) and works_on_case(case, user)
 
 
+def may_decide(case, user) -> bool:
+    """Who decides whether to designate, and at the six-month review whether it goes on: a
+    senior manager of the case's lead directorate, or the senior manager the case names to
+    decide. A senior manager of a directorate that is only involved does not decide: that
+    would also take a possible independent reviewer out of any later challenge."""
+    if not has_role(user, Role.SENIOR_MANAGER):
+        return False
+    if case.deciding_manager_id is not None and case.deciding_manager_id == user.pk:
+        return True
+    ids = directorate_ids_for(user)
+    return ids is None or case.lead_directorate_id in ids
+
+
 def can_skip_warning(case, user) -> bool:
     """A service manager may take the safety route; only a senior manager may judge that a
     warning would have no effect (section 2.3). The service checks which kind is chosen."""

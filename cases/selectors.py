@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.roles import Role, has_role
+from accounts.roles import GROUP_NAMES, Role, has_role
 from accounts.selectors import directorate_ids_for
 from cases.deadlines import add_months
 from cases.models import (
@@ -112,7 +113,8 @@ def get_case_for_user(user, reference: str, *, write: bool = False) -> Designati
     qs = (
         cases_for(user)
         .select_related("customer", "lead_directorate", "key_officer", "referred_by",
-                        "decided_by", "formal_warning", "warning_skipped_by")
+                        "decided_by", "deciding_manager", "formal_warning",
+                        "warning_skipped_by")
         .prefetch_related(
             "involved_directorates",
             "precondition_checks__confirmed_by",
@@ -396,3 +398,27 @@ def decision_evidence(case: DesignationCase) -> dict:
         "alternatives": [(Alternative(a).label, records.get(a)) for a in Alternative.values],
         "alternatives_recorded": len(records),
     }
+
+
+def independent_reviewers(case: DesignationCase, *, also_excluding=()) -> list:
+    """Everyone who could review a challenge to `case`: active senior managers holding the
+    Independent Reviewer role, from any directorate, who took no part in it (section 2.4).
+
+    `also_excluding`: people about to take part (the senior manager on the designation
+    page), so the page can warn before the decision leaves nobody to review it.
+    """
+    User = get_user_model()
+    candidates = (
+        User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.INDEPENDENT_REVIEWER])
+        .filter(groups__name=GROUP_NAMES[Role.SENIOR_MANAGER])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    involved = set(
+        CaseEvent.objects.filter(case=case, actor__isnull=False).values_list("actor", flat=True)
+    )
+    involved |= set(case.sanctions.exclude(named_officer=None).values_list(
+        "named_officer", flat=True))
+    involved |= {case.decided_by_id, case.key_officer_id}
+    involved |= {u.pk for u in also_excluding}
+    return [u for u in candidates if u.pk not in involved]

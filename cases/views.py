@@ -391,7 +391,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             "spec": spec,
             "preconditions_done": sum(1 for c in case.precondition_checks.all() if c.met),
             "alternatives_done": len(case.alternatives.all()),
-            **(spec.context(case) if spec.context else {}),
+            **(spec.context(case, request.user) if spec.context else {}),
         },
         status=status,
     )
@@ -459,6 +459,7 @@ def coordination_update(request: HttpRequest, reference: str) -> HttpResponse:
             actor=request.user, case=case,
             involved_directorates=data["involved_directorates"],
             key_officer=data["key_officer"],
+            deciding_manager=data["deciding_manager"],
         ),
         "coordination",
     )

@@ -12,13 +12,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.roles import GROUP_NAMES, Role
 from cases import deadlines, rules, workflow
+from cases import selectors as case_selectors
 from cases.choices import CaseState, EventKind
 from cases.models import CaseEvent, DesignationCase
 from letters.models import LetterKind
@@ -235,22 +234,8 @@ def challenge_refuse_late(
 
 
 def independent_reviewers(case: DesignationCase) -> list:
-    """Everyone who could review a challenge to `case`: active senior managers holding the
-    Independent Reviewer role, from any directorate, who took no part in it."""
-    User = get_user_model()
-    candidates = (
-        User.objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.INDEPENDENT_REVIEWER])
-        .filter(groups__name=GROUP_NAMES[Role.SENIOR_MANAGER])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-    involved = set(
-        CaseEvent.objects.filter(case=case, actor__isnull=False).values_list("actor", flat=True)
-    )
-    involved |= set(case.sanctions.exclude(named_officer=None).values_list(
-        "named_officer", flat=True))
-    involved |= {case.decided_by_id, case.key_officer_id}
-    return [u for u in candidates if u.pk not in involved]
+    """Everyone who could review a challenge to `case` (`cases.selectors`)."""
+    return case_selectors.independent_reviewers(case)
 
 
 @transaction.atomic

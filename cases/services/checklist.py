@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Directorate
+from accounts.roles import Role, has_role
+from accounts.selectors import directorate_ids_for
 from cases import rules, workflow
 from cases.choices import Alternative, CaseState, EventKind, Precondition
 from cases.models import AlternativeConsideration, DesignationCase, PreconditionCheck
@@ -103,6 +106,15 @@ def alternative_record(
     return record
 
 
+# `deciding_manager` left out: keep the one the case names (None would clear it).
+NOT_GIVEN: Any = object()
+
+
+def _works_in(user, directorate_ids: set[int]) -> bool:
+    ids = directorate_ids_for(user)
+    return ids is None or bool(set(ids) & directorate_ids)
+
+
 @transaction.atomic
 def case_set_coordination(
     *,
@@ -110,21 +122,31 @@ def case_set_coordination(
     case: DesignationCase,
     involved_directorates: Iterable[Directorate],
     key_officer,
+    deciding_manager=NOT_GIVEN,
     now: dt.datetime | None = None,
 ) -> DesignationCase:
-    """Which other directorates are involved, and the key officer who co-ordinates."""
+    """Which other directorates are involved, the key officer who co-ordinates, and the
+    senior manager named to decide (if not the lead directorate's; `rules.may_decide`)."""
     case = _lock_for_checklist(actor, case)
     involved = [d for d in involved_directorates if d.pk != case.lead_directorate_id]
     case_directorate_ids = {case.lead_directorate_id, *(d.pk for d in involved)}
-    if key_officer is not None:
-        officer_dirs = set(
-            key_officer.staff_profile.directorates.values_list("id", flat=True)
-        ) if hasattr(key_officer, "staff_profile") else set()
-        if not officer_dirs & case_directorate_ids:
-            raise ServiceError("The key officer must work in one of the case's directorates.")
+    if key_officer is not None and not _works_in(key_officer, case_directorate_ids):
+        raise ServiceError("The key officer must work in one of the case's directorates.")
+    if deciding_manager is NOT_GIVEN:
+        deciding_manager = case.deciding_manager
+    if deciding_manager is not None:
+        if not has_role(deciding_manager, Role.SENIOR_MANAGER) or not deciding_manager.is_active:
+            raise ServiceError("The person named to decide must be an active senior manager.")
+        if not _works_in(deciding_manager, case_directorate_ids):
+            raise ServiceError(
+                "The senior manager named to decide must work in one of the case's "
+                "directorates."
+            )
     before_dirs = sorted(d.name for d in case.involved_directorates.all())
     before_officer = case.key_officer
+    before_decider = case.deciding_manager
     case.key_officer = key_officer
+    case.deciding_manager = deciding_manager
     workflow.save(case, actor)
     case.involved_directorates.set(involved)
     for d in involved:
@@ -140,6 +162,12 @@ def case_set_coordination(
         changes.append(
             f"Key officer: {workflow.person(before_officer) if before_officer else 'none'} → "
             f"{workflow.person(key_officer) if key_officer else 'none'}"
+        )
+    if before_decider != deciding_manager:
+        changes.append(
+            "Senior manager named to decide: "
+            f"{workflow.person(before_decider) if before_decider else 'none'} → "
+            f"{workflow.person(deciding_manager) if deciding_manager else 'none'}"
         )
     if changes:
         workflow.record_event(
