@@ -4,6 +4,8 @@ alerts to senior managers (after commit only), and what the case page shows."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services as case_services
@@ -200,6 +202,26 @@ def test_case_monitoring_counts_breaches_contacts_by_indicator_and_filed_items(
     assert by_indicator == {indicators[0].pk: 2, indicators[1].pk: 1}
     assert figures["contacts_since"] == 3  # the two calls and the filed letter
     assert (figures["filed_read"], figures["filed_unread"], figures["flagged"]) == (0, 1, [])
+
+
+def test_case_monitoring_counts_only_this_customers_contacts_filtering_before_counting(
+    restricted_case, django_assert_max_num_queries
+):
+    indicators = some_indicators(2)
+    since = london(2025, 6, 3, 10, 0)
+    ContactFactory(customer=restricted_case.customer, occurred_at=since, indicators=indicators)
+    # Someone else's contact on the same day, with the same indicators: not this case's.
+    ContactFactory(occurred_at=since, indicators=indicators)
+    with CaptureQueriesContext(connection) as queries:
+        figures = case_monitoring(restricted_case)
+    assert {i.pk: i.contacts_since for i in figures["by_indicator"]} == {
+        indicators[0].pk: 1, indicators[1].pk: 1
+    }
+    # The customer is a WHERE condition (an index lookup), not a FILTER inside the COUNT,
+    # which joined every contact in the council to its indicators (issue 13).
+    (sql,) = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    where = sql.split(" WHERE ", 1)[1]
+    assert '"customer_id" =' in where and "FILTER" not in sql
 
 
 def test_case_monitoring_is_empty_before_a_designation(make_case):
