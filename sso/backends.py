@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from sso.config import provider_setting
@@ -107,7 +108,12 @@ class OIDCBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation(f"ID token for another audience: {audience!r}")
         claims = self.get_userinfo(access_token, id_token, payload)
         try:
-            return sign_in_with_claims(claims=claims, issuer=issuer)
+            try:
+                return sign_in_with_claims(claims=claims, issuer=issuer)
+            except IntegrityError:
+                # Two first sign-ins of one person at once (two tabs): the other made the
+                # account a moment ago; this one now finds it.
+                return sign_in_with_claims(claims=claims, issuer=issuer)
         except SignInRefused as refusal:
             # The callback view shows the person why (`login_failure`).
             self.request.sso_refusal = refusal
