@@ -51,3 +51,21 @@ def has_role(user, *roles: str) -> bool:
 
 def role_labels(user) -> list[str]:
     return [Role(r).label for r in Role.values if r in roles_of(user)]
+
+
+# What the Administrator role may do in /admin/, as (app label, codename): the reference
+# data, the staff and single sign-on's group mapping, nothing else. Given to each
+# administrator's account (the demo seeder, single sign-on); groups are the fixed roles and
+# carry no permissions (editing a group's would let an administrator grant itself anything).
+ADMINISTRATOR_PERMISSIONS: list[tuple[str, str]] = [
+    (app, f"{action}_{model}")
+    for app, model in [
+        ("cases", "indicator"),
+        ("accounts", "directorate"),
+        ("accounts", "staffprofile"),
+        ("auth", "user"),
+        ("letters", "policyversion"),
+        ("sso", "claimmapping"),
+    ]
+    for action in ("view", "add", "change")
+] + [("auth", "view_group"), ("sso", "delete_claimmapping"), ("sso", "view_ssoidentity")]

@@ -11,7 +11,7 @@ demo user through `cases.services`, so chronology and history show real actors.
 
 from __future__ import annotations
 
-from accounts.roles import Role
+from accounts.roles import ADMINISTRATOR_PERMISSIONS, Role
 
 # Changing the seed changes every generated contact; keep it fixed so the demo is the same
 # for everyone.
@@ -130,20 +130,8 @@ USERS = [
 for _user in USERS:
     _user["email"] = f"{_user['first_name']}.{_user['last_name']}@council.example".lower()
 
-# What the admin user may do in /admin/: the reference data and the staff, nothing else.
-# Groups are the fixed roles: the admin may see them and put staff in them, not edit them
-# (editing a group's permissions would let an administrator grant itself anything).
-ADMIN_PERMISSIONS = [
-    (app, f"{action}_{model}")
-    for app, model in [
-        ("cases", "indicator"),
-        ("accounts", "directorate"),
-        ("accounts", "staffprofile"),
-        ("auth", "user"),
-        ("letters", "policyversion"),
-    ]
-    for action in ("view", "add", "change")
-] + [("auth", "view_group")]
+# What the admin user may do in /admin/: the one list every administrator gets.
+ADMIN_PERMISSIONS = ADMINISTRATOR_PERMISSIONS
 
 
 # --- script steps -------------------------------------------------------------------------

@@ -24,6 +24,9 @@ from accounts.roles import Role
 from letters import rendering
 from tests import factories, pdfstub
 
+# The local OpenID Connect provider's fixtures (single sign-on; the browser tests use them too).
+pytest_plugins = ["tests.sso.oidc"]
+
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 # Named instants (Europe/London). 3 June 2025 is a Tuesday.

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "api", "cases", "demo", "letters", "outbox", "reports", "reviews",
-        "sanctions", "ucp", "benchmarks")
+        "sanctions", "sso", "ucp", "benchmarks")
 
 
 def _modules() -> dict[str, Path]:

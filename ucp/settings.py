@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "outbox",
     "reports",
     "api",
+    "sso",
     "demo",
 ]
 
@@ -308,5 +309,47 @@ LOGGING = {
 
 # --- Single sign-on (sso/) ------------------------------------------------------------------
 # On when an OpenID Connect client is configured. Then local passwords are for break-glass
-# accounts only, and the admin cannot set other people's passwords.
-OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
+# accounts only, and the admin cannot set other people's passwords. mozilla-django-oidc
+# reads the OIDC_* names below; sso.config gives it the provider's endpoints, from these
+# settings or, when they are empty, from OIDC_OP_ISSUER's discovery document (fetched on
+# first use, never at import, and cached).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+# The claim that carries the values the mapping table maps (Entra: `groups`, object ids, or
+# `roles`, app roles), and the one that names the person for good (Entra: `oid` or `sub`).
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM", "sub")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "Microsoft")
+# Seconds to wait on the provider (discovery, token, keys, userinfo); the library's default
+# is to wait for ever, which would hold a web worker.
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_USE_PKCE = True
+# Kept in the session for the provider's sign-out (id_token_hint).
+OIDC_STORE_ID_TOKEN = True
+# The local accounts that may still sign in with a password once single sign-on is on.
+BREAK_GLASS_ACCOUNTS = env_list("BREAK_GLASS_ACCOUNTS", "")
+if OIDC_ENABLED and not OIDC_RP_CLIENT_SECRET:
+    raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set: set OIDC_RP_CLIENT_SECRET too.")
+if OIDC_ENABLED and not OIDC_OP_ISSUER and not (
+    OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT
+):
+    raise ImproperlyConfigured(
+        "OIDC_RP_CLIENT_ID is set: set OIDC_OP_ISSUER (its discovery document gives the "
+        "endpoints), or OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT and "
+        "OIDC_OP_JWKS_ENDPOINT."
+    )
+# Passwords first (break-glass accounts only, once single sign-on is on), then the provider.
+# Both are always listed: each asks settings.OIDC_ENABLED when it is used.
+AUTHENTICATION_BACKENDS = [
+    "sso.backends.LocalPasswordBackend",
+    "sso.backends.OIDCBackend",
+]

@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases.urls import case_patterns, customer_patterns
 from sanctions.urls import filed_patterns, front_desk_patterns
+from sso.views import SignInView, SignOutView
 from ucp import views
 
 admin.site.site_header = "Unreasonable Customer Policy – administration"
@@ -12,12 +12,11 @@ admin.site.site_title = "UCP administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Passwords (break-glass only once single sign-on is on) and the provider's button.
+    path("sign-in/", SignInView.as_view(), name="login"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
+    # Single sign-on's round trip: /oidc/authenticate/ and /oidc/callback/ (the redirect URI).
+    path("oidc/", include("sso.urls")),
     path("customers/", include(customer_patterns)),
     path("cases/", include(case_patterns)),
     path("cases/", include("letters.urls")),

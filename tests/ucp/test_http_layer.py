@@ -28,6 +28,9 @@ NOT_CASEWORK = {
     "healthz",
     "login",
     "logout",
+    # Single sign-on's round trip: signed-out visitors use it to sign in (tests/sso/).
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
     "reports:report",  # figures only, with their own access rule (reports.selectors)
     "reports:quarterly",
     "reports:quarterly_pdf",

@@ -1,0 +1,120 @@
+"""The two ways in: a password (the embedded demo; once single sign-on is on, the named
+break-glass accounts only) and the OpenID Connect provider.
+
+Both are always in AUTHENTICATION_BACKENDS and ask `settings.OIDC_ENABLED` when used, so the
+rule holds for every form that calls `authenticate()` (the sign-in page, the admin's own
+sign-in page, anything added later), not only for the page that shows the message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from sso.config import provider_setting
+from sso.services import SignInRefused, sign_in_with_claims
+
+logger = logging.getLogger(__name__)
+
+
+def is_break_glass(username: str | None) -> bool:
+    """Whether `username` is one of the named break-glass accounts (`BREAK_GLASS_ACCOUNTS`)."""
+    return bool(username) and username in settings.BREAK_GLASS_ACCOUNTS
+
+
+def passwords_allowed_for(username: str | None) -> bool:
+    return not settings.OIDC_ENABLED or is_break_glass(username)
+
+
+class LocalPasswordBackend(ModelBackend):
+    """Django's username and password, refused to everyone but the break-glass accounts
+    once single sign-on is configured."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if not passwords_allowed_for(username):
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def _endpoint(name: str):
+    return property(lambda self: provider_setting(name))
+
+
+class OIDCBackend(OIDCAuthenticationBackend):
+    """mozilla-django-oidc's code flow, with this system's matching and mapping.
+
+    Settings are read when used, not when the backend is made (the library reads them in
+    `__init__`, which would fail wherever single sign-on is off).
+    """
+
+    OIDC_OP_TOKEN_ENDPOINT = _endpoint("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = _endpoint("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_CLIENT_ID = property(lambda self: settings.OIDC_RP_CLIENT_ID)
+    OIDC_RP_CLIENT_SECRET = property(lambda self: settings.OIDC_RP_CLIENT_SECRET)
+    OIDC_RP_SIGN_ALGO = property(lambda self: settings.OIDC_RP_SIGN_ALGO)
+    OIDC_RP_IDP_SIGN_KEY = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.UserModel = get_user_model()
+
+    get_settings = staticmethod(provider_setting)
+
+    @property
+    def OIDC_OP_USER_ENDPOINT(self) -> str:  # noqa: N802 (the library's name)
+        return provider_setting("OIDC_OP_USER_ENDPOINT", "")
+
+    def authenticate(self, request, **kwargs):
+        # Only the callback view passes a nonce: a password form's request is never taken
+        # for a provider's answer, whatever its query string holds.
+        if not settings.OIDC_ENABLED or request is None or "nonce" not in kwargs:
+            return None
+        return super().authenticate(request, **kwargs)
+
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict:
+        """The ID token's claims over the userinfo endpoint's (when there is one).
+
+        Entra ID puts the `groups` and `roles` claims in the ID token only; its userinfo
+        endpoint (Microsoft Graph) gives names and email. The ID token is signed and has
+        been verified, so it wins where both speak.
+        """
+        claims: dict[str, Any] = {}
+        if self.OIDC_OP_USER_ENDPOINT:
+            info = super().get_userinfo(access_token, id_token, payload)
+            # OpenID Connect Core 5.3.2: a userinfo answer for someone else is not used.
+            if str(info.get("sub")) != str(payload.get("sub")):
+                raise SuspiciousOperation("userinfo is for another subject")
+            claims.update(info)
+        claims.update(payload)
+        return claims
+
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]):
+        # The library does not check the ID token's issuer or audience: a token the provider
+        # made for another application, or another tenant's, is not ours to accept.
+        issuer = str(payload.get("iss") or "")
+        if settings.OIDC_OP_ISSUER and issuer.rstrip("/") != settings.OIDC_OP_ISSUER:
+            raise SuspiciousOperation(f"ID token from another issuer: {issuer!r}")
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if settings.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation(f"ID token for another audience: {audience!r}")
+        claims = self.get_userinfo(access_token, id_token, payload)
+        try:
+            try:
+                return sign_in_with_claims(claims=claims, issuer=issuer)
+            except IntegrityError:
+                # Two first sign-ins of one person at once (two tabs): the other made the
+                # account a moment ago; this one now finds it.
+                return sign_in_with_claims(claims=claims, issuer=issuer)
+        except SignInRefused as refusal:
+            # The callback view shows the person why (`login_failure`).
+            self.request.sso_refusal = refusal
+            return None
