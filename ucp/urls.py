@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("customers/", include(customer_patterns)),
     path("cases/", include(case_patterns)),
     path("cases/", include("letters.urls")),

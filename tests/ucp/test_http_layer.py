@@ -28,6 +28,7 @@ NOT_CASEWORK = {
     "healthz",
     "login",
     "logout",
+    "accounts:your_access",  # the person's own roles and the changes to them; no customer
     "reports:report",  # figures only, with their own access rule (reports.selectors)
     "reports:quarterly",
     "reports:quarterly_pdf",
