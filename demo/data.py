@@ -143,7 +143,16 @@ ADMIN_PERMISSIONS = [
         ("letters", "policyversion"),
     ]
     for action in ("view", "add", "change")
-] + [("auth", "view_group")]
+] + [
+    ("auth", "view_group"),
+    # The record of who gave whom what (read-only for everyone).
+    ("accounts", "view_accesschange"),
+    # Sign-in lockouts: see the failures, and unlock by deleting the attempt.
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accessfailurelog"),
+    ("axes", "view_accesslog"),
+]
 
 
 # --- script steps -------------------------------------------------------------------------
