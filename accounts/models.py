@@ -70,10 +70,14 @@ class AccessChange(models.Model):
         SUPERUSER = "superuser", "Superuser"
         PERMISSION = "permission", "Individual permission"
         ACTIVE = "active", "Account active"
+        # Someone else set (or disabled) this person's local password: whoever did could
+        # sign in as them, so the person is shown it like any other change to their access.
+        PASSWORD = "password", "Local password"
 
     class Action(models.TextChoices):
         GRANTED = "granted", "Granted"
         REMOVED = "removed", "Removed"
+        SET = "set", "Set"
 
     class Source(models.TextChoices):
         ADMIN = "admin", "Administration site"
@@ -105,6 +109,8 @@ class AccessChange(models.Model):
         indexes = [models.Index(fields=["subject", "-at"], name="accesschange_subject_at")]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.PASSWORD:
+            return f"{self.get_action_display()} the local password of {self.subject}"
         return f"{self.get_action_display()} {self.describe()} to {self.subject}"
 
     def describe(self) -> str:
@@ -115,4 +121,6 @@ class AccessChange(models.Model):
             return f"{self.value} directorate"
         if self.kind == self.Kind.PERMISSION:
             return f"permission {self.value}"
+        if self.kind == self.Kind.PASSWORD:
+            return "local password"
         return self.get_kind_display()

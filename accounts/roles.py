@@ -68,4 +68,17 @@ ADMINISTRATOR_PERMISSIONS: list[tuple[str, str]] = [
         ("sso", "claimmapping"),
     ]
     for action in ("view", "add", "change")
-] + [("auth", "view_group"), ("sso", "delete_claimmapping"), ("sso", "view_ssoidentity")]
+] + [
+    # Groups are the fixed roles: the admin may see them and put staff in them, not edit
+    # them (editing a group's permissions would let an administrator grant itself anything).
+    ("auth", "view_group"),
+    ("sso", "delete_claimmapping"),
+    ("sso", "view_ssoidentity"),
+    # The record of who gave whom what (read-only for everyone).
+    ("accounts", "view_accesschange"),
+    # Sign-in lockouts: see the failures, and unlock by deleting the attempt.
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accessfailurelog"),
+    ("axes", "view_accesslog"),
+]

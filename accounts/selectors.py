@@ -1,11 +1,11 @@
-"""Which directorates a member of staff works in."""
+"""Which directorates a member of staff works in, and what has changed in their access."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from accounts.models import Directorate
+from accounts.models import AccessChange, Directorate
 from accounts.roles import CASEWORK_ROLES, GROUP_NAMES, Role
 
 
@@ -72,3 +72,9 @@ def senior_manager_emails(directorate_ids) -> list[str]:
         .values_list("email", flat=True)
         .distinct()
     )
+
+
+def access_changes_for(user) -> QuerySet[AccessChange]:
+    """What has been given to or taken from `user`, newest first: their own "Your access"
+    page, and the information-governance role's view of who could see what, since when."""
+    return AccessChange.objects.filter(subject=user).select_related("actor")

@@ -26,7 +26,12 @@ from django.utils import timezone
 
 from accounts.models import AccessChange
 from accounts.roles import ADMINISTRATOR_PERMISSIONS, CASEWORK_ROLES, Role
-from accounts.services import AccessSnapshot, record_access_changes, set_access
+from accounts.services import (
+    AccessSnapshot,
+    SeparationOfDuties,
+    record_access_changes,
+    set_access,
+)
 from sso.models import SsoIdentity
 from sso.selectors import MappedAccess, access_for
 
@@ -98,32 +103,46 @@ def _apply(user, access: MappedAccess, *, note: str, now: dt.datetime) -> None:
     """Give `user` exactly `access`, recording each change (source: single sign-on).
 
     The Administrator role reaches /admin/ through `is_staff` and the administrator's
-    permissions, which follow the role here; a superuser's flags are never touched.
+    permissions, which follow the role here; a superuser's flags are never touched. The
+    order keeps separation of duties true at every step (accounts.signals refuses an
+    administering account with a casework role even for a moment): becoming an
+    administrator, the casework roles go first; leaving it, the admin flags go first.
     """
-    before = AccessSnapshot.of(user)
     administers = Role.ADMINISTRATOR in access.roles
-    if not user.is_superuser:
-        if user.is_staff != administers:
-            user.is_staff = administers
-            user.save(update_fields=["is_staff"])
-        query = Q()
-        for app, codename in ADMINISTRATOR_PERMISSIONS:
-            query |= Q(content_type__app_label=app, codename=codename)
-        permissions = list(Permission.objects.filter(query))
-        if administers:
-            user.user_permissions.add(*permissions)
-        else:
-            user.user_permissions.remove(*permissions)
-    # set_access records roles and directorates from its own snapshot, taken after the flags
-    # changed above: these two calls record each change once between them.
-    record_access_changes(
-        actor=None, subject=user, before=before, after=AccessSnapshot.of(user),
-        source=AccessChange.Source.SSO, note=note, now=now,
-    )
-    set_access(
-        actor=None, subject=user, roles=access.roles, directorates=access.directorates,
-        council_wide=access.council_wide, source=AccessChange.Source.SSO, note=note, now=now,
-    )
+
+    def set_flags() -> None:
+        before = AccessSnapshot.of(user)
+        if not user.is_superuser:
+            if user.is_staff != administers:
+                user.is_staff = administers
+                user.save(update_fields=["is_staff"])
+            query = Q()
+            for app, codename in ADMINISTRATOR_PERMISSIONS:
+                query |= Q(content_type__app_label=app, codename=codename)
+            permissions = list(Permission.objects.filter(query))
+            if administers:
+                user.user_permissions.add(*permissions)
+            else:
+                user.user_permissions.remove(*permissions)
+        record_access_changes(
+            actor=None, subject=user, before=before, after=AccessSnapshot.of(user),
+            source=AccessChange.Source.SSO, note=note, now=now,
+        )
+
+    def set_roles() -> None:
+        set_access(
+            actor=None, subject=user, roles=access.roles, directorates=access.directorates,
+            council_wide=access.council_wide, source=AccessChange.Source.SSO, note=note,
+            now=now,
+        )
+
+    try:
+        with transaction.atomic():
+            for step in (set_roles, set_flags) if administers else (set_flags, set_roles):
+                step()
+    except SeparationOfDuties as exc:
+        # A local superuser whose groups at the provider give casework, say.
+        raise SignInRefused(Refusal.ADMIN_AND_CASEWORK, str(exc.messages[0])) from exc
 
 
 def sign_in_with_claims(*, claims: dict[str, Any], issuer: str, now: dt.datetime | None = None):

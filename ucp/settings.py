@@ -7,6 +7,7 @@ an SQLite file with Celery tasks executed eagerly, which is what `make run` uses
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     "ucp",
     "accounts",
     "cases",
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ucp.urls"
@@ -161,12 +165,42 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Local passwords (the embedded demo and break-glass accounts; staff use single sign-on
+# where it is configured): 12 characters or more, and nothing an attacker tries first.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Seasons, months, "password", the council's name, the roles: with digits added.
+    {"NAME": "accounts.passwords.GuessablePasswordValidator"},
 ]
+
+# --- Sign-in lockout (django-axes) ------------------------------------------------------
+# Axes' backend comes first in AUTHENTICATION_BACKENDS (set with single sign-on's settings,
+# below): it refuses a locked-out account or address before any backend checks a password.
+# Axes only counts authenticate() calls that carry a request and a username.
+# Locked per account (whatever address the guesses come from) and per address (one
+# address trying many accounts), after AXES_FAILURE_LIMIT failures within the cool-off,
+# for AXES_COOLOFF_MINUTES after the last failure; a failure while locked starts it again.
+# A successful sign-in does not wipe the count: with per-address counting it would let
+# someone with one account of their own reset the count between guesses at others.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "30"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+# Every failure is kept (AccessFailureLog) as well as the running count (AccessAttempt),
+# both read-only lists in /admin/; deleting an attempt there unlocks.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_ip"
+# Reverse proxies in front of the app whose X-Forwarded-For is believed: behind one (the
+# usual TLS proxy) set 1, or every failure counts against the proxy's own address.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -350,6 +384,7 @@ if OIDC_ENABLED and not OIDC_OP_ISSUER and not (
 # Passwords first (break-glass accounts only, once single sign-on is on), then the provider.
 # Both are always listed: each asks settings.OIDC_ENABLED when it is used.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "sso.backends.LocalPasswordBackend",
     "sso.backends.OIDCBackend",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sign-out/", SignOutView.as_view(), name="logout"),
     # Single sign-on's round trip: /oidc/authenticate/ and /oidc/callback/ (the redirect URI).
     path("oidc/", include("sso.urls")),
+    path("", include("accounts.urls")),
     path("customers/", include(customer_patterns)),
     path("cases/", include(case_patterns)),
     path("cases/", include("letters.urls")),

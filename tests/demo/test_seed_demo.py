@@ -7,10 +7,14 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import AccessChange
+from accounts.roles import CASEWORK_ROLES, roles_of
 from cases.models import CaseEvent, CaseState, Contact, Customer, DesignationCase
+from demo import data
 from sanctions.models import Sanction
 from tests.conftest import LONDON
 
@@ -83,8 +87,20 @@ def test_seed_demo_loads_every_state_once_and_prints_the_users(seed_storage, see
     # The demo's own mail went into memory during the seed, none is left for a worker.
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
 
-    counts = (Customer.objects.count(), Contact.objects.count(), CaseEvent.objects.count())
+    # Separation of duties: the administrator holds no casework role, and every demo
+    # user's access was recorded as given by the demo data.
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_staff and not roles_of(admin) & CASEWORK_ROLES
+    granted = AccessChange.objects.filter(source="demo", action="granted", actor=None)
+    assert set(granted.filter(kind="role").values_list("subject__username", flat=True)) == {
+        spec["username"] for spec in data.USERS
+    }
+    assert granted.filter(subject=admin, kind="staff").exists()
+
+    counts = (Customer.objects.count(), Contact.objects.count(), CaseEvent.objects.count(),
+              AccessChange.objects.count())
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert "nothing created" in again.getvalue()
-    assert (Customer.objects.count(), Contact.objects.count(), CaseEvent.objects.count()) == counts
+    assert (Customer.objects.count(), Contact.objects.count(), CaseEvent.objects.count(),
+            AccessChange.objects.count()) == counts

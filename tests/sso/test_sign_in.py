@@ -174,6 +174,24 @@ def test_the_administrator_group_gives_the_admin_site_and_taking_it_away_takes_i
     assert client.get("/admin/sso/claimmapping/").status_code == 302  # to the admin's sign-in
 
 
+def test_an_officer_whose_groups_now_make_them_an_administrator_loses_casework_first(
+    client, oidc_provider, mapping
+):
+    # Separation of duties holds at every step (accounts.signals): the Officer role goes
+    # before the admin site is given, so the change is made, not refused half-way.
+    oidc_provider.add_account("tess", password=PASSWORD, groups=[ADULTS_OFFICERS])
+    sign_in_at_provider(client, "tess", PASSWORD)
+    user = _signed_in_user(client)
+    client.logout()
+
+    oidc_provider.set_groups("tess", [ADMINISTRATORS])
+    sign_in_at_provider(client, "tess", PASSWORD)
+
+    user = User.objects.get(pk=user.pk)
+    assert user.is_staff and roles_of(user) == {Role.ADMINISTRATOR}
+    assert {("removed", "role", "officer"), ("granted", "staff", "")} <= _changes(user)
+
+
 def test_a_person_is_matched_on_the_subject_not_on_their_email(
     client, oidc_provider, mapping, officer
 ):

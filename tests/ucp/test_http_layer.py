@@ -31,6 +31,7 @@ NOT_CASEWORK = {
     # Single sign-on's round trip: signed-out visitors use it to sign in (tests/sso/).
     "oidc_authentication_init",
     "oidc_authentication_callback",
+    "accounts:your_access",  # the person's own roles and the changes to them; no customer
     "reports:report",  # figures only, with their own access rule (reports.selectors)
     "reports:quarterly",
     "reports:quarterly_pdf",

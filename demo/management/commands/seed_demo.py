@@ -26,8 +26,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.test.utils import override_settings
 
-from accounts.models import Directorate, StaffProfile
+from accounts.models import AccessChange, Directorate, StaffProfile
 from accounts.roles import GROUP_NAMES, role_labels
+from accounts.services import AccessSnapshot, record_access_changes, separation_problem
 from cases import references
 from cases.models import (
     CaseEvent,
@@ -160,6 +161,13 @@ class Command(BaseCommand):
                 # have a demo name: never reset its password or change its roles.
                 self.foreign.append(user.username)
                 continue
+            roles = (spec["role"], *spec.get("extra_roles", ()))
+            problem = separation_problem(
+                roles, is_staff=spec.get("is_staff", False), is_superuser=False
+            )
+            if problem:
+                raise CommandError(f"Demo user {spec['username']}: {problem}")
+            before = AccessSnapshot.of(user) if user is not None else AccessSnapshot(frozenset())
             if user is None:
                 user = User(
                     username=spec["username"],
@@ -171,7 +179,7 @@ class Command(BaseCommand):
                 )
                 user.set_unusable_password()  # the real one is set below, once
                 user.save()
-            for role in (spec["role"], *spec.get("extra_roles", ())):
+            for role in roles:
                 group = groups[GROUP_NAMES[role]]
                 if not user.groups.filter(pk=group.pk).exists():
                     user.groups.add(group)
@@ -189,6 +197,12 @@ class Command(BaseCommand):
                 profile.directorates.add(*(wanted - have))
             if spec["username"] == "admin":
                 self._ensure_admin_permissions(user)
+            # Recorded like any other grant, so "Your access" shows where it came from;
+            # a second run changes nothing and records nothing.
+            record_access_changes(
+                actor=None, subject=user, before=before, after=AccessSnapshot.of(user),
+                source=AccessChange.Source.DEMO,
+            )
             users.append(user)
         return users
 
