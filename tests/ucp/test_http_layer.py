@@ -28,6 +28,8 @@ NOT_CASEWORK = {
     "healthz",
     "login",
     "logout",
+    "session_status",  # how long the session has left: nothing from a record
+    "session_extend",
     "reports:report",  # figures only, with their own access rule (reports.selectors)
     "reports:quarterly",
     "reports:quarterly_pdf",
