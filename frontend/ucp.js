@@ -193,6 +193,7 @@ export function initTimeoutWarning (dialog) {
     timer = setTimeout(check, Math.max(0, deadline - warning - Date.now()))
   }
 
+  let asking = false
   const tick = async () => {
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000))
     countdown.textContent = timeLeftText(left)
@@ -201,19 +202,22 @@ export function initTimeoutWarning (dialog) {
       lastAnnounced = spoken
       announce.textContent = `We will sign you out in ${timeLeftText(left)}.`
     }
-    if (left === 0 || Date.now() - lastAsked > 15000) {
-      lastAsked = Date.now()
-      let answer = null
-      try { answer = await ask(statusUrl) } catch { answer = null }
-      if (answer && !heard(answer)) return
-      if (deadline - Date.now() > warning + 1000) {
-        close()
-        schedule()
-      } else if (!answer && left === 0) {
-        signedOut()
-      } else if (answer && answer.expires_in <= 0) {
-        signedOut()
-      }
+    if (asking || (left > 0 && Date.now() - lastAsked < 15000)) return
+    asking = true
+    lastAsked = Date.now()
+    let answer = null
+    try { answer = await ask(statusUrl) } catch { answer = null }
+    asking = false
+    if (!answer) {
+      // The server cannot be reached: past the time, the sign-in page is the safe place.
+      if (left === 0 && Date.now() - deadline > 10000) signedOut()
+      return
+    }
+    // Signed out (the server ends the session when asked after its time): to sign-in.
+    if (!heard(answer)) return
+    if (deadline - Date.now() > warning + 1000) { // kept alive in another tab
+      close()
+      schedule()
     }
   }
 

@@ -27,10 +27,14 @@ from django.utils import timezone
 # Seconds since the epoch, in the session (JSON-serialisable, unlike a datetime).
 LAST_ACTIVITY = "ucp_last_activity"
 SIGNED_IN_AT = "ucp_signed_in_at"
-# The last use is written at most once a minute: saving the session on every request would
-# be a database write per page. So the idle timeout may come up to a minute late, never
-# early; the warning is two minutes before it, and "Stay signed in" always writes.
-ACTIVITY_RESOLUTION = 60
+
+
+def activity_resolution() -> float:
+    """Seconds between writes of the last use: at most once a minute (saving the session
+    on every request would be a database write per page), and a thirtieth of the idle
+    limit when that is shorter. So the timeout may come up to a minute late, never early;
+    the warning is two minutes before it, and "Stay signed in" always writes."""
+    return min(60.0, settings.SESSION_IDLE_MINUTES * 60 / 30)
 
 
 def not_activity(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -123,6 +127,6 @@ class SessionTimeoutMiddleware:
         if not getattr(view_func, "session_activity", True):
             session.setdefault(LAST_ACTIVITY, now_ts)
         elif (getattr(view_func, "extends_session", False)
-              or now_ts - session.get(LAST_ACTIVITY, 0) >= ACTIVITY_RESOLUTION):
+              or now_ts - session.get(LAST_ACTIVITY, 0) >= activity_resolution()):
             session[LAST_ACTIVITY] = now_ts
         return None

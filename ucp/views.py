@@ -115,7 +115,8 @@ def _session_answer(request: HttpRequest) -> JsonResponse:
     signed_in = request.user.is_authenticated
     return JsonResponse({
         "signed_in": signed_in,
-        "expires_in": round(sessions.seconds_left(request.session)) if signed_in else 0,
+        # To a tenth of a second: "0" must mean the server has signed the session out.
+        "expires_in": round(sessions.seconds_left(request.session), 1) if signed_in else 0,
         "warning": settings.SESSION_WARNING_SECONDS,
     })
 

@@ -197,3 +197,19 @@ def test_service_manager_previews_and_issues_the_formal_warning_letter(
     )
     assert "Formal warning letter issued (version 1)." in text(response)
     assert Letter.objects.get().warning == case.formal_warning
+
+
+def test_the_preview_pages_policy_allows_the_letters_own_css_and_nothing_else_inline(
+    designated, senior_manager, login
+):
+    # The letter's frame (srcdoc) lives under the preview page's policy (ucp/csp.py).
+    preview = login(senior_manager).get(
+        reverse("letters:preview", args=[designated.reference, "designation"])
+    )
+    letter = html.unescape(re.search(r'srcdoc="([^"]*)"', preview.content.decode()).group(1))
+    hashes = inline_style_hashes(letter)
+    assert hashes
+    styles = dict(part.strip().split(" ", 1) for part in
+                  preview["Content-Security-Policy"].split(";"))["style-src"]
+    assert styles.split() == ["'self'", *hashes]
+    assert 'style="' not in preview.content.decode()
