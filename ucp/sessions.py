@@ -9,7 +9,9 @@ page they asked for, and signing in brings them back there.
 Every request to a view counts as use, except those of views marked `@not_activity`: the
 timeout warning asks how long is left (`ucp.views.session_status`) without making the
 session last longer, or an open tab would keep its user signed in for ever. Staying signed
-in is a POST (`ucp.views.session_extend`), which counts like any other request.
+in is a POST (`ucp.views.session_extend`, `@extends_session`). The last use is written at
+most once a minute (`activity_resolution`). A form posted from a session that has timed out
+is not saved (the view never runs), and the message says so.
 """
 
 from __future__ import annotations
@@ -43,17 +45,17 @@ def not_activity(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def extends_session(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view whose every request writes the last use ("Stay signed in")."""
+    view.extends_session = True  # type: ignore[attr-defined]
+    return view
+
+
 def start_clocks(sender, request: HttpRequest, user, **kwargs: Any) -> None:
     """On signing in (`user_logged_in`): the session's two clocks start now."""
     now_ts = timezone.now().timestamp()
     request.session[SIGNED_IN_AT] = now_ts
     request.session[LAST_ACTIVITY] = now_ts
-
-
-def extends_session(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a view whose every request writes the last use ("Stay signed in")."""
-    view.extends_session = True  # type: ignore[attr-defined]
-    return view
 
 
 def _minutes(minutes: float) -> str:
@@ -74,6 +76,9 @@ def idle_message() -> str:
 def max_age_message() -> str:
     return (f"You were signed out because you signed in more than "
             f"{_hours(settings.SESSION_MAX_HOURS)} ago. Sign in again to carry on.")
+
+
+NOT_SAVED = "What you sent from the page was not saved."
 
 
 def seconds_left(session, now: dt.datetime | None = None) -> float:
@@ -119,6 +124,10 @@ class SessionTimeoutMiddleware:
         reason = _expired_because(session, now_ts)
         if reason is not None:
             logout(request)
+            if request.method == "POST" and getattr(view_func, "session_activity", True) \
+                    and not getattr(view_func, "extends_session", False):
+                # Not silently lost: the user learns that what they sent was not saved.
+                reason += " " + NOT_SAVED
             messages.warning(request, reason)
             return None
         # A session signed in before this middleware existed (or by a test's force_login)

@@ -176,3 +176,15 @@ def test_signing_out_says_so_on_the_sign_in_page(client, officer):
     # Only once, and not to someone who was not signed in.
     assert _banner_texts(client.get(reverse("login"))) == []
     assert _banner_texts(client.post(reverse("logout"), follow=True)) == []
+
+
+def test_a_form_sent_from_a_timed_out_session_is_not_saved_and_the_user_is_told(
+    client, clock, officer, customer
+):
+    client.force_login(officer)
+    clock(31)
+    page = reverse("customers:contact_create", args=[customer.reference])
+    response = client.post(page, {"channel": "email", "summary": "Rang about the bins."})
+    assert _sent_to_sign_in(response) == page
+    assert not customer.contacts.exists()
+    assert _banner_texts(client.get(reverse("login"))) == [f"{IDLE_MESSAGE} {sessions.NOT_SAVED}"]
