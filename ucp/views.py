@@ -138,8 +138,8 @@ def session_status(request: HttpRequest) -> JsonResponse:
 def session_extend(request: HttpRequest) -> HttpResponse:
     """"Stay signed in": the request itself counts as use (ucp.sessions), nothing else to do.
 
-    The timeout warning posts it with fetch and reads the JSON; without JavaScript (the
-    dialog is never shown then, but the form is real) it goes back to the page.
+    The timeout warning posts it with fetch and reads the JSON. A plain form post (no
+    JavaScript: the dialog is never shown then) goes to `next`, on this site, or home.
     """
     if "application/json" in request.headers.get("Accept", ""):
         return _session_answer(request)
