@@ -1,8 +1,20 @@
 // Progressive enhancements of the council's own components, loaded from base.html as a
-// module file (no inline script, so a Content-Security-Policy of `script-src 'self'` allows
-// it). Each enhances markup that already works without JavaScript.
+// module file (no inline script: the Content-Security-Policy is `script-src 'self'`, with
+// only GOV.UK's one-line js-enabled snippet allowed by its hash). Each enhances markup that
+// already works without JavaScript.
 //
 // Copied by `npm run build` (frontend/build.mjs) to build/static/ucp/ucp.js.
+
+// --- GOV.UK Frontend ------------------------------------------------------------------------
+//
+// Started from here, not from an inline module script. Its address is on this script's own
+// element (data-govuk-frontend), as {% static %} gives it: hashed in production, so it is
+// cached for good and fetched once (base.html preloads it).
+
+const thisScript = [...document.scripts].find((script) => script.src === import.meta.url)
+if (thisScript && thisScript.dataset.govukFrontend) {
+  import(thisScript.dataset.govukFrontend).then((govuk) => govuk.initAll())
+}
 
 // --- ucp-choice-filter: a long grouped checkbox list (govuk/_collapsible_choices.html) ---
 //
@@ -79,3 +91,182 @@ export function initChoiceFilter (root) {
 }
 
 document.querySelectorAll('[data-module="ucp-choice-filter"]').forEach(initChoiceFilter)
+
+// --- ucp-shown-when: a field shown only for one answer to a radio question -----------------
+//
+// <form data-module="ucp-shown-when" data-field="id" data-when-name="radio name"
+// data-when-value="value">: the form group of the field `id` is shown only while the radio
+// `value` is chosen. Without JavaScript the field is always shown and the form ignores it
+// for other answers (the contact form's "A witness was present").
+
+export function initShownWhen (form) {
+  const field = document.getElementById(form.dataset.field)
+  const group = field && field.closest('.govuk-form-group')
+  if (!group) return
+  const radios = [...form.querySelectorAll('input[type="radio"]')]
+    .filter((radio) => radio.name === form.dataset.whenName)
+  const update = () => {
+    const chosen = radios.find((radio) => radio.checked)
+    group.hidden = !(chosen && chosen.value === form.dataset.whenValue)
+  }
+  radios.forEach((radio) => radio.addEventListener('change', update))
+  update()
+}
+
+document.querySelectorAll('[data-module="ucp-shown-when"]').forEach(initShownWhen)
+
+// --- ucp-timeout-warning: GOV.UK's timeout warning (includes/timeout_warning.html) ----------
+//
+// A modal dialog `data-warning` seconds before the session would time out: "Stay signed in"
+// posts its form with fetch (CSRF token and all), which counts as using the session; "Sign
+// out" is an ordinary form. Before warning, and every 15 seconds while the dialog is open,
+// it asks the server how long is left (`data-status-url`; asking does not count as use), so a
+// session kept alive in another tab closes the dialog here. When the time is up it goes to
+// the sign-in page with `next` set to this page; the server has signed the session out and
+// the sign-in page says why. Escape is "Stay signed in", as in GOV.UK's pattern.
+//
+// The countdown the eye sees changes every second and is hidden from screen readers; what
+// they hear is said when the dialog opens, then each whole minute and at 30 seconds.
+
+function timeLeftText (seconds) {
+  if (seconds >= 60) {
+    const minutes = Math.ceil(seconds / 60)
+    return `${minutes} minute${minutes === 1 ? '' : 's'}`
+  }
+  return `${seconds} second${seconds === 1 ? '' : 's'}`
+}
+
+export function initTimeoutWarning (dialog) {
+  const warning = Number(dialog.dataset.warning) * 1000
+  const statusUrl = dialog.dataset.statusUrl
+  const signInUrl = dialog.dataset.signInUrl
+  const countdown = dialog.querySelector('[data-timeout-countdown]')
+  const announce = dialog.querySelector('[data-timeout-announce]')
+  const extendForm = dialog.querySelector('form[data-timeout-extend]')
+  let deadline = Date.now() + Number(dialog.dataset.expiresIn) * 1000
+  let timer = null
+  let ticker = null
+  let lastAnnounced = null
+  let lastAsked = 0
+  let returnFocus = null
+
+  const ask = async (url, options = {}) => {
+    const response = await fetch(url, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+      ...options,
+      headers: { Accept: 'application/json' }
+    })
+    if (!response.ok || !response.headers.get('Content-Type').includes('application/json')) {
+      throw new Error(`session answer ${response.status}`)
+    }
+    return response.json()
+  }
+
+  const signedOut = () => {
+    const here = window.location.pathname + window.location.search
+    window.location.assign(`${signInUrl}?next=${encodeURIComponent(here)}`)
+  }
+
+  // The server's answer wins over this tab's own reckoning.
+  const heard = (answer) => {
+    if (!answer.signed_in) {
+      signedOut()
+      return false
+    }
+    deadline = Date.now() + answer.expires_in * 1000
+    return true
+  }
+
+  const close = () => {
+    clearInterval(ticker)
+    ticker = null
+    lastAnnounced = null
+    if (dialog.open) {
+      dialog.close()
+      if (returnFocus && document.contains(returnFocus)) returnFocus.focus()
+    }
+  }
+
+  const schedule = () => {
+    clearTimeout(timer)
+    timer = setTimeout(check, Math.max(0, deadline - warning - Date.now()))
+  }
+
+  let asking = false
+  const tick = async () => {
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000))
+    countdown.textContent = timeLeftText(left)
+    const spoken = left > 60 ? `${Math.ceil(left / 60)}m` : left <= 30 ? '30s' : '1m'
+    if (spoken !== lastAnnounced) {
+      lastAnnounced = spoken
+      announce.textContent = `We will sign you out in ${timeLeftText(left)}.`
+    }
+    if (asking || (left > 0 && Date.now() - lastAsked < 15000)) return
+    asking = true
+    lastAsked = Date.now()
+    let answer = null
+    try { answer = await ask(statusUrl) } catch { answer = null }
+    asking = false
+    if (!answer) {
+      // The server cannot be reached: past the time, the sign-in page is the safe place.
+      if (left === 0 && Date.now() - deadline > 10000) signedOut()
+      return
+    }
+    // Signed out (the server ends the session when asked after its time): to sign-in.
+    if (!heard(answer)) return
+    if (deadline - Date.now() > warning + 1000) { // kept alive in another tab
+      close()
+      schedule()
+    }
+  }
+
+  const open = () => {
+    if (!dialog.open) {
+      returnFocus = document.activeElement
+      dialog.showModal()
+      dialog.querySelector('button').focus()
+    }
+    lastAsked = Date.now()
+    if (!ticker) ticker = setInterval(tick, 1000)
+    tick()
+  }
+
+  async function check () {
+    let answer = null
+    try { answer = await ask(statusUrl) } catch { answer = null }
+    if (answer && !heard(answer)) return
+    if (deadline - Date.now() > warning + 1000) {
+      schedule()
+    } else {
+      open()
+    }
+  }
+
+  const stay = async () => {
+    try {
+      heard(await ask(extendForm.action, { method: 'POST', body: new FormData(extendForm) }))
+    } catch {
+      // Could not reach the server: keep counting; the next answer decides.
+      return
+    }
+    close()
+    schedule()
+  }
+
+  extendForm.addEventListener('submit', (event) => {
+    event.preventDefault()
+    stay()
+  })
+  dialog.addEventListener('cancel', (event) => {
+    event.preventDefault()
+    stay()
+  })
+  // Timers in a hidden tab run late: look again when the tab is shown.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') check()
+  })
+  schedule()
+}
+
+document.querySelectorAll('dialog[data-module="ucp-timeout-warning"]').forEach(initTimeoutWarning)

@@ -33,6 +33,7 @@ from django.shortcuts import render
 
 from letters.forms import IssueLetterForm
 from letters.services import letter_preview, letter_sha256
+from ucp.csp import allow_inline_styles
 from ucp.errors import CaseChanged, ServiceError
 from ucp.http import form_error
 
@@ -178,7 +179,7 @@ def render_letter_preview(
         form.is_valid()  # bound and cleaned, so an error can be added to it
     if error:
         form.add_error(None, error)
-    return render(
+    response = render(
         request,
         "letters/preview.html",
         {"form": form, "letter_html": html, "draft": token, "draft_field": DRAFT_FIELD,
@@ -186,3 +187,5 @@ def render_letter_preview(
          **context},
         status=status,
     )
+    # The letter's frame (srcdoc) lives under this page's policy: allow its own CSS.
+    return allow_inline_styles(response, html)

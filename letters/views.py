@@ -27,6 +27,7 @@ from letters import drafts, selectors, services
 from letters.forms import InformCouncilForm, IssueLetterForm
 from letters.models import LetterKind
 from letters.steps import CASE_LETTERS
+from ucp.csp import inline_style_hashes
 from ucp.errors import ServiceError
 from ucp.http import casework_required, form_error
 
@@ -156,8 +157,15 @@ def _letter(request: HttpRequest, reference: str, pk: int):
 def letter_html(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     letter = _letter(request, reference, pk)
     response = HttpResponse(letter.html, content_type="text/html; charset=utf-8")
-    # The stored letter is shown as it was issued, and may load nothing at all.
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    # The stored letter is shown as it was issued, and may load nothing at all: its policy is
+    # its own, allowing only its own <style> blocks (by hash: ucp/csp.py), not the site's.
+    response._csp_config = {
+        "default-src": ["'none'"],
+        "style-src": inline_style_hashes(letter.html) or ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -53,7 +53,7 @@ def _svg(chart_id: str, title: str, description: str, width: int, height: float,
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ucp-chart" role="img" '
         f'id="{escape(chart_id)}" viewBox="0 0 {width} {math.ceil(height)}" '
-        f'width="100%" style="max-width: {width}px" preserveAspectRatio="xMinYMin meet" '
+        f'width="{width}" height="{math.ceil(height)}" preserveAspectRatio="xMinYMin meet" '
         f'focusable="false" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" {FONT} '
         f'font-size="13" fill="{TEXT}">'

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 from letters import rendering
 from reports import forms, periods, selectors
 from reports.report import TABLE_KEYS, ReportBuilder, Table
+from ucp.csp import allow_inline_styles
 from ucp.http import casework_required
 
 # Spreadsheets run a cell that starts with one of these as a formula; indicator wording is
@@ -158,7 +159,8 @@ def _quarterly(request: HttpRequest, *, pdf: bool) -> HttpResponse:
     }
     html = render_to_string("reports/quarterly.html", context, request=None if pdf else request)
     if not pdf:
-        return HttpResponse(html)
+        # A printable document: its CSS is inline, for WeasyPrint too (ucp/csp.py).
+        return allow_inline_styles(HttpResponse(html), html)
     response = HttpResponse(rendering.html_to_pdf(html), content_type="application/pdf")
     quarter = f"{period.start.year}-q{form.cleaned_data['quarter']}"
     response["Content-Disposition"] = (

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 
+from ucp import sessions
 from ucp.celery import announce_mode
 
 
@@ -9,3 +11,4 @@ class UcpConfig(AppConfig):
 
     def ready(self) -> None:
         announce_mode()
+        user_logged_in.connect(sessions.start_clocks, dispatch_uid="ucp.sessions.start_clocks")

@@ -11,10 +11,13 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from ucp.csp import JS_ENABLED_SCRIPT_HASH
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,6 +71,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "csp",
     "ucp",
     "accounts",
     "cases",
@@ -83,13 +87,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, above the headers below: they keep their long caching.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ucp.middleware.PrivateResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Before the idle timeout, which tells the user why they were signed out.
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ucp.sessions.SessionTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -110,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ucp.context_processors.council",
+                "ucp.context_processors.session_timeout",
             ],
             # `person` and the state tags, in every template without a {% load %}.
             "builtins": ["ucp.templatetags.ucp_tags"],
@@ -240,15 +250,65 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not LOCAL and not TESTING:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only. Behind a proxy that terminates TLS and sends X-Forwarded-Proto (above)
+    # this redirects only what came in over plain HTTP; SECURE_SSL_REDIRECT=0 where the
+    # proxy does the redirecting itself (or cannot send the header, which would loop).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The health check is asked over plain HTTP from inside the network (Docker, a load
+    # balancer's probe): a redirect to HTTPS there would fail the probe, never loop.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is the owner of the council's domain's decision, for all its subdomains,
+    # not this service's: off unless asked for, and then `check --deploy` need not say so.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content Security Policy (django-csp): nothing inline runs or styles a page. The one inline
+# script, GOV.UK Frontend's js-enabled snippet, is allowed by its hash, as are the <style>
+# blocks of a letter or the quarterly report on the responses that show one (ucp/csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", JS_ENABLED_SCRIPT_HASH],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Powerful browser features no page here uses; none may be used by anything on them either.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+    "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
+    "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
+    "usb", "xr-spatial-tracking",
+))
+
+# --- Sessions ---------------------------------------------------------------------------
+# Signed out after SESSION_IDLE_MINUTES without a request (the timeout warning's own polling
+# does not count), and SESSION_MAX_HOURS after signing in whatever happens (ucp/sessions.py).
+# The page warns SESSION_WARNING_SECONDS before the idle timeout and offers to stay signed in.
+SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "10"))
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
+# The session row and cookie outlive neither: each request that counts saves the session,
+# which moves its expiry on; the middleware enforces the idle and absolute limits.
+SESSION_COOKIE_AGE = int(SESSION_MAX_HOURS * 60 * 60)
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -388,3 +448,12 @@ AUTHENTICATION_BACKENDS = [
     "sso.backends.LocalPasswordBackend",
     "sso.backends.OIDCBackend",
 ]
+# Signing out after single sign-on is a form POST that redirects to the provider's end-session
+# endpoint; browsers apply the page's form-action to that redirect too. Entra's endpoints
+# share the issuer's origin (login.microsoftonline.com).
+if OIDC_ENABLED:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted({
+        "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        for url in (OIDC_OP_ISSUER, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT)
+        if url
+    })

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from cases.urls import case_patterns, customer_patterns
 from sanctions.urls import filed_patterns, front_desk_patterns
-from sso.views import SignInView, SignOutView
+from sso.views import SignInView
 from ucp import views
 
 admin.site.site_header = "Unreasonable Customer Policy – administration"
@@ -14,10 +14,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Passwords (break-glass only once single sign-on is on) and the provider's button.
     path("sign-in/", SignInView.as_view(), name="login"),
-    path("sign-out/", SignOutView.as_view(), name="logout"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
     # Single sign-on's round trip: /oidc/authenticate/ and /oidc/callback/ (the redirect URI).
     path("oidc/", include("sso.urls")),
     path("", include("accounts.urls")),
+    path("session/", views.session_status, name="session_status"),
+    path("session/extend/", views.session_extend, name="session_extend"),
     path("customers/", include(customer_patterns)),
     path("cases/", include(case_patterns)),
     path("cases/", include("letters.urls")),

@@ -1,4 +1,5 @@
-"""Cross-cutting pages: each role's home page, and the health check."""
+"""Cross-cutting pages: each role's home page, the health check, signing out and the
+session timeout warning's two requests."""
 
 from __future__ import annotations
 
@@ -6,18 +7,23 @@ import logging
 
 import redis
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, has_role, role_labels
 from accounts.selectors import directorates_for
 from cases import next_steps, selectors
 from reviews import selectors as review_selectors
 from sanctions.selectors import filed_items_to_read
+from sso import views as sso_views
+from ucp import sessions
 
 log = logging.getLogger(__name__)
 
@@ -89,3 +95,57 @@ def _broker_status() -> str:
         return "ok"
     except Exception:
         return "unavailable"
+
+
+SIGNED_OUT = "You have been signed out."
+
+
+class SignOutView(sso_views.SignOutView):
+    """Sign-out (POST only; out of the provider too after single sign-on), then the sign-in
+    page says it is done."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, SIGNED_OUT)
+        return response
+
+
+def _session_answer(request: HttpRequest) -> JsonResponse:
+    signed_in = request.user.is_authenticated
+    return JsonResponse({
+        "signed_in": signed_in,
+        # To a tenth of a second: "0" must mean the server has signed the session out.
+        "expires_in": round(sessions.seconds_left(request.session), 1) if signed_in else 0,
+        "warning": settings.SESSION_WARNING_SECONDS,
+    })
+
+
+@login_not_required
+@require_GET
+@sessions.not_activity
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How long the session has left, for the timeout warning; asking is not using it.
+
+    Open to a signed-out visitor, so that a tab whose session ended (timed out, or signed
+    out in another tab) is told so, rather than redirected to a sign-in page it cannot read.
+    """
+    return _session_answer(request)
+
+
+@require_POST
+@sessions.extends_session
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """"Stay signed in": the request itself counts as use (ucp.sessions), nothing else to do.
+
+    The timeout warning posts it with fetch and reads the JSON. A plain form post (no
+    JavaScript: the dialog is never shown then) goes to `next`, on this site, or home.
+    """
+    if "application/json" in request.headers.get("Accept", ""):
+        return _session_answer(request)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("home")
+    return HttpResponseRedirect(back)

@@ -13,6 +13,7 @@ from cases.models import CaseState
 from letters import rendering, services
 from letters.models import CouncilNotice, Letter, LetterKind
 from tests.letter_previews import draft_of
+from ucp.csp import inline_style_hashes
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,12 @@ def test_colleagues_in_the_directorate_can_read_and_download_a_letter(
     client = login(officer)
     response = client.get(reverse("letters:html", args=[designated.reference, issued.pk]))
     assert response.status_code == 200
-    assert response["Content-Security-Policy"].startswith("default-src 'none'")
+    policy = dict(part.strip().split(" ", 1)
+                  for part in response["Content-Security-Policy"].split(";"))
+    # The letter loads nothing, and only its own <style> applies (by hash: ucp/csp.py).
+    assert policy["default-src"] == "'none'"
+    assert policy["style-src"] == " ".join(inline_style_hashes(issued.html))
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert response.content.decode() == issued.html
     response = client.get(reverse("letters:pdf", args=[designated.reference, issued.pk]))
     assert response.status_code == 200
@@ -191,3 +197,19 @@ def test_service_manager_previews_and_issues_the_formal_warning_letter(
     )
     assert "Formal warning letter issued (version 1)." in text(response)
     assert Letter.objects.get().warning == case.formal_warning
+
+
+def test_the_preview_pages_policy_allows_the_letters_own_css_and_nothing_else_inline(
+    designated, senior_manager, login
+):
+    # The letter's frame (srcdoc) lives under the preview page's policy (ucp/csp.py).
+    preview = login(senior_manager).get(
+        reverse("letters:preview", args=[designated.reference, "designation"])
+    )
+    letter = html.unescape(re.search(r'srcdoc="([^"]*)"', preview.content.decode()).group(1))
+    hashes = inline_style_hashes(letter)
+    assert hashes
+    styles = dict(part.strip().split(" ", 1) for part in
+                  preview["Content-Security-Policy"].split(";"))["style-src"]
+    assert styles.split() == ["'self'", *hashes]
+    assert 'style="' not in preview.content.decode()

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from reports import charts
 from tests.reports.conftest import NAMES, Q1
+from ucp.csp import inline_style_hashes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -27,6 +28,12 @@ def test_the_quarterly_report_is_a_self_contained_printable_page(quarter, senior
     assert not re.search(r'<(link|script|img)\b', page)
     assert "/reports/cases/" not in page  # no links out of a printed report
     assert 'href="/reports/quarterly.pdf?year=2026&amp;quarter=1"' in page
+    # Its inline stylesheet, and only that, is allowed by the page's policy (ucp/csp.py).
+    styles = dict(part.strip().split(" ", 1) for part in
+                  response["Content-Security-Policy"].split(";"))["style-src"].split()
+    assert styles == ["'self'", *inline_style_hashes(page)]
+    assert len(styles) == 2
+    assert not re.search(r"\sstyle=", page)  # no style attribute: the charts' included
 
 
 @pytest.mark.real_pdf

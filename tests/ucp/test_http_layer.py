@@ -32,6 +32,8 @@ NOT_CASEWORK = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "accounts:your_access",  # the person's own roles and the changes to them; no customer
+    "session_status",  # how long the session has left: nothing from a record
+    "session_extend",
     "reports:report",  # figures only, with their own access rule (reports.selectors)
     "reports:quarterly",
     "reports:quarterly_pdf",

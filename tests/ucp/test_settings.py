@@ -38,7 +38,9 @@ def test_cookies_and_framing_are_locked_down():
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.CSRF_COOKIE_HTTPONLY is True
     assert settings.X_FRAME_OPTIONS == "DENY"
-    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    # The session row and cookie last no longer than the absolute cap (ucp/sessions.py).
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_MAX_HOURS * 60 * 60 <= 10 * 60 * 60
+    assert settings.SESSION_IDLE_MINUTES == 30
 
 
 def test_history_records_the_request_user():

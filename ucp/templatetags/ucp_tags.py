@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from ucp.csp import JS_ENABLED_SCRIPT
+
 register = template.Library()
 
 _STATE_CLASSES = {
@@ -14,6 +16,13 @@ _STATE_CLASSES = {
     "lapsed": "govuk-tag--red",
     "closed": "govuk-tag--grey",
 }
+
+
+@register.simple_tag
+def js_enabled_script() -> str:
+    """GOV.UK Frontend's start-up snippet, the one inline script; the Content Security
+    Policy allows exactly this text by its hash (ucp/csp.py)."""
+    return mark_safe(f"<script>{JS_ENABLED_SCRIPT}</script>")  # noqa: S308 - a constant
 
 
 @register.filter
