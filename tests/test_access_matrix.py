@@ -271,7 +271,20 @@ def build_world() -> World:
         matter=w.matters["amos"],
     )
     w.filed.extend(FiledItem.objects.filter(contact=filed))
-    assert w.filed
+    # Sasha's designation (Adults alone) refuses complaints about her matter council-wide:
+    # a letter Children log about it is filed, to be read by the case's staff.
+    sasha = w.cases["sasha"]
+    add_sanction(sasha, SanctionKind.REFUSE_COMPLAINTS, matters=[w.matters["sasha"]],
+                 council_wide=True, starts_on=today - dt.timedelta(days=1),
+                 ends_on=today + dt.timedelta(days=30))
+    filed = case_services.contact_log(
+        actor=w.users["officer2"], customer=sasha.customer, directorate=dirs["children"],
+        channel=Channel.LETTER, direction="inbound", occurred_at=timezone.now(),
+        handled_by=w.users["officer2"], summary="About the same complaint.",
+        matter=w.matters["sasha"],
+    )
+    w.filed.extend(FiledItem.objects.filter(contact=filed))
+    assert len(w.filed) == 2
     # Informal warnings with their letters (no case): Amos's by Adults, Carl's and the
     # shared Sasha's by Children.
     for key, giver in (("amos", "officer"), ("carl", "officer2"), ("sasha", "officer2")):
@@ -334,8 +347,9 @@ def _storages_setting() -> dict:
 
 
 @pytest.fixture(autouse=True)
-def private_media(world):
-    """Replaces the suite's per-test upload folder: the world's files live for the module."""
+def private_media():
+    """Replaces the suite's per-test upload folder: the world's files (`world`) live for the
+    module, and the tests that need no world do not build one."""
 
 
 # --- who may see what, from the world's facts ----------------------------------------------------
@@ -425,7 +439,7 @@ def not_its_senior_manager(user: str, case: str) -> bool:
 
 # Per URL name. Scopes: "customer" (the customer's directorates), "case" (the case's lead
 # and involved directorates), "letter" (its case, or with no case its customer), "attachment"
-# and "filed" (the contact's customer), "challenge" (its case).
+# (the contact's customer), "filed" (the case whose sanction filed it), "challenge" (its case).
 PAGES: dict[str, Page] = {
     "home": Page(SIGNED_IN),
     "healthz": Page(SIGNED_IN, public=True),
@@ -608,9 +622,10 @@ def _fill(w: World, route: Route) -> list[tuple[str, str | None]]:
             key = w.customer_key(attachment.contact.customer_id)
             out.append((r.replace("<int:pk>", str(attachment.pk)), f"customer:{key}"))
     elif name == "filed:item":
+        # Filed correspondence is read for the case whose sanction filed it.
         for item in w.filed:
-            key = w.customer_key(item.contact.customer_id)
-            out.append((r.replace("<int:pk>", str(item.pk)), f"customer:{key}"))
+            key = w.case_key(item.sanction.case_id)
+            out.append((r.replace("<int:pk>", str(item.pk)), f"case:{key}"))
     elif "<str:reference>" in r and (name.startswith("customers:") or name.startswith("api:")):
         for key, customer in w.customers.items():
             out.append((r.replace("<str:reference>", customer.reference), f"customer:{key}"))
