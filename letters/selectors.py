@@ -1,16 +1,21 @@
 """Reads for the letters section of the case page, and scoped access to issued letters.
 
-Every letter is reached through its case, and the case through
-`cases.selectors.get_case_for_user`, so a letter is visible to exactly those who may see
-the case; anything else is a 404.
+A letter is opened through `get_letter_for_user`, whatever URL asks for it: the letter's
+own case decides (`cases.selectors.cases_for`), or, for a letter confirming an informal
+warning, which has no case, its customer (`cases.selectors.customers_for`): the same
+scopes as the case page and the customer page that link to it. Anything else is a 404.
+A customer's page is not enough to open a letter of one of their cases: a directorate that
+shares the customer may not see a case another directorate leads, nor its letters.
 """
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cases import steps
 from cases.models import CaseState, Customer, DesignationCase, Warning
+from cases.selectors import cases_for, customers_for
 from letters.forms import InformCouncilForm
 from letters.models import CouncilNotice, Letter, LetterKind
 from letters.services import copy_recipients, current_policy
@@ -31,10 +36,26 @@ def notices_for_case(case: DesignationCase) -> list[CouncilNotice]:
     )
 
 
-def get_letter_for_case(case: DesignationCase, pk: int) -> Letter:
-    """A letter of a case the user was already allowed to see (via get_case_for_user)."""
+def letters_for(user) -> QuerySet[Letter]:
+    """The letters the user may open: those of cases they may see, and those with no case
+    (informal warnings) of customers they may see."""
+    return Letter.objects.filter(
+        Q(case__isnull=False, case__in=cases_for(user))
+        | Q(case__isnull=True, customer__in=customers_for(user))
+    )
+
+
+def get_letter_for_user(
+    user, pk: int, *, case_reference: str | None = None, customer_reference: str | None = None
+) -> Letter:
+    """The letter, or a 404; under a case's or a customer's URL, it must also be theirs."""
+    qs = letters_for(user).select_related("customer", "case")
+    if case_reference is not None:
+        qs = qs.filter(case__reference=case_reference)
+    if customer_reference is not None:
+        qs = qs.filter(customer__reference=customer_reference)
     try:
-        return case.letters.select_related("customer", "case").get(pk=pk)
+        return qs.get(pk=pk)
     except Letter.DoesNotExist:
         raise Http404("No letter found") from None
 
@@ -49,14 +70,6 @@ def get_warning_for_customer(customer: Customer, pk: int) -> Warning:
         return customer.warnings.get(pk=pk)
     except Warning.DoesNotExist:
         raise Http404("No warning found") from None
-
-
-def get_letter_for_customer(customer: Customer, pk: int) -> Letter:
-    """A letter of a customer the user was already allowed to see."""
-    try:
-        return customer.letters.get(pk=pk)
-    except Letter.DoesNotExist:
-        raise Http404("No letter found") from None
 
 
 def case_letters_context(case: DesignationCase, user) -> dict:

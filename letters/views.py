@@ -1,7 +1,9 @@
 """Letters on the case page: preview, issue, read, download; and informing the council.
 
-Cases are reached through `cases.selectors.get_case_for_user`, letters through their case;
-every write goes through `letters.services`.
+Cases are reached through `cases.selectors.get_case_for_user`; an issued letter, under
+whichever URL, through `letters.selectors.get_letter_for_user`, where its own case (or, for
+an informal warning's letter, its customer) decides. Every write goes through
+`letters.services`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from cases import selectors as case_selectors
 from cases.models import CaseState, DesignationCase
 from letters import drafts, selectors, services
 from letters.forms import InformCouncilForm, IssueLetterForm
-from letters.models import LetterKind
+from letters.models import Letter, LetterKind
 from letters.steps import CASE_LETTERS
 from ucp.csp import inline_style_hashes
 from ucp.errors import ServiceError
@@ -145,17 +147,28 @@ def letter_issue(request: HttpRequest, reference: str, kind: str) -> HttpRespons
     return _case_letter_page(request, reference, kind)
 
 
-def _letter(request: HttpRequest, reference: str, pk: int):
-    case = case_selectors.get_case_for_user(request.user, reference)
-    letter = selectors.get_letter_for_case(case, pk)
-    access_log.record(request, case.customer, case=case)
+def _letter(request: HttpRequest, pk: int, **under: str) -> Letter:
+    letter = selectors.get_letter_for_user(request.user, pk, **under)
+    access_log.record(request, letter.customer, case=letter.case)
     return letter
+
+
+def _pdf_response(letter: Letter) -> FileResponse:
+    try:
+        handle = letter.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404("The letter's file is missing from storage") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=letter.filename, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET
 @casework_required
 def letter_html(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    letter = _letter(request, reference, pk)
+    letter = _letter(request, pk, case_reference=reference)
     response = HttpResponse(letter.html, content_type="text/html; charset=utf-8")
     # The stored letter is shown as it was issued, and may load nothing at all: its policy is
     # its own, allowing only its own <style> blocks (by hash: ucp/csp.py), not the site's.
@@ -173,16 +186,7 @@ def letter_html(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 @require_GET
 @casework_required
 def letter_pdf(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    letter = _letter(request, reference, pk)
-    try:
-        handle = letter.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404("The letter's file is missing from storage") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=letter.filename, content_type="application/pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_response(_letter(request, pk, case_reference=reference))
 
 
 @require_http_methods(["GET", "POST"])
@@ -268,14 +272,6 @@ def informal_warning_letter_issue(request: HttpRequest, customer_ref: str, pk: i
 @require_GET
 @casework_required
 def customer_letter_pdf(request: HttpRequest, customer_ref: str, pk: int) -> FileResponse:
-    customer = case_selectors.get_customer_for_user(request.user, customer_ref)
-    letter = selectors.get_letter_for_customer(customer, pk)
-    access_log.record(request, customer)
-    response = FileResponse(
-        letter.pdf.open("rb"),
-        as_attachment=True,
-        filename=letter.filename,
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """The letter confirming an informal warning, linked from the customer's page. Its
+    own case, if it has one, decides who may download it, not the customer's page."""
+    return _pdf_response(_letter(request, pk, customer_reference=customer_ref))

@@ -1,6 +1,9 @@
 """Reads about sanctions: the restriction banner, the filed-items queue, case monitoring.
 
-Personal data is scoped through `cases.selectors.customers_for`, like every other read.
+Personal data is scoped through `cases.selectors`, like every other read: a filed item by
+the case whose sanction filed it (`cases_for`), since the item is read for that case and
+its page names and links to it; a directorate that only shares the customer sees the
+contact on the customer's timeline, not the case's reading.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Contact, Customer, DesignationCase, Indicator
-from cases.selectors import customers_for
+from cases.selectors import cases_for
 from sanctions.checks import banner_lines, sanctions_in_force
 from sanctions.models import ContactBreach, FiledItem, Sanction, end_of_day
 
@@ -50,9 +53,9 @@ def with_restricted_flag(customers: QuerySet[Customer], at: dt.datetime | None =
 
 
 def filed_items_to_read(user) -> QuerySet[FiledItem]:
-    """Unread filed items about customers the user may see, oldest first."""
+    """Unread filed items of cases the user may see, oldest first."""
     return (
-        FiledItem.objects.filter(read_at__isnull=True, contact__customer__in=customers_for(user))
+        FiledItem.objects.filter(read_at__isnull=True, sanction__case__in=cases_for(user))
         .select_related(
             "contact__customer", "contact__matter", "contact__directorate", "sanction__case"
         )
@@ -63,7 +66,7 @@ def filed_items_to_read(user) -> QuerySet[FiledItem]:
 def get_filed_item_for_user(user, pk: int) -> FiledItem:
     try:
         return (
-            FiledItem.objects.filter(contact__customer__in=customers_for(user))
+            FiledItem.objects.filter(sanction__case__in=cases_for(user))
             .select_related(
                 "contact__customer",
                 "contact__matter",

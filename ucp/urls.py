@@ -5,6 +5,7 @@ from cases.urls import case_patterns, customer_patterns
 from sanctions.urls import filed_patterns, front_desk_patterns
 from sso.views import SignInView
 from ucp import views
+from ucp.admin_urls import admin_urls
 
 admin.site.site_header = "Unreasonable Customer Policy – administration"
 admin.site.site_title = "UCP administration"
@@ -29,5 +30,6 @@ urlpatterns = [
     path("filed/", include(filed_patterns)),
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
-    path("admin/", admin.site.urls),
+    # The admin's own URLs, its "view on site" redirect limited to its models.
+    path("admin/", admin_urls(admin.site)),
 ]

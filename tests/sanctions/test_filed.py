@@ -75,6 +75,33 @@ def test_the_queue_is_scoped_to_the_users_directorates(login, outsider, item):
     assert login(outsider).get(reverse("filed:item", args=[item.pk])).status_code == 404
 
 
+def test_a_directorate_sharing_the_customer_does_not_read_another_directorates_case(
+    login, outsider, children, restricted_case, time_machine
+):
+    """Children deal with the customer too, and log a letter the council-wide refusal of
+    Adults' designation files: the item is read for that case, which Children may not open
+    (the page named it). The letter itself stays on the customer's timeline for them."""
+    time_machine.move_to(london(2025, 6, 3, 15, 0), tick=False)
+    customer = restricted_case.customer
+    customer.directorates.add(children)
+    matter = MatterFactory(customer=customer, directorate=restricted_case.lead_directorate,
+                           created_by=outsider, summary="Bin collections")
+    add_sanction(restricted_case, SanctionKind.REFUSE_COMPLAINTS, matters=[matter],
+                 council_wide=True)
+    contact = case_services.contact_log(
+        actor=outsider, customer=customer, directorate=children, channel=Channel.LETTER,
+        direction="inbound", occurred_at=london(2025, 6, 2, 9, 0), handled_by=outsider,
+        summary="The same complaint, sent to Children.", matter=matter,
+    )
+    item = FiledItem.objects.get(contact=contact)
+    client = login(outsider)
+    queue = client.get(QUEUE)
+    assert list(queue.context["items"]) == []
+    assert restricted_case.reference not in page(queue)
+    assert client.get(reverse("filed:item", args=[item.pk])).status_code == 404
+    assert contact.summary in page(client.get(customer.get_absolute_url()))
+
+
 @pytest.mark.parametrize("role", ["lead", "admin"])
 def test_roles_that_do_not_read_filed_items_are_refused(login, persona, role):
     assert login(persona(role)).get(QUEUE).status_code == 403
