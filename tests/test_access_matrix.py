@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 import pypdf
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -43,7 +44,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.roles import Role
+from accounts.models import AccessChange
+from accounts.roles import ADMINISTRATOR_PERMISSIONS, Role
+from accounts.services import AccessSnapshot, record_access_changes
 from cases import services as case_services
 from cases.models import (
     Channel,
@@ -58,6 +61,7 @@ from letters.models import Letter, LetterKind, PolicyVersion
 from reviews import services as review_services
 from reviews.models import Challenge
 from sanctions.models import FiledItem, SanctionKind
+from sso.models import ClaimMapping, SsoIdentity
 from tests import factories
 from tests.sanctions.restrictions import add_sanction
 
@@ -105,15 +109,8 @@ USERS: dict[str, User | None] = {
     "anonymous": None,
 }
 
-# What the demo's administrator may do in /admin/ (demo/data.py ADMIN_PERMISSIONS).
-ADMIN_PERMISSIONS = [
-    (app, f"{action}_{model}")
-    for app, model in [
-        ("cases", "indicator"), ("accounts", "directorate"), ("accounts", "staffprofile"),
-        ("auth", "user"), ("letters", "policyversion"),
-    ]
-    for action in ("view", "add", "change")
-] + [("auth", "view_group")]
+# What the demo's administrator (and one single sign-on gives) may do in /admin/: the one list.
+ADMIN_PERMISSIONS = ADMINISTRATOR_PERMISSIONS
 
 
 # --- the world ----------------------------------------------------------------------------------
@@ -300,7 +297,27 @@ def build_world() -> World:
             actor=user, kind=LetterKind.INFORMAL_WARNING, warning=warning
         ))
     Token.objects.create(user=w.users["officer"])
+    officer = w.users["officer"]
+    record_access_changes(
+        actor=w.users["admin"], subject=officer, before=AccessSnapshot(frozenset()),
+        after=AccessSnapshot.of(officer), source=AccessChange.Source.ADMIN,
+    )
+    sign_in = {"username": "officer", "ip_address": "10.0.0.9", "user_agent": "matrix",
+               "http_accept": "*/*", "path_info": "/sign-in/"}
     w.admin_objects = {
+        "accounts.accesschange": [AccessChange.objects.filter(subject=officer).first()],
+        "axes.accessattempt": [AccessAttempt.objects.create(
+            **sign_in, get_data="", post_data="", failures_since_start=1
+        )],
+        "axes.accessfailurelog": [AccessFailureLog.objects.create(**sign_in)],
+        "axes.accesslog": [AccessLog.objects.create(**sign_in)],
+        "sso.claimmapping": [ClaimMapping.objects.create(
+            claim_value="adults-officers", role=Role.OFFICER, directorate=dirs["adults"]
+        )],
+        "sso.ssoidentity": [SsoIdentity.objects.create(
+            user=officer, issuer="https://login.example", subject="officer-subject",
+            first_signed_in=timezone.now(), last_signed_in=timezone.now(),
+        )],
         "auth.user": [w.users["officer"]],
         "auth.group": [Group.objects.get(name="Officer")],
         # The token admin names a token by its user.
@@ -309,7 +326,8 @@ def build_world() -> World:
         "cases.indicator": factories.some_indicators(1),
         "letters.policyversion": [PolicyVersion.objects.filter(is_current=True).first()],
     }
-    for label in ("cases.indicator", "letters.policyversion", "accounts.directorate"):
+    for label in ("cases.indicator", "letters.policyversion", "accounts.directorate",
+                  "sso.claimmapping"):
         for obj in w.admin_objects[label]:
             obj.save()  # a history record of their own (the seeded rows have none)
     return w
@@ -493,6 +511,14 @@ PAGES: dict[str, Page] = {
     "api:restriction_check": Page(CASEWORK, "customer", signed_out=401),
     "api:customer_restrictions": Page(CASEWORK, "customer", signed_out=401),
     "api:schema": Page(SIGNED_IN, signed_out=401),
+    # Single sign-on's round trip: not there while single sign-on is off (tests/sso/ has it on).
+    "oidc_authentication_init": Page(SIGNED_IN, ok=404, public=True, signed_in=404),
+    "oidc_authentication_callback": Page(SIGNED_IN, ok=404, public=True, signed_in=404),
+    # The person's own roles and directorates and the changes to them.
+    "accounts:your_access": Page(SIGNED_IN),
+    # The timeout warning's questions: how long is left (asked signed out too), and extend.
+    "session_status": Page(SIGNED_IN, public=True),
+    "session_extend": Page(SIGNED_IN, post_only=True, public=True),
 }
 
 # The admin: the models an administrator edits, and the permissions the test's administrator
@@ -505,6 +531,15 @@ ADMIN_MODELS = {
     "accounts.directorate": "view add change",
     "cases.indicator": "view add change",
     "letters.policyversion": "view add change",
+    # Who gave whom what: read-only for everyone (accounts.admin).
+    "accounts.accesschange": "view",
+    # Sign-in lockouts: deleting an attempt unlocks.
+    "axes.accessattempt": "view delete",
+    "axes.accessfailurelog": "view",
+    "axes.accesslog": "view",
+    # Single sign-on's group mapping table, and who signed in through it.
+    "sso.claimmapping": "view add change delete",
+    "sso.ssoidentity": "view",
 }
 # The admin's own pages, for its staff (the administrator); everyone else is sent to the
 # admin's sign-in page.
