@@ -35,6 +35,7 @@ from cases.models import (
     Warning,
     normalise_postcode,
 )
+from cases.references import normalise_reference
 from ucp.http import may_do_casework
 
 # Roles that take workflow steps on a case (the independent reviewer joins with challenges).
@@ -60,6 +61,9 @@ def customers_for(user) -> QuerySet[Customer]:
 
 
 def get_customer_for_user(user, reference: str) -> Customer:
+    reference = normalise_reference(reference)
+    if reference is None:
+        raise Http404("No customer found")
     try:
         return customers_for(user).get(reference=reference)
     except Customer.DoesNotExist:
@@ -121,6 +125,9 @@ def get_case_for_user(user, reference: str, *, write: bool = False) -> Designati
             "decision_indicators",
         )
     )
+    reference = normalise_reference(reference)
+    if reference is None:
+        raise Http404("No case found")
     try:
         case = qs.get(reference=reference)
     except DesignationCase.DoesNotExist:
@@ -238,6 +245,9 @@ def cases_for_customer(user, customer: Customer) -> QuerySet[DesignationCase]:
 
 
 def get_matter_for_user(user, customer: Customer, reference: str) -> Matter:
+    reference = normalise_reference(reference)
+    if reference is None:
+        raise Http404("No matter found")
     try:
         return customer.matters.select_related("directorate").get(reference=reference)
     except Matter.DoesNotExist:
@@ -313,6 +323,9 @@ def case_counts_by_directorate(user) -> list[dict]:
 
 def matter_by_reference(customer: Customer, reference: str) -> Matter | None:
     """One of this customer's matters, or None (the API answers a wrong one with a 400)."""
+    reference = normalise_reference(reference)
+    if reference is None:
+        return None
     return customer.matters.filter(reference=reference).first()
 
 
