@@ -18,6 +18,7 @@ widgets and, through `GovukBoundField`, the error modifiers (`govuk-input--error
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, TypeVar
 
 import django.forms
 from django import forms
@@ -25,7 +26,10 @@ from django.conf import settings
 from django.forms.boundfield import BoundField, BoundWidget
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import ChoiceWidget, Input
+from django.http import HttpRequest
 from django.utils.functional import cached_property
+
+F = TypeVar("F", bound=forms.BaseForm)
 
 # Base class for each kind of widget; the error modifier is "<base>--error".
 _ERROR_MODIFIED = ("govuk-input", "govuk-textarea", "govuk-select", "govuk-file-upload")
@@ -196,6 +200,37 @@ class CollapsibleCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         return copy
 
 
+def bind(request: HttpRequest, form_class: type[F], /, *args: Any, **kwargs: Any) -> F:
+    """The one way a view makes its form: bound to what was posted on a POST, unbound on
+    any other method.
+
+    Bound on the method, not on whether anything was posted: `Form(request.POST or None)`
+    leaves the form unbound for an empty POST, and an error added to it then (the page was
+    stale, a service refused) is an `AttributeError: cleaned_data`. An empty POST is a
+    POST: its form is bound, says what is missing, and takes any error added to it.
+    `tests/test_structure.py` fails on a view that binds a form another way.
+    """
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES, *args, **kwargs)
+    return form_class(*args, **kwargs)
+
+
+def bind_query(
+    request: HttpRequest, form_class: type[F], /, *args: Any, when: str | None = None,
+    **kwargs: Any,
+) -> F:
+    """A search or filter form read from the query string: bound when the query names one
+    of its fields (or the parameter `when`, e.g. a submit button's name), so that `?page=2`
+    alone is the page unfiltered rather than a form with errors."""
+    prefix = kwargs.get("prefix")
+    names = {f"{prefix}-{n}" if prefix else n for n in form_class.base_fields}
+    if when is not None:
+        names = {when}
+    if any(name in request.GET for name in names):
+        return form_class(request.GET, *args, **kwargs)
+    return form_class(*args, **kwargs)
+
+
 class GovukFormMixin:
     """Mix into a Form or ModelForm (before the Django base class) for GOV.UK styling."""
 
@@ -206,6 +241,14 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             govuk_widget(field.widget)
+
+    def add_error(self, field, error) -> None:
+        """Django's, safe on an unbound form too (which has no `cleaned_data` for it to
+        update): the message is shown rather than the page failing. Views bind with `bind`,
+        so this is the backstop, not the way."""
+        if not self.is_bound and not hasattr(self, "cleaned_data"):
+            self.cleaned_data = {}
+        super().add_error(field, error)
 
 
 class GovukForm(GovukFormMixin, forms.Form):
