@@ -235,6 +235,7 @@ class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
             "full_name",
             "address",
             "postcode",
+            "address_outside_uk",
             "email",
             "phone",
             "preferred_contact_method",
@@ -247,7 +248,16 @@ class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
             "representative_consent_on",
         ]
         labels = {"full_name": "Full name"}
+        help_texts = {
+            "postcode": "For example CA1 1RD.",
+            "phone": "A UK number, like 01228 606060 or 07700 900123, or one from "
+            "abroad starting with its country code, like +353 1 234 5678.",
+        }
         widgets = {
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code",
+                                               "class": "govuk-input--width-10"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
+                                            "class": "govuk-input--width-20"}),
             "address": forms.Textarea(attrs={"rows": 3}),
             "communication_needs": forms.Textarea(attrs={"rows": 3}),
             "reasonable_adjustments": forms.Textarea(attrs={"rows": 3}),
@@ -257,6 +267,9 @@ class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
 
     def __init__(self, *args, user, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.phone:
+            # Stored in E.164; edited as people read it.
+            self.initial["phone"] = self.instance.phone_display
         if creating:
             self.setup_directorate(user)
         else:

@@ -33,10 +33,11 @@ from cases.models import (
     Matter,
     Precondition,
     Warning,
-    normalise_postcode,
 )
 from cases.references import normalise_reference
+from ucp import phones
 from ucp.http import may_do_casework
+from ucp.postcodes import normalise_postcode
 
 # Roles that take workflow steps on a case (the independent reviewer joins with challenges).
 CASE_ACTING_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER)
@@ -86,6 +87,9 @@ def customer_search(user, query: str) -> QuerySet[Customer]:
     )
     if sum(ch.isdigit() for ch in compact) >= 6:
         condition |= Q(phone_digits__contains="".join(ch for ch in compact if ch.isdigit()))
+        e164 = phones.to_e164(query)  # "+44 1228 ..." as well as "01228 ..."
+        if e164:
+            condition |= Q(phone=e164)
     return qs.filter(condition).order_by("full_name", "id")
 
 
