@@ -30,6 +30,8 @@ from cases.models import (
     WarningSkipKind,
 )
 from sanctions.forms import sanction_forms
+from ucp import text
+from ucp.dates import RecordDateValidator
 from ucp.forms import CollapsibleCheckboxSelectMultiple, GovukFormMixin, IsoDateInput
 from ucp.reasons import CustomerReasonValidator
 
@@ -38,10 +40,12 @@ ALLOWED_UPLOAD_EXTENSIONS = {
 }
 
 
-def contact_time_field(label: str) -> forms.DateTimeField:
-    """When a contact happens: a browser date-time picker, or typed UK style."""
+def contact_time_field(label: str, *, ahead: bool = False) -> forms.DateTimeField:
+    """When a contact happens: a browser date-time picker, or typed UK style. Never before
+    the records start, and in the future only for a contact being checked (`ahead`)."""
     return forms.DateTimeField(
         label=label,
+        validators=[RecordDateValidator("The time of the contact", ahead=ahead)],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         error_messages={
@@ -223,6 +227,8 @@ class DirectorateChoiceMixin:
 
 
 class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
+    text_limits = {"address": text.ADDRESS_MAX}
+
     directorate = forms.ModelChoiceField(
         queryset=Directorate.objects.none(),
         label="Your directorate dealing with this customer",
@@ -307,7 +313,12 @@ class SearchForm(GovukFormMixin, forms.Form):
     )
 
 
+MATTER_DATES = ("received_on", "decided_on", "closed_on")
+
+
 class MatterForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
+    text_limits = {"details": text.DETAILS_MAX}
+
     class Meta:
         model = Matter
         fields = [
@@ -332,6 +343,8 @@ class MatterForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = MatterKind.choices
+        for name in MATTER_DATES:
+            self.fields[name].validators.append(RecordDateValidator())
         self.setup_directorate(user)
         if self.instance.pk:
             del self.fields["directorate"]
@@ -359,6 +372,8 @@ class MatterForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
 
 
 class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
+    text_limits = {"summary": text.SUMMARY_MAX}
+
     directorate = forms.ModelChoiceField(
         queryset=Directorate.objects.none(),
         label="Directorate",
@@ -495,11 +510,13 @@ class ContactFilterForm(GovukFormMixin, forms.Form):
     from_date = forms.DateField(
         label="From", required=False, widget=IsoDateInput(),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        validators=[RecordDateValidator("The 'from' date", ahead=True)],
         error_messages={"invalid": "Enter the 'from' date as a real date, like 01/05/2025"},
     )
     to_date = forms.DateField(
         label="To", required=False, widget=IsoDateInput(),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        validators=[RecordDateValidator("The 'to' date", ahead=True)],
         error_messages={"invalid": "Enter the 'to' date as a real date, like 31/05/2025"},
     )
 
@@ -550,7 +567,7 @@ class InformalWarningForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         error_messages={"required": "Choose how the warning was given"},
     )
     given_on = forms.DateField(
-        label="Date given", widget=IsoDateInput(),
+        label="Date given", widget=IsoDateInput(), validators=[RecordDateValidator()],
         error_messages={"required": "Enter the date the warning was given",
                         "invalid": "Enter a real date"},
     )
@@ -666,7 +683,7 @@ class FormalWarningForm(ActionForm):
         error_messages={"required": "Choose how the written warning was sent"},
     )
     given_on = forms.DateField(
-        label="Date sent", widget=IsoDateInput(),
+        label="Date sent", widget=IsoDateInput(), validators=[RecordDateValidator()],
         error_messages={"required": "Enter the date the warning was sent",
                         "invalid": "Enter a real date"},
     )
@@ -803,7 +820,7 @@ class PreconditionForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose whether you are satisfied"},
     )
     confirmed_on = forms.DateField(
-        label="Date", widget=IsoDateInput(),
+        label="Date", widget=IsoDateInput(), validators=[RecordDateValidator()],
         error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
     )
     note = forms.CharField(

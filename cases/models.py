@@ -44,6 +44,7 @@ from cases.choices import (  # noqa: F401 - re-exported: the choices used to liv
 from cases.querysets import DesignationCaseQuerySet
 from cases.references import unique_reference
 from ucp import phones
+from ucp.dates import date_problem
 from ucp.postcodes import normalise_postcode, postcode_problem
 
 User = settings.AUTH_USER_MODEL
@@ -169,6 +170,9 @@ class Customer(models.Model):
             errors["phone"] = problem
         else:
             self.phone = phones.to_e164(self.phone) or ""
+        problem = date_problem(self.representative_consent_on, "The date consent was given")
+        if problem:
+            errors["representative_consent_on"] = problem
         if errors:
             raise ValidationError(errors)
 

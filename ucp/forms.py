@@ -23,11 +23,14 @@ from typing import Any, TypeVar
 import django.forms
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField, BoundWidget
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import ChoiceWidget, Input
 from django.http import HttpRequest
 from django.utils.functional import cached_property
+
+from ucp import text
 
 F = TypeVar("F", bound=forms.BaseForm)
 
@@ -200,6 +203,23 @@ class CollapsibleCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         return copy
 
 
+def limit_text(field: forms.Field, limit: int | None = None) -> None:
+    """Give every text field a length limit with a message naming it: its own (from the
+    model's column, or `limit`), else `ucp.text`'s default for its kind (a note for a
+    textarea, a line for any other box). Browsers are not told (no `maxlength`): a pasted
+    text would be cut off without a word; the message on the field says how long it is."""
+    if not isinstance(field, forms.CharField):
+        return
+    limit = limit or field.max_length or (
+        text.NOTE_MAX if isinstance(field.widget, forms.Textarea) else text.LINE_MAX
+    )
+    field.max_length = limit
+    field.validators = [
+        v for v in field.validators if not isinstance(v, MaxLengthValidator)
+    ] + [text.TextLengthValidator(limit)]
+    field.widget.attrs.pop("maxlength", None)
+
+
 def bind(request: HttpRequest, form_class: type[F], /, *args: Any, **kwargs: Any) -> F:
     """The one way a view makes its form: bound to what was posted on a POST, unbound on
     any other method.
@@ -237,10 +257,14 @@ class GovukFormMixin:
     bound_field_class = GovukBoundField
     template_name_div = "govuk/form.html"
 
+    # Limits for this form's free-text fields that differ from the defaults (`ucp.text`).
+    text_limits: dict[str, int] = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             govuk_widget(field.widget)
+            limit_text(field, self.text_limits.get(name))
 
     def add_error(self, field, error) -> None:
         """Django's, safe on an unbound form too (which has no `cleaned_data` for it to
