@@ -20,6 +20,8 @@ _seeded: ContextVar[random.Random | None] = ContextVar("seeded_references", defa
 # Every reference is a prefix and a code (C-ABC234); 20 is the columns' max_length.
 MAX_LENGTH = 20
 _SHAPE = re.compile(r"[A-Z]{1,4}(?:-[A-Z0-9]{1,16})+")
+# The same shape as typed (any case), for schemas and validators that take a pattern.
+PATTERN = r"^[A-Za-z]{1,4}(-[A-Za-z0-9]{1,16})+$"
 
 
 def normalise_reference(value: object) -> str | None:
