@@ -40,12 +40,15 @@ ALLOWED_UPLOAD_EXTENSIONS = {
 }
 
 
-def contact_time_field(label: str, *, ahead: bool = False) -> forms.DateTimeField:
-    """When a contact happens: a browser date-time picker, or typed UK style. Never before
-    the records start, and in the future only for a contact being checked (`ahead`)."""
+def contact_time_field(label: str, *, checked: bool = False) -> forms.DateTimeField:
+    """When a contact happens: a browser date-time picker, or typed UK style. A contact
+    logged is never before the records start nor in the future (`ucp.dates`); one only
+    being `checked` (the front desk) has its form's own, narrower window: a year either
+    side of today, as the API."""
+    validators = [] if checked else [RecordDateValidator("The time of the contact")]
     return forms.DateTimeField(
         label=label,
-        validators=[RecordDateValidator("The time of the contact", ahead=ahead)],
+        validators=validators,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         error_messages={

@@ -50,7 +50,7 @@ class RecordChallengeForm(ActionForm):
     )
     received_on = forms.DateField(
         required=False, label="Date received", widget=IsoDateInput(),
-        validators=[RecordDateValidator()],
+        validators=[RecordDateValidator("The date received")],
         help_text="The day the letter, email or web form reached the council.",
         error_messages={"invalid": "Enter a real date"},
     )
