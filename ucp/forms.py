@@ -217,6 +217,8 @@ def limit_text(field: forms.Field, limit: int | None = None) -> None:
     field.validators = [
         v for v in field.validators if not isinstance(v, MaxLengthValidator)
     ] + [text.TextLengthValidator(limit)]
+    if not isinstance(field.widget, forms.Textarea):
+        field.validators.append(text.one_line)
     field.widget.attrs.pop("maxlength", None)
 
 

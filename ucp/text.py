@@ -38,6 +38,13 @@ class TextLengthValidator(MaxLengthValidator):
                                   code="max_length")
 
 
+def one_line(value: str) -> None:
+    """A single-line box's validator: a line break there was forged or pasted, and would
+    break the line it is printed on (a name in a letter's address block)."""
+    if "\n" in value or "\r" in value:
+        raise ValidationError("Enter this on one line", code="line_break")
+
+
 def require_length(value: str, what: str, limit: int = NOTE_MAX) -> str:
     """The text if it is within `limit`; ServiceError naming `what` if not."""
     if len(value or "") > limit:

@@ -57,6 +57,12 @@ def test_a_text_field_without_a_limit_gets_one_for_its_kind():
     assert "maxlength" not in str(form["note"])
 
 
+def test_a_single_line_box_refuses_a_line_break_and_a_textarea_keeps_it():
+    form = NotesForm(data={"note": "two\nlines", "line": "Jo\nBloggs", "long": "y",
+                           "own": "z"})
+    assert form.errors == {"line": ["Enter this on one line"]}
+
+
 def test_the_message_says_how_long_it_may_be_and_how_long_it_is():
     form = NotesForm(data={"note": "x" * 5_001, "line": "ok", "long": "y", "own": "z"})
     assert form.errors == {"note": ["Enter no more than 5,000 characters (you entered 5,001)"]}
