@@ -7,15 +7,34 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import Directorate
+from cases import references
 from cases.models import Channel
 
 # Far-off instants answer nothing useful and would overflow the week arithmetic.
 FURTHEST = dt.timedelta(days=366)
+# Said in the schema of each parameter it applies to (a test keeps the two together).
+WITHIN_A_YEAR = f"Must be within a year ({FURTHEST.days} days) of today, before or after."
+REFERENCE_FORMAT = (
+    f"A reference such as C-ABC234: letters, a hyphen, then letters and digits; at most "
+    f"{references.MAX_LENGTH} characters, any case."
+)
+
+
+def reference_field(help_text: str, **kwargs) -> serializers.CharField:
+    """A record's reference: its length and shape in the schema (maxLength, pattern), and
+    refused with a message per field when it is not one."""
+    return serializers.CharField(
+        max_length=references.MAX_LENGTH, help_text=f"{help_text} {REFERENCE_FORMAT}",
+        validators=[RegexValidator(
+            references.PATTERN, message="Enter a reference such as C-ABC234.")],
+        **kwargs,
+    )
 
 
 def _within_a_year(value: dt.datetime | dt.date, what: str):
@@ -46,16 +65,14 @@ class UKDateTimeField(serializers.DateTimeField):
 
 
 class RestrictionCheckInput(serializers.Serializer):
-    customer = serializers.CharField(
-        max_length=20, help_text="The customer's reference, as shown on their record."
-    )
+    customer = reference_field("The customer's reference, as shown on their record.")
     channel = serializers.ChoiceField(
         choices=Channel.choices, help_text="How the customer is contacting the council."
     )
     at = UKDateTimeField(
         required=False,
         help_text="When the contact happens, ISO 8601. Without an offset it is UK local "
-        "time. Default: now.",
+        f"time. Default: now. {WITHIN_A_YEAR}",
     )
     duration_minutes = serializers.IntegerField(
         required=False,
@@ -70,11 +87,9 @@ class RestrictionCheckInput(serializers.Serializer):
         max_length=150,
         help_text="Username of the member of staff dealing with it.",
     )
-    matter = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=20,
-        help_text="Reference of the customer's matter the contact is about.",
+    matter = reference_field(
+        "Reference of the customer's matter the contact is about.",
+        required=False, allow_blank=True,
     )
     witness_present = serializers.BooleanField(
         required=False, default=False, help_text="For a personal contact: is a witness present?"
@@ -117,7 +132,8 @@ class RestrictionCheckInput(serializers.Serializer):
 
 class RestrictionsInput(serializers.Serializer):
     on = serializers.DateField(
-        required=False, help_text="The day to describe, ISO 8601 (YYYY-MM-DD). Default: today."
+        required=False,
+        help_text=f"The day to describe, ISO 8601 (YYYY-MM-DD). Default: today. {WITHIN_A_YEAR}",
     )
 
     def validate_on(self, value: dt.date) -> dt.date:

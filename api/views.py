@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -17,13 +22,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import (
+    REFERENCE_FORMAT,
     ErrorOutput,
     RestrictionCheckInput,
     RestrictionCheckOutput,
     RestrictionsInput,
     RestrictionsOutput,
 )
-from cases import access_log
+from cases import access_log, references
 from cases import selectors as case_selectors
 from sanctions.checks import banner_lines, check_contact, sanctions_in_force
 from sanctions.selectors import restriction_banner
@@ -57,6 +63,12 @@ ERRORS = {
         ErrorOutput, description="No such customer among those the user may see."
     ),
 }
+
+REFERENCE_PARAMETER = OpenApiParameter(
+    "reference", {"type": "string", "maxLength": references.MAX_LENGTH,
+                  "pattern": references.PATTERN},
+    OpenApiParameter.PATH, description=REFERENCE_FORMAT,
+)
 
 CHECK_EXAMPLE = OpenApiExample(
     "A call outside the restrictions",
@@ -157,7 +169,7 @@ class CustomerRestrictionsView(ApiView):
     @extend_schema(
         operation_id="customer_restrictions",
         summary="The restrictions in force for a customer",
-        parameters=[RestrictionsInput],
+        parameters=[RestrictionsInput, REFERENCE_PARAMETER],
         responses={200: RestrictionsOutput, **ERRORS},
     )
     def get(self, request: Request, reference: str) -> Response:

@@ -30,6 +30,8 @@ from cases.models import (
     WarningSkipKind,
 )
 from sanctions.forms import sanction_forms
+from ucp import text
+from ucp.dates import RecordDateValidator
 from ucp.forms import CollapsibleCheckboxSelectMultiple, GovukFormMixin, IsoDateInput
 from ucp.reasons import CustomerReasonValidator
 
@@ -38,10 +40,15 @@ ALLOWED_UPLOAD_EXTENSIONS = {
 }
 
 
-def contact_time_field(label: str) -> forms.DateTimeField:
-    """When a contact happens: a browser date-time picker, or typed UK style."""
+def contact_time_field(label: str, *, checked: bool = False) -> forms.DateTimeField:
+    """When a contact happens: a browser date-time picker, or typed UK style. A contact
+    logged is never before the records start nor in the future (`ucp.dates`); one only
+    being `checked` (the front desk) has its form's own, narrower window: a year either
+    side of today, as the API."""
+    validators = [] if checked else [RecordDateValidator("The time of the contact")]
     return forms.DateTimeField(
         label=label,
+        validators=validators,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         error_messages={
@@ -223,6 +230,8 @@ class DirectorateChoiceMixin:
 
 
 class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
+    text_limits = {"address": text.ADDRESS_MAX}
+
     directorate = forms.ModelChoiceField(
         queryset=Directorate.objects.none(),
         label="Your directorate dealing with this customer",
@@ -235,6 +244,7 @@ class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
             "full_name",
             "address",
             "postcode",
+            "address_outside_uk",
             "email",
             "phone",
             "preferred_contact_method",
@@ -247,7 +257,16 @@ class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
             "representative_consent_on",
         ]
         labels = {"full_name": "Full name"}
+        help_texts = {
+            "postcode": "For example CA1 1RD.",
+            "phone": "A UK number, like 01228 606060 or 07700 900123, or one from "
+            "abroad starting with its country code, like +353 1 234 5678.",
+        }
         widgets = {
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code",
+                                               "class": "govuk-input--width-10"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
+                                            "class": "govuk-input--width-20"}),
             "address": forms.Textarea(attrs={"rows": 3}),
             "communication_needs": forms.Textarea(attrs={"rows": 3}),
             "reasonable_adjustments": forms.Textarea(attrs={"rows": 3}),
@@ -257,6 +276,9 @@ class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
 
     def __init__(self, *args, user, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.phone:
+            # Stored in E.164; edited as people read it.
+            self.initial["phone"] = self.instance.phone_display
         if creating:
             self.setup_directorate(user)
         else:
@@ -294,7 +316,12 @@ class SearchForm(GovukFormMixin, forms.Form):
     )
 
 
+MATTER_DATES = ("received_on", "decided_on", "closed_on")
+
+
 class MatterForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
+    text_limits = {"details": text.DETAILS_MAX}
+
     class Meta:
         model = Matter
         fields = [
@@ -319,6 +346,8 @@ class MatterForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = MatterKind.choices
+        for name in MATTER_DATES:
+            self.fields[name].validators.append(RecordDateValidator())
         self.setup_directorate(user)
         if self.instance.pk:
             del self.fields["directorate"]
@@ -346,6 +375,8 @@ class MatterForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
 
 
 class ContactForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
+    text_limits = {"summary": text.SUMMARY_MAX}
+
     directorate = forms.ModelChoiceField(
         queryset=Directorate.objects.none(),
         label="Directorate",
@@ -482,11 +513,13 @@ class ContactFilterForm(GovukFormMixin, forms.Form):
     from_date = forms.DateField(
         label="From", required=False, widget=IsoDateInput(),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        validators=[RecordDateValidator("The 'from' date", ahead=True)],
         error_messages={"invalid": "Enter the 'from' date as a real date, like 01/05/2025"},
     )
     to_date = forms.DateField(
         label="To", required=False, widget=IsoDateInput(),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        validators=[RecordDateValidator("The 'to' date", ahead=True)],
         error_messages={"invalid": "Enter the 'to' date as a real date, like 31/05/2025"},
     )
 
@@ -537,7 +570,7 @@ class InformalWarningForm(GovukFormMixin, DirectorateChoiceMixin, forms.Form):
         error_messages={"required": "Choose how the warning was given"},
     )
     given_on = forms.DateField(
-        label="Date given", widget=IsoDateInput(),
+        label="Date given", widget=IsoDateInput(), validators=[RecordDateValidator()],
         error_messages={"required": "Enter the date the warning was given",
                         "invalid": "Enter a real date"},
     )
@@ -653,7 +686,7 @@ class FormalWarningForm(ActionForm):
         error_messages={"required": "Choose how the written warning was sent"},
     )
     given_on = forms.DateField(
-        label="Date sent", widget=IsoDateInput(),
+        label="Date sent", widget=IsoDateInput(), validators=[RecordDateValidator()],
         error_messages={"required": "Enter the date the warning was sent",
                         "invalid": "Enter a real date"},
     )
@@ -790,7 +823,7 @@ class PreconditionForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose whether you are satisfied"},
     )
     confirmed_on = forms.DateField(
-        label="Date", widget=IsoDateInput(),
+        label="Date", widget=IsoDateInput(), validators=[RecordDateValidator()],
         error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
     )
     note = forms.CharField(

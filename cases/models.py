@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
@@ -42,6 +43,9 @@ from cases.choices import (  # noqa: F401 - re-exported: the choices used to liv
 )
 from cases.querysets import DesignationCaseQuerySet
 from cases.references import unique_reference
+from ucp import phones
+from ucp.dates import date_problem
+from ucp.postcodes import normalise_postcode, postcode_problem
 
 User = settings.AUTH_USER_MODEL
 
@@ -75,20 +79,21 @@ class Indicator(models.Model):
 # --- Customers and their matters --------------------------------------------------------
 
 
-def normalise_postcode(value: str) -> str:
-    """'ca11aa' and 'CA1 1AA' are the same postcode: upper case, one space before the last 3."""
-    compact = "".join((value or "").split()).upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact
-
-
 class Customer(models.Model):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     full_name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
+    # A UK postcode as ucp.postcodes stores it ("CA1 1AA"), or the postal code of an
+    # address outside the UK as typed.
     postcode = models.CharField(max_length=10, blank=True)
+    address_outside_uk = models.BooleanField(
+        "The address is outside the UK", default=False,
+        help_text="Then the postcode is the postal code used there, if any.",
+    )
     email = models.EmailField(blank=True)
+    # E.164 ("+441228606060"), as ucp.phones stores it; shown as "01228 606060".
     phone = models.CharField(max_length=30, blank=True)
-    # Digits only, so '01228 123456' is found by '01228123456'.
+    # The national form's digits, so '01228 123456' is found by '01228123456'.
     phone_digits = models.CharField(max_length=30, blank=True, editable=False)
     preferred_contact_method = models.CharField(
         max_length=20, choices=ContactMethod.choices, blank=True
@@ -136,12 +141,44 @@ class Customer(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.reference:
             self.reference = unique_reference(Customer, "C")
-        self.postcode = normalise_postcode(self.postcode)
-        self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
+        # Saved without `full_clean` (a fixture, a script): stored the same way all the
+        # same, and a value that is not a postcode or a number is kept as it was.
+        self.postcode = normalise_postcode(self.postcode, outside_uk=self.address_outside_uk)
+        self.phone = phones.to_e164(self.phone) or (self.phone or "").strip()
+        self.phone_digits = phones.digits(self.phone)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("customers:detail", args=[self.reference])
+
+    def clean(self) -> None:
+        """The postcode and the phone number, checked and put in the one form they are
+        stored in. `full_clean` runs this for the form and for the services alike, so what
+        is saved is what was checked (a 10-character "postcode" once passed the column's
+        length and then grew a space)."""
+        super().clean()
+        errors = {}
+        problem = postcode_problem(self.postcode, outside_uk=self.address_outside_uk)
+        if problem:
+            errors["postcode"] = problem
+        else:
+            self.postcode = normalise_postcode(
+                self.postcode, outside_uk=self.address_outside_uk
+            )
+        problem = phones.phone_problem(self.phone)
+        if problem:
+            errors["phone"] = problem
+        else:
+            self.phone = phones.to_e164(self.phone) or ""
+        problem = date_problem(self.representative_consent_on, "The date consent was given")
+        if problem:
+            errors["representative_consent_on"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def phone_display(self) -> str:
+        return phones.display(self.phone)
 
 
 class Matter(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,29 @@ ALPHABET = "ABCDEFGHJKMNPQRTUVWXY2346789"
 # Set only inside `deterministic()`. A context variable rather than a module global, so a
 # seeded run in one thread (or task) never makes another thread's references predictable.
 _seeded: ContextVar[random.Random | None] = ContextVar("seeded_references", default=None)
+
+
+# Every reference is a prefix and a code (C-ABC234); 20 is the columns' max_length.
+MAX_LENGTH = 20
+_SHAPE = re.compile(r"[A-Z]{1,4}(?:-[A-Z0-9]{1,16})+")
+# The same shape as typed (any case), for schemas and validators that take a pattern.
+PATTERN = r"^[A-Za-z]{1,4}(-[A-Za-z0-9]{1,16})+$"
+
+
+def normalise_reference(value: object) -> str | None:
+    """A reference as typed, read out or sent ('c-abc234 ', 'C-ABC234'), as stored; None for
+    anything that cannot be one (too long, a character no reference has, not a string).
+
+    Every selector that looks a record up by reference asks this first, so a reference from
+    a URL, a query string or the API reaches the database only in the one shape references
+    have, and anything else is simply not found (a 404, never a server error).
+    """
+    if not isinstance(value, str):
+        return None
+    candidate = value.strip().upper()
+    if len(candidate) > MAX_LENGTH or not _SHAPE.fullmatch(candidate):
+        return None
+    return candidate
 
 
 def new_reference(prefix: str, length: int = 6) -> str:

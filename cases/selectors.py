@@ -34,9 +34,11 @@ from cases.models import (
     Matter,
     Precondition,
     Warning,
-    normalise_postcode,
 )
+from cases.references import normalise_reference
+from ucp import phones
 from ucp.http import may_do_casework
+from ucp.postcodes import normalise_postcode
 
 # Roles that take workflow steps on a case (the independent reviewer joins with challenges).
 CASE_ACTING_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER)
@@ -61,6 +63,9 @@ def customers_for(user) -> QuerySet[Customer]:
 
 
 def get_customer_for_user(user, reference: str) -> Customer:
+    reference = normalise_reference(reference)
+    if reference is None:
+        raise Http404("No customer found")
     try:
         return customers_for(user).get(reference=reference)
     except Customer.DoesNotExist:
@@ -83,6 +88,9 @@ def customer_search(user, query: str) -> QuerySet[Customer]:
     )
     if sum(ch.isdigit() for ch in compact) >= 6:
         condition |= Q(phone_digits__contains="".join(ch for ch in compact if ch.isdigit()))
+        e164 = phones.to_e164(query)  # "+44 1228 ..." as well as "01228 ..."
+        if e164:
+            condition |= Q(phone=e164)
     return qs.filter(condition).order_by("full_name", "id")
 
 
@@ -123,6 +131,9 @@ def get_case_for_user(user, reference: str, *, write: bool = False) -> Designati
             "decision_indicators",
         )
     )
+    reference = normalise_reference(reference)
+    if reference is None:
+        raise Http404("No case found")
     try:
         case = qs.get(reference=reference)
     except DesignationCase.DoesNotExist:
@@ -240,6 +251,9 @@ def cases_for_customer(user, customer: Customer) -> QuerySet[DesignationCase]:
 
 
 def get_matter_for_user(user, customer: Customer, reference: str) -> Matter:
+    reference = normalise_reference(reference)
+    if reference is None:
+        raise Http404("No matter found")
     try:
         return customer.matters.select_related("directorate").get(reference=reference)
     except Matter.DoesNotExist:
@@ -315,6 +329,9 @@ def case_counts_by_directorate(user) -> list[dict]:
 
 def matter_by_reference(customer: Customer, reference: str) -> Matter | None:
     """One of this customer's matters, or None (the API answers a wrong one with a 400)."""
+    reference = normalise_reference(reference)
+    if reference is None:
+        return None
     return customer.matters.filter(reference=reference).first()
 
 

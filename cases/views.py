@@ -19,6 +19,7 @@ from cases.models import (
     Precondition,
 )
 from ucp.errors import ServiceError
+from ucp.forms import bind, bind_query
 from ucp.http import casework_required, form_error
 
 # --- customers -----------------------------------------------------------------------------
@@ -31,7 +32,7 @@ CONTACTS_PER_PAGE = 25
 @require_GET
 @casework_required
 def customer_search(request: HttpRequest) -> HttpResponse:
-    form = forms.SearchForm(request.GET or None)
+    form = bind_query(request, forms.SearchForm)
     results = None
     page = None
     if form.is_valid() and form.cleaned_data["q"]:
@@ -50,7 +51,7 @@ def customer_search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @casework_required
 def customer_create(request: HttpRequest) -> HttpResponse:
-    form = forms.CustomerForm(request.POST or None, user=request.user, creating=True)
+    form = bind(request, forms.CustomerForm, user=request.user, creating=True)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -73,9 +74,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 @casework_required
 def customer_edit(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
-    form = forms.CustomerForm(
-        request.POST or None, instance=customer, user=request.user, creating=False
-    )
+    form = bind(request, forms.CustomerForm, instance=customer, user=request.user, creating=False)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,7 +98,7 @@ def customer_edit(request: HttpRequest, reference: str) -> HttpResponse:
 def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
     access_log.record(request, customer)
-    filter_form = forms.ContactFilterForm(request.GET or None, customer=customer)
+    filter_form = bind_query(request, forms.ContactFilterForm, customer=customer)
     # A page of the timeline, whatever the number of contacts; a bad filter is a message on
     # the filter form and the timeline is shown unfiltered.
     contacts = Paginator(
@@ -144,10 +143,7 @@ def contact_create(request: HttpRequest, reference: str) -> HttpResponse:
             services.uploads_discard(actor=request.user, customer=customer, tokens=removed)
         tokens = [t for t in request.POST.getlist("kept_upload") if t not in removed]
         kept = selectors.kept_uploads_for(request.user, customer, tokens)
-    form = forms.ContactForm(
-        request.POST or None, request.FILES or None, user=request.user, customer=customer,
-        kept=kept,
-    )
+    form = bind(request, forms.ContactForm, user=request.user, customer=customer, kept=kept)
     status = 200
     saved = False
     if request.method == "POST" and form.is_valid():
@@ -204,7 +200,7 @@ def _matter_form(request: HttpRequest, reference: str, matter_ref: str | None) -
     matter = (
         selectors.get_matter_for_user(request.user, customer, matter_ref) if matter_ref else None
     )
-    form = forms.MatterForm(request.POST or None, instance=matter, user=request.user)
+    form = bind(request, forms.MatterForm, instance=matter, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items()}
@@ -232,7 +228,7 @@ def _matter_form(request: HttpRequest, reference: str, matter_ref: str | None) -
 @casework_required
 def warning_create(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
-    form = forms.InformalWarningForm(request.POST or None, user=request.user, customer=customer)
+    form = bind(request, forms.InformalWarningForm, user=request.user, customer=customer)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -256,7 +252,7 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
     if not has_role(request.user, Role.OFFICER):
         raise PermissionDenied("Only officers refer customers to a manager.")
     customer = selectors.get_customer_for_user(request.user, reference)
-    form = forms.ReferForm(request.POST or None, user=request.user, customer=customer)
+    form = bind(request, forms.ReferForm, user=request.user, customer=customer)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -365,7 +361,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     spec = action_for(action)
     if spec is None:
         raise Http404("No such action")
-    form = spec.form_class(request.POST or None, case=case, user=request.user)
+    form = bind(request, spec.form_class, case=case, user=request.user)
     if request.method == "GET" and action not in {
         a.name for a, _ in available_actions(case, request.user)
     }:
@@ -427,7 +423,7 @@ def precondition_record(request: HttpRequest, reference: str) -> HttpResponse:
     item = _posted_choice(request, "precondition", Precondition.values)
     return _checklist_post(
         request, reference, item,
-        lambda case: forms.PreconditionForm(request.POST, prefix=item),
+        lambda case: bind(request, forms.PreconditionForm, prefix=item),
         lambda case, data: services.precondition_record(
             actor=request.user, case=case, precondition=item, **data
         ),
@@ -441,7 +437,7 @@ def alternative_record(request: HttpRequest, reference: str) -> HttpResponse:
     item = _posted_choice(request, "alternative", Alternative.values)
     return _checklist_post(
         request, reference, item,
-        lambda case: forms.AlternativeForm(request.POST, prefix=item),
+        lambda case: bind(request, forms.AlternativeForm, prefix=item),
         lambda case, data: services.alternative_record(
             actor=request.user, case=case, alternative=item, **data
         ),
@@ -454,7 +450,7 @@ def alternative_record(request: HttpRequest, reference: str) -> HttpResponse:
 def coordination_update(request: HttpRequest, reference: str) -> HttpResponse:
     return _checklist_post(
         request, reference, "coordination",
-        lambda case: forms.CoordinationForm(request.POST, case=case),
+        lambda case: bind(request, forms.CoordinationForm, case=case),
         lambda case, data: services.case_set_coordination(
             actor=request.user, case=case,
             involved_directorates=data["involved_directorates"],

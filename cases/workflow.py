@@ -29,6 +29,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 from cases import rules
 from cases.choices import EventKind
 from cases.models import CaseEvent, DesignationCase
+from ucp import text
 from ucp.errors import CaseChanged, NotAllowed, ServiceError
 
 
@@ -209,24 +210,13 @@ def transition(
     return case
 
 
-def clean_text(value: str, what: str) -> str:
-    """The text, stripped; `ServiceError("Enter <what>.")` if there is none."""
+def clean_text(value: str, what: str, *, limit: int = text.NOTE_MAX) -> str:
+    """The text, stripped; `ServiceError("Enter <what>.")` if there is none, and the
+    length rule of `ucp.text` if it is longer than the forms allow."""
     value = (value or "").strip()
     if not value:
         raise ServiceError(f"Enter {what}.")
-    return value
-
-
-def not_in_future(value: dt.date | dt.datetime, what: str, *, now: dt.datetime | None = None):
-    """Refuse a date or time after `now`, with a few minutes' grace: the officer's clock
-    and the server's are not the same clock."""
-    now = now_or(now)
-    if isinstance(value, dt.datetime):
-        late = value > now + dt.timedelta(minutes=5)
-    else:
-        late = value > timezone.localdate(now)
-    if late:
-        raise ServiceError(f"{what} cannot be in the future.")
+    return text.require_length(value, what, limit)
 
 
 def person(user) -> str:

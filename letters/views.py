@@ -31,6 +31,7 @@ from letters.models import Letter, LetterKind
 from letters.steps import CASE_LETTERS
 from ucp.csp import inline_style_hashes
 from ucp.errors import ServiceError
+from ucp.forms import bind
 from ucp.http import casework_required, form_error
 
 # The letters a case page can issue: the registered letter steps (letters/steps.py).
@@ -196,7 +197,7 @@ def inform_council(request: HttpRequest, reference: str) -> HttpResponse:
     if case.state not in services.INFORM_COUNCIL_STATES:
         messages.warning(request, "The council is informed once the customer is designated.")
         return redirect(case)
-    form = InformCouncilForm(request.POST or None, case=case)
+    form = bind(request, InformCouncilForm, case=case)
     status = 200
     if request.method == "POST":
         status = 422

@@ -14,6 +14,7 @@ from cases.forms import ActionForm
 from cases.models import DesignationCase
 from reviews.models import Challenge, ChallengeChannel, ChallengeOutcome, ReviewOutcome
 from sanctions.forms import sanction_forms
+from ucp.dates import RecordDateValidator
 from ucp.forms import GovukFormMixin, IsoDateInput
 from ucp.reasons import CustomerReasonValidator
 
@@ -49,6 +50,7 @@ class RecordChallengeForm(ActionForm):
     )
     received_on = forms.DateField(
         required=False, label="Date received", widget=IsoDateInput(),
+        validators=[RecordDateValidator("The date received")],
         help_text="The day the letter, email or web form reached the council.",
         error_messages={"invalid": "Enter a real date"},
     )
@@ -275,6 +277,7 @@ class ReviewDecideForm(SanctionsMixin, ActionForm):
     )
     next_review_on = forms.DateField(
         required=False, label="Date of the next review", widget=IsoDateInput(),
+        validators=[RecordDateValidator(ahead=True)],
         error_messages={"invalid": "Enter a real date"},
     )
 

@@ -41,6 +41,7 @@ from sanctions.services import (
     sanctions_come_into_force,
     save_sanctions,
 )
+from ucp.dates import require_record_date
 from ucp.errors import CaseChanged, NotAllowed, ServiceError
 from ucp.reasons import require_reason
 
@@ -103,6 +104,7 @@ def challenge_record(
     now = workflow.now_or(now)
     if received_on > timezone.localdate(now) or (received_at is not None and received_at > now):
         raise ServiceError("The date the request was received cannot be in the future.")
+    require_record_date(received_on, "The date the request was received", now=now)
 
     case = workflow.lock_case(case)
     if case.state not in CHALLENGEABLE_STATES:

@@ -32,6 +32,7 @@ from reviews.models import Challenge, ReviewOutcome
 from reviews.steps import ChallengeStep
 from sanctions.selectors import case_monitoring
 from ucp.errors import CaseChanged, ServiceError
+from ucp.forms import bind
 from ucp.http import casework_required, form_error
 
 
@@ -103,7 +104,7 @@ def challenge_record(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_selectors.get_case_for_user(user, reference)
     if not _may(Challenge(case=case), "receive_in_time", user):
         raise PermissionDenied("Only staff who work on this case record a request for a review.")
-    form = forms.RecordChallengeForm(request.POST or None, case=case, user=user)
+    form = bind(request, forms.RecordChallengeForm, case=case, user=user)
     has_open = selectors.has_open_challenge(case)
     phoned = request.GET.get("noted") == "telephone"
     unavailable = case.state not in services.CHALLENGEABLE_STATES or has_open
@@ -117,7 +118,7 @@ def challenge_record(request: HttpRequest, reference: str) -> HttpResponse:
         )
         return redirect(_section(case))
     status = 200
-    if _stale(request.POST if request.method == "POST" else None, "expected_state", case.state):
+    if form.is_bound and _stale(form.data, "expected_state", case.state):
         form.add_error(None, CaseChanged().message)
         status = 409
     elif request.method == "POST":

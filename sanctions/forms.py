@@ -28,6 +28,7 @@ from sanctions.models import (
     CallPeriod,
     SanctionKind,
 )
+from ucp.dates import RecordDateValidator
 from ucp.forms import GovukFormMixin, IsoDateInput
 from ucp.reasons import CustomerReasonValidator
 
@@ -145,11 +146,11 @@ class SanctionForm(GovukFormMixin, forms.Form):
         label="Why it must cover the whole council (only if you chose the whole council)",
     )
     starts_on = forms.DateField(
-        label="Starts on", widget=IsoDateInput(),
+        label="Starts on", widget=IsoDateInput(), validators=[RecordDateValidator(ahead=True)],
         error_messages={"required": "Enter the date it starts", "invalid": "Enter a real date"},
     )
     ends_on = forms.DateField(
-        label="Ends on", widget=IsoDateInput(),
+        label="Ends on", widget=IsoDateInput(), validators=[RecordDateValidator(ahead=True)],
         error_messages={"required": "Enter the date it ends", "invalid": "Enter a real date"},
     )
     reasons = forms.CharField(

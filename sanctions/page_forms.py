@@ -30,7 +30,7 @@ class ContactCheckForm(GovukFormMixin, forms.Form):
         label="How is the customer contacting the council?",
         error_messages={"required": "Choose how the customer is contacting the council"},
     )
-    at = contact_time_field("When")
+    at = contact_time_field("When", checked=True)
     duration_minutes = duration_field(
         "How long, in minutes (optional)", "For a call or a personal contact."
     )

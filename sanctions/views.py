@@ -26,6 +26,7 @@ from sanctions import selectors, services
 from sanctions.checks import banner_lines, check_contact, sanctions_in_force
 from sanctions.page_forms import ContactCheckForm, FiledItemReadForm
 from ucp.errors import ServiceError
+from ucp.forms import bind, bind_query
 from ucp.http import casework_required, form_error
 
 # Who reads filed correspondence: the roles `services.filed_item_mark_read` allows.
@@ -56,7 +57,7 @@ def front_desk_url(customer_reference: str) -> str:
 def front_desk(request: HttpRequest) -> HttpResponse:
     """Find a customer fast, then see what staff may and may not do today."""
     user = request.user
-    search = SearchForm(request.GET if "q" in request.GET else None)
+    search = bind_query(request, SearchForm)
     query = ""
     results = None
     customer = None
@@ -66,8 +67,8 @@ def front_desk(request: HttpRequest) -> HttpResponse:
         customer = case_selectors.get_customer_for_user(user, reference)
         # The query string names the customer (and the check): the log keeps it.
         access_log.record(request, customer, path=request.get_full_path())
-        check_form = ContactCheckForm(
-            request.GET if "check" in request.GET else None, user=user, customer=customer
+        check_form = bind_query(
+            request, ContactCheckForm, when="check", user=user, customer=customer
         )
         verdict = None
         check_restrictions = None
@@ -146,7 +147,7 @@ def filed_item(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("filed:item", pk=item.pk)
         form = None
     else:
-        form = FiledItemReadForm(request.POST if request.method == "POST" else None)
+        form = bind(request, FiledItemReadForm)
     status = 200
     if request.method == "POST" and form is not None and form.is_valid():
         try:

@@ -201,3 +201,64 @@ def test_no_production_code_patches_the_clock():
         if "mock.patch" in path.read_text() or "from unittest import mock" in path.read_text()
     ]
     assert patched == []
+
+
+# The modules that may hand the request's data to a form themselves: `bind` and
+# `bind_query`, the gate for control characters, and the letter drafts (which bind a
+# decision form with what the preview carried back, on a POST only).
+BINDERS = {"ucp.forms", "ucp.input", "letters.drafts"}
+
+
+def _request_data(node: ast.AST) -> bool:
+    """`request.POST`, `request.GET` or `request.FILES`."""
+    return (
+        isinstance(node, ast.Attribute) and node.attr in ("POST", "GET", "FILES")
+        and isinstance(node.value, ast.Name) and node.value.id == "request"
+    )
+
+
+def _callee(node: ast.Call) -> str:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _binds_a_form_itself(source: str) -> list[int]:
+    """Lines where a form is bound from the request other than through `ucp.forms.bind`:
+    `request.POST or None`, `request.GET if ... else None`, or `SomeForm(request.POST)`."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.BoolOp) and any(_request_data(v) for v in node.values):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.IfExp) and (_request_data(node.body)
+                                              or _request_data(node.orelse)):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Call) and _callee(node).lower().endswith(("form", "form_class")):
+            if any(_request_data(a) for a in [*node.args, *(k.value for k in node.keywords)]):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_views_bind_their_forms_one_way():
+    # `Form(request.POST or None)` is unbound for an empty POST, and an error added to it
+    # then was a server error (AttributeError: cleaned_data): every view binds with `bind`.
+    found = []
+    for module, path in MODULES.items():
+        if module in BINDERS:
+            continue
+        source = path.read_text()
+        lines = source.splitlines()
+        found += [f"{module}:{n}: {lines[n - 1].strip()}" for n in _binds_a_form_itself(source)]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "form = CustomerForm(request.POST or None, user=user)",
+        "form = spec.form_class(request.POST, case=case)",
+        "form = ContactForm(request.POST if request.method == 'POST' else None)",
+        "form = SearchForm(data=request.GET)",
+    ],
+)
+def test_the_binding_check_finds_a_form_bound_the_old_way(source):
+    assert _binds_a_form_itself(source) == [1]

@@ -18,14 +18,21 @@ widgets and, through `GovukBoundField`, the error modifiers (`govuk-input--error
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, TypeVar
 
 import django.forms
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField, BoundWidget
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import ChoiceWidget, Input
+from django.http import HttpRequest
 from django.utils.functional import cached_property
+
+from ucp import text
+
+F = TypeVar("F", bound=forms.BaseForm)
 
 # Base class for each kind of widget; the error modifier is "<base>--error".
 _ERROR_MODIFIED = ("govuk-input", "govuk-textarea", "govuk-select", "govuk-file-upload")
@@ -196,16 +203,78 @@ class CollapsibleCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         return copy
 
 
+def limit_text(field: forms.Field, limit: int | None = None) -> None:
+    """Give every text field a length limit with a message naming it: its own (from the
+    model's column, or `limit`), else `ucp.text`'s default for its kind (a note for a
+    textarea, a line for any other box). Browsers are not told (no `maxlength`): a pasted
+    text would be cut off without a word; the message on the field says how long it is."""
+    if not isinstance(field, forms.CharField):
+        return
+    limit = limit or field.max_length or (
+        text.NOTE_MAX if isinstance(field.widget, forms.Textarea) else text.LINE_MAX
+    )
+    field.max_length = limit
+    field.validators = [
+        v for v in field.validators if not isinstance(v, MaxLengthValidator)
+    ] + [text.TextLengthValidator(limit)]
+    if not isinstance(field.widget, forms.Textarea):
+        field.validators.append(text.one_line)
+    field.widget.attrs.pop("maxlength", None)
+
+
+def bind(request: HttpRequest, form_class: type[F], /, *args: Any, **kwargs: Any) -> F:
+    """The one way a view makes its form: bound to what was posted on a POST, unbound on
+    any other method.
+
+    Bound on the method, not on whether anything was posted: `Form(request.POST or None)`
+    leaves the form unbound for an empty POST, and an error added to it then (the page was
+    stale, a service refused) is an `AttributeError: cleaned_data`. An empty POST is a
+    POST: its form is bound, says what is missing, and takes any error added to it.
+    `tests/test_structure.py` fails on a view that binds a form another way.
+    """
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES, *args, **kwargs)
+    return form_class(*args, **kwargs)
+
+
+def bind_query(
+    request: HttpRequest, form_class: type[F], /, *args: Any, when: str | None = None,
+    **kwargs: Any,
+) -> F:
+    """A search or filter form read from the query string: bound when the query names one
+    of its fields (or the parameter `when`, e.g. a submit button's name), so that `?page=2`
+    alone is the page unfiltered rather than a form with errors."""
+    prefix = kwargs.get("prefix")
+    names = {f"{prefix}-{n}" if prefix else n for n in form_class.base_fields}
+    if when is not None:
+        names = {when}
+    if any(name in request.GET for name in names):
+        return form_class(request.GET, *args, **kwargs)
+    return form_class(*args, **kwargs)
+
+
 class GovukFormMixin:
     """Mix into a Form or ModelForm (before the Django base class) for GOV.UK styling."""
 
     bound_field_class = GovukBoundField
     template_name_div = "govuk/form.html"
 
+    # Limits for this form's free-text fields that differ from the defaults (`ucp.text`).
+    text_limits: dict[str, int] = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             govuk_widget(field.widget)
+            limit_text(field, self.text_limits.get(name))
+
+    def add_error(self, field, error) -> None:
+        """Django's, safe on an unbound form too (which has no `cleaned_data` for it to
+        update): the message is shown rather than the page failing. Views bind with `bind`,
+        so this is the backstop, not the way."""
+        if not self.is_bound and not hasattr(self, "cleaned_data"):
+            self.cleaned_data = {}
+        super().add_error(field, error)
 
 
 class GovukForm(GovukFormMixin, forms.Form):

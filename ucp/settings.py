@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "ucp.middleware.PrivateResponseHeadersMiddleware",
+    # Before the session is looked up or any view runs: NUL and control characters in the
+    # path, query, form, cookies, headers or a JSON body are a 400 (ucp/input.py).
+    "ucp.input.RefuseControlCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -386,6 +389,10 @@ REVIEW_OPEN_DAYS_BEFORE = int(os.environ.get("REVIEW_OPEN_DAYS_BEFORE", "28"))
 NOTIFY_WITHIN_DAYS = int(os.environ.get("NOTIFY_WITHIN_DAYS", "5"))
 # The daily sweep (reviews.sweep): windows closed, reminders, overdue escalations, lapses,
 # reviews opened. Europe/London time (CELERY_TIMEZONE), so 06:30 is 06:30 all year round.
+# The earliest date a contact, warning, matter or decision may carry (ucp/dates.py): a
+# "1899" or a "0001" is a typing slip. The day the council's records of this kind begin.
+RECORDS_START = dt.date.fromisoformat(os.environ.get("RECORDS_START", "2000-01-01"))
+
 SWEEP_HOUR = int(os.environ.get("SWEEP_HOUR", "6"))
 CELERY_BEAT_SCHEDULE["reviews-sweep"] = {
     "task": "reviews.sweep",

@@ -3,12 +3,14 @@ from django.urls import include, path
 
 from cases.urls import case_patterns, customer_patterns
 from sanctions.urls import filed_patterns, front_desk_patterns
+from sso.forms import AdminSignInForm
 from sso.views import SignInView
 from ucp import views
 from ucp.admin_urls import admin_urls
 
 admin.site.site_header = "Unreasonable Customer Policy – administration"
 admin.site.site_title = "UCP administration"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),

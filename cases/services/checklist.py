@@ -17,6 +17,7 @@ from cases import rules, workflow
 from cases.choices import Alternative, CaseState, EventKind, Precondition
 from cases.models import AlternativeConsideration, DesignationCase, PreconditionCheck
 from cases.services.common import link_customer_to
+from ucp.dates import require_record_date
 from ucp.errors import CaseChanged, NotAllowed, ServiceError
 
 CHECKLIST_STATES = (CaseState.REFERRED, CaseState.WARNED, CaseState.ASSESSMENT)
@@ -51,8 +52,7 @@ def precondition_record(
     note = workflow.clean_text(note, "a note of how you satisfied yourself")
     today = timezone.localdate(workflow.now_or(now))
     confirmed_on = confirmed_on or today
-    if confirmed_on > today:
-        raise ServiceError("The date confirmed cannot be in the future.")
+    require_record_date(confirmed_on, "The date confirmed", now=now)
     check = PreconditionCheck.objects.filter(case=case, precondition=precondition).first()
     check = check or PreconditionCheck(case=case, precondition=precondition)
     check.met = met

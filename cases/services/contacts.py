@@ -15,6 +15,7 @@ from cases.models import Contact, ContactAttachment, Customer, Indicator, KeptUp
 from cases.services.common import cases_recording_contacts, link_customer_to, require_directorate
 from cases.services.uploads import uploads_forget, uploads_take
 from sanctions.services import check_logged_contact
+from ucp.dates import require_record_date
 from ucp.errors import ServiceError
 
 
@@ -48,7 +49,7 @@ def contact_log(
     require_directorate(actor, directorate)
     if matter is not None and matter.customer_id != customer.pk:
         raise ServiceError("That matter belongs to another customer.")
-    workflow.not_in_future(occurred_at, "The time of the contact", now=now)
+    require_record_date(occurred_at, "The time of the contact", now=now)
     contact = Contact(
         customer=customer,
         matter=matter,

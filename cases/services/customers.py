@@ -11,6 +11,7 @@ from cases import workflow
 from cases.choices import EventKind
 from cases.models import Customer, Matter
 from cases.services.common import link_customer_to, open_cases_of, require_directorate
+from ucp.dates import require_record_date
 
 
 @transaction.atomic
@@ -42,6 +43,13 @@ def customer_update(
     return customer
 
 
+def _require_matter_dates(fields: dict, *, now: dt.datetime | None = None) -> None:
+    for name, what in (("received_on", "The date it was received"),
+                       ("decided_on", "The date of the decision"),
+                       ("closed_on", "The date it was closed")):
+        require_record_date(fields.get(name), what, now=now)
+
+
 @transaction.atomic
 def matter_create(
     *,
@@ -52,6 +60,7 @@ def matter_create(
     **fields,
 ) -> Matter:
     require_directorate(actor, directorate)
+    _require_matter_dates(fields, now=now)
     matter = Matter(customer=customer, directorate=directorate, created_by=actor, **fields)
     matter.full_clean()
     workflow.save(matter, actor, at=now)
@@ -63,6 +72,7 @@ def matter_create(
 def matter_update(*, actor, matter: Matter, **fields) -> Matter:
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     require_directorate(actor, matter.directorate)
+    _require_matter_dates(fields)
     for name, value in fields.items():
         setattr(matter, name, value)
     matter.full_clean()

@@ -14,6 +14,7 @@ from cases import workflow
 from cases.choices import EventKind, WarningKind
 from cases.models import Customer, Indicator, Warning
 from cases.services.common import link_customer_to, open_cases_of, require_directorate
+from ucp.dates import require_record_date
 from ucp.errors import NotAllowed, ServiceError
 
 
@@ -36,7 +37,7 @@ def warning_give_informal(
     behaviours = list(behaviours)
     if not behaviours:
         raise ServiceError("Choose at least one behaviour the warning is about.")
-    workflow.not_in_future(given_on, "The date of the warning", now=now)
+    require_record_date(given_on, "The date of the warning", now=now)
     warning = Warning(
         customer=customer,
         directorate=directorate,

@@ -21,6 +21,7 @@ from cases.models import Contact, Customer, DesignationCase, Indicator, Warning
 from cases.services.common import link_customer_to, open_cases_of, require_directorate
 from sanctions.checks import describe
 from sanctions.services import build_sanctions, sanctions_come_into_force, save_sanctions
+from ucp.dates import require_record_date
 from ucp.errors import NotAllowed, ServiceError
 from ucp.reasons import require_reason
 
@@ -113,7 +114,7 @@ def case_issue_formal_warning(
     if not behaviours:
         raise ServiceError("Choose at least one behaviour the warning is about.")
     summary = workflow.clean_text(summary, "what the warning says")
-    workflow.not_in_future(given_on, "The date of the warning", now=now)
+    require_record_date(given_on, "The date of the warning", now=now)
 
     def create_warning(locked: DesignationCase) -> dict:
         warning = Warning(

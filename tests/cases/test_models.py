@@ -57,11 +57,13 @@ def test_postcodes_are_normalised(typed, stored):
     assert normalise_postcode(typed) == stored
 
 
-def test_customer_save_normalises_postcode_and_phone_digits():
+def test_customer_save_normalises_postcode_and_phone():
     customer = CustomerFactory(postcode="ca3 8qg", phone="+44 (0)1228 606 060")
     customer.refresh_from_db()
     assert customer.postcode == "CA3 8QG"
-    assert customer.phone_digits == "4401228606060"
+    assert customer.phone == "+441228606060"
+    assert customer.phone_digits == "01228606060"
+    assert customer.phone_display == "01228 606060"
 
 
 def test_references_are_short_readable_and_unambiguous(make_case, adults):

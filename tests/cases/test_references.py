@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from cases import references
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from cases import references, selectors
+from cases.references import normalise_reference
 
 
 def test_references_use_the_phone_alphabet():
@@ -39,3 +45,32 @@ def test_a_seeded_block_does_not_reach_other_threads():
             lambda: [references.new_reference("UCP") for _ in range(3)]
         ).result()
     assert elsewhere != expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("C-ABC234", "C-ABC234"),
+        (" c-abc234\n", "C-ABC234"),
+        ("D-XY2346", "D-XY2346"),
+        ("C-2025-000123", "C-2025-000123"),
+    ],
+)
+def test_a_reference_is_found_however_it_was_typed(typed, stored):
+    assert normalise_reference(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "C-", "-ABC", "C-AB\x00C", "C-ABC 234", "C_ABC", "C-" + "A" * 30, "'; DROP TABLE",
+     "C-ÅBC", None, 42, ["C-ABC234"]],
+)
+def test_anything_that_cannot_be_a_reference_is_none(bad):
+    assert normalise_reference(bad) is None
+
+
+@pytest.mark.django_db
+def test_a_reference_that_cannot_be_one_is_a_404_without_a_query(officer):
+    with CaptureQueriesContext(connection) as queries, pytest.raises(Http404):
+        selectors.get_customer_for_user(officer, "C-" + "A" * 300)
+    assert queries.captured_queries == []

@@ -54,6 +54,7 @@ from cases.references import ALPHABET
 from demo import data
 from reviews.models import Challenge, ChallengeOutcome, ChallengeStatus, Review, ReviewOutcome
 from sanctions.models import Sanction, SanctionKind, SanctionStatus
+from ucp import phones
 
 User = get_user_model()
 
@@ -254,7 +255,8 @@ class VolumeSeeder:
         for _ in range(n):
             first, last = rng.choice(FIRST), rng.choice(LAST)
             town, district = rng.choice(TOWNS)
-            phone = f"07700 9{rng.randint(0, 99999):05d}"
+            # Stored as the services store it (ucp.phones): E.164, national digits.
+            phone = phones.to_e164(f"07700 900{rng.randint(0, 999):03d}")
             customers.append(Customer(
                 reference=self._reference("C"),
                 full_name=f"{first} {last}",
@@ -263,7 +265,7 @@ class VolumeSeeder:
                          f"{rng.choice('LNPQRSTUWXYZ')}",
                 email=f"{first}.{last}{rng.randint(1, 999)}@example.com".lower(),
                 phone=phone,
-                phone_digits="".join(ch for ch in phone if ch.isdigit()),
+                phone_digits=phones.digits(phone),
                 preferred_contact_method=rng.choice(["phone", "email", "letter", ""]),
             ))
             homes.append(rng.choices(self.directorates, lead_weights)[0])

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_kept_upload'),
+        ('cases', '0012_normalise_phones_and_postcodes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
