@@ -39,11 +39,13 @@ from rest_framework.authtoken.models import Token
 
 from api.serializers import RestrictionCheckInput, RestrictionsInput
 from cases import services as case_services
-from cases.models import ContactAttachment
+from cases.models import Channel, ContactAttachment
 from letters.services import letter_issue
 from reviews import services as review_services
+from sanctions.models import FiledItem, SanctionKind
 from tests import factories
 from tests.reviews.conftest import put_in_force
+from tests.sanctions.restrictions import add_sanction
 from tests.ucp.test_http_layer import _patterns as url_patterns
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -65,10 +67,6 @@ NOT_CRAWLED = {
     # The API has no links to follow: it is fuzzed below from its serializers.
     "api:restriction_check": "fuzzed from RestrictionCheckInput",
     "api:customer_restrictions": "fuzzed from RestrictionsInput",
-    # Not yet in the world (each needs a state of its own): their forms are the same
-    # classes as pages that are, but a test of their own would be better.
-    "filed:item": "needs a refused complaint filed against a sanction",
-    "reviews:challenge_assign": "its challenge is assigned in the world, to reach decide",
 }
 
 HOSTILE_STRINGS = [
@@ -144,18 +142,35 @@ def query_names_read_by_views() -> set[str]:
 @pytest.fixture
 def world(time_machine, make_case, customer, officer, senior_manager, reviewer, adults,
           letter_storage, eager_celery):
-    """Three designations in force (one with nothing pending and its review open, one with
-    a late request for a review, one whose challenge is the reviewer's to decide) and a
+    """Four designations in force (one with nothing pending and its review open, one with
+    a late request for a review, one whose challenge is the reviewer's to decide, one whose
+    challenge waits for a reviewer and whose refused complaints are filed) and a
     customer whose case is being assessed, with a contact and its attachment, a matter
     and an informal warning with its letter."""
     time_machine.move_to(dt.datetime(2025, 9, 1, 10, 0, tzinfo=dt.UTC), tick=False)
     cases = []
+    matters = []
     for person in (customer, *(factories.CustomerFactory(full_name=f"Customer {n}",
                                                           directorates=[adults])
-                               for n in (2, 3))):
+                               for n in (2, 3, 4))):
         cases.append(put_in_force(make_case("designated", customer=person), senior_manager))
-        factories.MatterFactory(customer=person, directorate=adults)
-    quiet, with_late, with_reviewer = cases
+        matters.append(factories.MatterFactory(customer=person, directorate=adults))
+    quiet, with_late, with_reviewer, unassigned = cases
+    # A challenge waiting for a reviewer (the assign page), and a letter about a matter
+    # whose complaints are refused, filed to be read (the filed item's page).
+    review_services.challenge_record(
+        actor=officer, case=unassigned, channel="letter", received_on=dt.date(2025, 9, 1),
+        grounds="I only called because nobody answered my letters.",
+    )
+    add_sanction(unassigned, SanctionKind.REFUSE_COMPLAINTS, matters=[matters[3]],
+                 starts_on=dt.date(2025, 8, 1), ends_on=dt.date(2026, 1, 31))
+    case_services.contact_log(
+        actor=officer, customer=unassigned.customer, directorate=adults,
+        channel=Channel.LETTER, direction="inbound",
+        occurred_at=dt.datetime(2025, 9, 1, 10, 0, tzinfo=dt.UTC), handled_by=officer,
+        summary="The same complaint again.", matter=matters[3],
+    )
+    assert FiledItem.objects.filter(sanction__case=unassigned).exists()
     on_time = review_services.challenge_record(
         actor=officer, case=with_reviewer, channel="letter", received_on=dt.date(2025, 9, 1),
         grounds="I only called because nobody answered my letters.",
