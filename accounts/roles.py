@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     INDEPENDENT_REVIEWER = "independent_reviewer", "Independent Reviewer"
     DIRECTORATE_LEAD = "directorate_lead", "Directorate Lead"
     ADMINISTRATOR = "administrator", "Administrator"
+    # The council's data protection officer or records manager: who could see what, and
+    # (issue 11) the access log, subject access and retention. No casework access.
+    INFORMATION_GOVERNANCE = "information_governance", "Information Governance"
 
 
 # Group names are the human labels: that is what administrators see in the admin.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import AccessChange, Directorate
 from accounts.roles import CASEWORK_ROLES, GROUP_NAMES, Role
@@ -78,3 +78,23 @@ def access_changes_for(user) -> QuerySet[AccessChange]:
     """What has been given to or taken from `user`, newest first: their own "Your access"
     page, and the information-governance role's view of who could see what, since when."""
     return AccessChange.objects.filter(subject=user).select_related("actor")
+
+
+def access_changes_council_wide(
+    *, person: str = "", kind: str = "", source: str = ""
+) -> QuerySet[AccessChange]:
+    """Every access change in the council, newest first, for the information-governance
+    role: narrowed to a person (whose access changed, or who changed it), a kind, a route."""
+    qs = AccessChange.objects.select_related("subject", "actor")
+    person = person.strip()
+    if person:
+        match = Q()
+        for who in ("subject", "actor"):
+            for field in ("username", "first_name", "last_name"):
+                match |= Q(**{f"{who}__{field}__icontains": person})
+        qs = qs.filter(match)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if source:
+        qs = qs.filter(source=source)
+    return qs.order_by("-at", "-id")

@@ -118,6 +118,17 @@ USERS = [
         "is_staff": True,
     },
     {
+        # The data protection officer: who could see what (access changes), council-wide;
+        # no casework, no customer record.
+        "username": "ig",
+        "first_name": "Helen",
+        "last_name": "Dodd",
+        "role": Role.INFORMATION_GOVERNANCE,
+        "job_title": "Data Protection Officer",
+        "directorates": [],
+        "council_wide": True,
+    },
+    {
         "username": "officer2",
         "first_name": "Tom",
         "last_name": "Graham",

@@ -73,9 +73,9 @@ pytestmark = [
     pytest.mark.xdist_group("access_matrix"),
 ]
 
-OFF, SM, SEN, IR, DL, ADM = (
+OFF, SM, SEN, IR, DL, ADM, IG = (
     Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER,
-    Role.DIRECTORATE_LEAD, Role.ADMINISTRATOR,
+    Role.DIRECTORATE_LEAD, Role.ADMINISTRATOR, Role.INFORMATION_GOVERNANCE,
 )
 CASEWORK = frozenset({OFF, SM, SEN, IR})
 CASE_ACTING = frozenset({SM, SEN, IR})  # roles that take steps on a case
@@ -104,6 +104,7 @@ USERS: dict[str, User | None] = {
     "lead": User((DL,), ("adults",)),
     "lead_all": User((DL,), council_wide=True),
     "admin": User((ADM,), council_wide=True, is_staff=True),
+    "ig": User((IG,), council_wide=True),
     "officer2": User((OFF,), ("children",)),
     "manager2": User((SM, SEN), ("children",)),
     "anonymous": None,
@@ -514,6 +515,8 @@ PAGES: dict[str, Page] = {
     # Single sign-on's round trip: not there while single sign-on is off (tests/sso/ has it on).
     "oidc_authentication_init": Page(SIGNED_IN, ok=404, public=True, signed_in=404),
     "oidc_authentication_callback": Page(SIGNED_IN, ok=404, public=True, signed_in=404),
+    # The information-governance role's council-wide list of access changes: no customer.
+    "governance:access_changes": Page(frozenset({IG})),
     # The person's own roles and directorates and the changes to them.
     "accounts:your_access": Page(SIGNED_IN),
     # The timeout warning's questions: how long is left (asked signed out too), and extend.

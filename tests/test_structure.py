@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "api", "cases", "demo", "letters", "outbox", "reports", "reviews",
-        "sanctions", "sso", "ucp", "benchmarks")
+        "sanctions", "sso", "governance", "ucp", "benchmarks")
 
 
 def _modules() -> dict[str, Path]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from accounts.roles import CASEWORK_ROLES, has_role
+from accounts.roles import CASEWORK_ROLES, Role, has_role
 from ucp import sessions
 
 
@@ -15,6 +15,9 @@ def council(request):
         "SERVICE_NAME": settings.SERVICE_NAME,
         # Directorate leads and administrators have no customer search: hide the link.
         "can_see_customers": has_role(getattr(request, "user", None), *CASEWORK_ROLES),
+        "is_information_governance": has_role(
+            getattr(request, "user", None), Role.INFORMATION_GOVERNANCE
+        ),
     }
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "sso",
+    "governance",
     "demo",
 ]
 

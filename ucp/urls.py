@@ -21,6 +21,7 @@ urlpatterns = [
     # Single sign-on's round trip: /oidc/authenticate/ and /oidc/callback/ (the redirect URI).
     path("oidc/", include("sso.urls")),
     path("", include("accounts.urls")),
+    path("governance/", include("governance.urls")),
     path("session/", views.session_status, name="session_status"),
     path("session/extend/", views.session_extend, name="session_extend"),
     path("customers/", include(customer_patterns)),

@@ -37,6 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
+from accounts.roles import Role
 from api.serializers import RestrictionCheckInput, RestrictionsInput
 from cases import services as case_services
 from cases.models import Channel, ContactAttachment
@@ -329,11 +330,15 @@ def test_no_hostile_input_to_any_form_or_query_parameter_is_a_server_error(
     world, officer, service_manager, senior_manager, reviewer,
 ):
     clients = []
-    for user in (senior_manager, service_manager, officer, reviewer):
+    information_governance = factories.UserFactory(
+        roles=[Role.INFORMATION_GOVERNANCE], directorates__council_wide=True
+    )
+    for user in (senior_manager, service_manager, officer, reviewer, information_governance):
         client = Client(raise_request_exception=False)
         client.force_login(user)
         clients.append(client)
     seeds = ["/", "/deadlines/", "/filed/", "/reports/", "/customers/", "/customers/new/",
+             "/governance/access-changes/",
              *(f"/front-desk/?customer={c.reference}" for c in world["customers"]),
              *(c.get_absolute_url() for c in world["cases"] + world["customers"])]
     reached, forms = crawl(clients, seeds)

@@ -27,6 +27,7 @@ NOT_CASEWORK = {
     "home",  # each role's panels come from scoped selectors; a lead sees counts only
     "healthz",
     "login",
+    "governance:access_changes",  # the information-governance role's; staff, no customer
     "logout",
     # Single sign-on's round trip: signed-out visitors use it to sign in (tests/sso/).
     "oidc_authentication_init",
