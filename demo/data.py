@@ -121,8 +121,8 @@ USERS = [
         # The data protection officer: who could see what (access changes), council-wide;
         # no casework, no customer record.
         "username": "ig",
-        "first_name": "Helen",
-        "last_name": "Dodd",
+        "first_name": "Anita",
+        "last_name": "Pearson",
         "role": Role.INFORMATION_GOVERNANCE,
         "job_title": "Data Protection Officer",
         "directorates": [],

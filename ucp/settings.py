@@ -194,8 +194,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Sign-in lockout (django-axes) ------------------------------------------------------
-# Axes' backend comes first in AUTHENTICATION_BACKENDS (set with single sign-on's settings,
-# below): it refuses a locked-out account or address before any backend checks a password.
+# Axes' backend comes before the password backend in AUTHENTICATION_BACKENDS (set with single
+# sign-on's settings, below): it refuses a locked-out account or address before any password
+# is checked.
 # Axes only counts authenticate() calls that carry a request and a username.
 # Locked per account (whatever address the guesses come from) and per address (one
 # address trying many accounts), after AXES_FAILURE_LIMIT failures within the cool-off,
@@ -451,10 +452,14 @@ if OIDC_ENABLED and not OIDC_OP_ISSUER and not (
     )
 # Passwords first (break-glass accounts only, once single sign-on is on), then the provider.
 # Both are always listed: each asks settings.OIDC_ENABLED when it is used.
+# Single sign-on first: it answers only the provider's callback (a code it exchanges), so a
+# network address locked out for wrong passwords (a council office behind one address)
+# does not stop its staff signing in through the provider, whose own MFA and lockout guard
+# that route. Then axes, before any password is checked; then the passwords.
 AUTHENTICATION_BACKENDS = [
+    "sso.backends.OIDCBackend",
     "axes.backends.AxesStandaloneBackend",
     "sso.backends.LocalPasswordBackend",
-    "sso.backends.OIDCBackend",
 ]
 # Signing out after single sign-on is a form POST that redirects to the provider's end-session
 # endpoint; browsers apply the page's form-action to that redirect too. Entra's endpoints

@@ -192,6 +192,21 @@ def test_an_officer_whose_groups_now_make_them_an_administrator_loses_casework_f
     assert {("removed", "role", "officer"), ("granted", "staff", "")} <= _changes(user)
 
 
+def test_an_address_locked_out_for_wrong_passwords_still_signs_in_through_the_provider(
+    client, oidc_provider, mapping, settings
+):
+    # Wrong passwords for several break-glass accounts from one address (a council office
+    # behind one proxy) lock the address for passwords, not for single sign-on.
+    settings.BREAK_GLASS_ACCOUNTS = [f"someone{n}" for n in range(10)]
+    for n in range(6):
+        client.post("/sign-in/", {"username": f"someone{n}", "password": "not-this-one"})
+    locked = client.post("/sign-in/", {"username": "someone9", "password": "not-this-one"})
+    assert locked.status_code == 429
+    oidc_provider.add_account("una", password=PASSWORD, groups=[ADULTS_OFFICERS])
+    sign_in_at_provider(client, "una", PASSWORD)
+    assert _signed_in_user(client).username.startswith("una")
+
+
 def test_a_person_is_matched_on_the_subject_not_on_their_email(
     client, oidc_provider, mapping, officer
 ):
