@@ -30,7 +30,7 @@ from django.forms.widgets import ChoiceWidget, Input
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from ucp import text
+from ucp import sessions, text
 
 F = TypeVar("F", bound=forms.BaseForm)
 
@@ -234,6 +234,10 @@ def bind(request: HttpRequest, form_class: type[F], /, *args: Any, **kwargs: Any
     """
     if request.method == "POST":
         return form_class(request.POST, request.FILES, *args, **kwargs)
+    # What this person typed here before the session timed out (ucp.sessions), once.
+    draft = sessions.take_draft(request) if hasattr(request, "session") else None
+    if draft is not None:
+        return form_class(draft, *args, **kwargs)
     return form_class(*args, **kwargs)
 
 

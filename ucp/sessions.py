@@ -10,21 +10,32 @@ Every request to a view counts as use, except those of views marked `@not_activi
 timeout warning asks how long is left (`ucp.views.session_status`) without making the
 session last longer, or an open tab would keep its user signed in for ever. Staying signed
 in is a POST (`ucp.views.session_extend`, `@extends_session`). The last use is written at
-most once a minute (`activity_resolution`). A form posted from a session that has timed out
-is not saved (the view never runs), and the message says so.
+most once a minute (`activity_resolution`).
+
+A form posted from a session that has timed out is not saved (the view never runs). What
+was typed is kept, though, when the form was sent from its own page: on the server, in the
+session (never in the browser's storage, which a shared PC would keep), with the id of the
+person who typed it. Once that same person signs in again they are back on the page with
+the form filled in as they left it, to check and send (`ucp.forms.bind` restores it, once).
+Anyone else signing in on that browser, or the same person after an hour, gets nothing.
+Passwords and attached files are not kept; the message says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect, QueryDict
+from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # Seconds since the epoch, in the session (JSON-serialisable, unlike a datetime).
 LAST_ACTIVITY = "ucp_last_activity"
@@ -52,7 +63,11 @@ def extends_session(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def start_clocks(sender, request: HttpRequest, user, **kwargs: Any) -> None:
-    """On signing in (`user_logged_in`): the session's two clocks start now."""
+    """On signing in (`user_logged_in`): the session's two clocks start now, and a draft
+    kept for someone else is dropped."""
+    draft = request.session.get(DRAFT)
+    if draft and draft.get("user") != user.pk:
+        del request.session[DRAFT]
     now_ts = timezone.now().timestamp()
     request.session[SIGNED_IN_AT] = now_ts
     request.session[LAST_ACTIVITY] = now_ts
@@ -79,6 +94,56 @@ def max_age_message() -> str:
 
 
 NOT_SAVED = "What you sent from the page was not saved."
+KEPT = ("What you typed was not saved yet, but it is kept: sign in again and it is back on "
+        "the page, for you to check and send.")
+FILES_NOT_KEPT = "Attached files are not kept: choose them again."
+RESTORED = ("You were signed out before this was sent. What you typed is below: check it, "
+            "then send it again.")
+
+DRAFT = "ucp_draft"
+# How long a kept draft waits for its author to sign in again, and the most it may hold.
+DRAFT_KEEP_SECONDS = 60 * 60
+DRAFT_MAX_CHARS = 200_000
+
+
+def _same_page_referer(request: HttpRequest) -> str | None:
+    """The page the form was sent from, when it is this site's (else None)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    return urlsplit(referer).path or None
+
+
+def _keep_draft(request: HttpRequest, user_pk: int, now_ts: float) -> bool:
+    """Keep what was posted, for its author, if the form was sent from its own page."""
+    if _same_page_referer(request) != request.path:
+        return False  # a form sent elsewhere (a POST-only target) has no page to refill
+    data = {
+        name: values for name, values in request.POST.lists()
+        if name != "csrfmiddlewaretoken" and "password" not in name
+    }
+    if len(json.dumps(data)) > DRAFT_MAX_CHARS:
+        return False
+    request.session[DRAFT] = {"user": user_pk, "path": request.path, "data": data, "at": now_ts}
+    return True
+
+
+def take_draft(request: HttpRequest) -> QueryDict | None:
+    """What its author typed on this page before being signed out, once, or None."""
+    draft = request.session.get(DRAFT)
+    if not draft or draft.get("path") != request.path:
+        return None
+    del request.session[DRAFT]
+    fresh = timezone.now().timestamp() - draft.get("at", 0) <= DRAFT_KEEP_SECONDS
+    if not fresh or draft.get("user") != getattr(request.user, "pk", None):
+        return None
+    data = QueryDict(mutable=True)
+    for name, values in draft["data"].items():
+        data.setlist(name, values)
+    messages.info(request, RESTORED)
+    return data
 
 
 def seconds_left(session, now: dt.datetime | None = None) -> float:
@@ -123,11 +188,21 @@ class SessionTimeoutMiddleware:
         now_ts = timezone.now().timestamp()
         reason = _expired_because(session, now_ts)
         if reason is not None:
+            user_pk = request.user.pk
             logout(request)
             if request.method == "POST" and getattr(view_func, "session_activity", True) \
                     and not getattr(view_func, "extends_session", False):
-                # Not silently lost: the user learns that what they sent was not saved.
-                reason += " " + NOT_SAVED
+                # Not silently lost: kept for its author when it can be, and said either way.
+                kept = _keep_draft(request, user_pk, now_ts)
+                reason += " " + (KEPT if kept else NOT_SAVED)
+                if kept and request.FILES:
+                    reason += " " + FILES_NOT_KEPT
+                messages.warning(request, reason)
+                # Back to the page the form was on: a POST-only target has no page to GET.
+                next_url = _same_page_referer(request) or request.path
+                return HttpResponseRedirect(
+                    f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
+                )
             messages.warning(request, reason)
             return None
         # A session signed in before this middleware existed (or by a test's force_login)

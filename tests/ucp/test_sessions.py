@@ -188,3 +188,70 @@ def test_a_form_sent_from_a_timed_out_session_is_not_saved_and_the_user_is_told(
     assert _sent_to_sign_in(response) == page
     assert not customer.contacts.exists()
     assert _banner_texts(client.get(reverse("login"))) == [f"{IDLE_MESSAGE} {sessions.NOT_SAVED}"]
+
+
+# --- what was typed is kept for its author --------------------------------------------------
+
+SUMMARY = "Rang about the bins again and asked for the manager by name."
+
+
+def _post_after_timeout(client, clock, officer, page: str, *, referer: str | None = None):
+    client.force_login(officer)
+    clock(31)
+    return client.post(
+        page, {"channel": "email", "summary": SUMMARY, "password": "not-kept"},
+        HTTP_REFERER=f"http://testserver{referer or page}",
+    )
+
+
+def test_what_was_typed_after_a_timeout_is_back_on_the_page_once_its_author_signs_in(
+    client, clock, officer, customer
+):
+    page = reverse("customers:contact_create", args=[customer.reference])
+    response = _post_after_timeout(client, clock, officer, page)
+    assert _sent_to_sign_in(response) == page
+    assert not customer.contacts.exists()
+    assert _banner_texts(client.get(reverse("login"))) == [f"{IDLE_MESSAGE} {sessions.KEPT}"]
+    # Kept on the server, in the session: not in the page, a cookie or the browser's storage.
+    draft = client.session[sessions.DRAFT]
+    assert draft["user"] == officer.pk and "password" not in draft["data"]
+
+    client.force_login(officer)
+    again = client.get(page)
+    assert SUMMARY in again.content.decode()
+    assert sessions.RESTORED in _banner_texts(again)
+    assert SUMMARY not in client.get(page).content.decode()  # once
+    assert not customer.contacts.exists()  # nothing is sent for them
+
+
+def test_a_kept_draft_is_never_shown_to_someone_else_signing_in_on_that_browser(
+    client, clock, officer, customer, service_manager
+):
+    page = reverse("customers:contact_create", args=[customer.reference])
+    _post_after_timeout(client, clock, officer, page)
+    client.force_login(service_manager)
+    assert sessions.DRAFT not in client.session
+    assert SUMMARY not in client.get(page).content.decode()
+
+
+def test_a_kept_draft_is_dropped_after_an_hour(client, clock, officer, customer):
+    page = reverse("customers:contact_create", args=[customer.reference])
+    _post_after_timeout(client, clock, officer, page)
+    clock(31 + 61)
+    client.force_login(officer)
+    assert SUMMARY not in client.get(page).content.decode()
+
+
+def test_a_form_sent_to_another_address_is_not_kept_and_the_user_returns_to_its_page(
+    client, clock, officer, customer, make_case, service_manager
+):
+    case = make_case("assessment")
+    target = reverse("cases:coordination", args=[case.reference])  # POST only
+    response = _post_after_timeout(
+        client, clock, service_manager, target, referer=case.get_absolute_url()
+    )
+    assert _sent_to_sign_in(response) == case.get_absolute_url()
+    assert sessions.DRAFT not in client.session
+    assert _banner_texts(client.get(reverse("login"))) == [
+        f"{IDLE_MESSAGE} {sessions.NOT_SAVED}"
+    ]
