@@ -204,9 +204,10 @@ def test_no_production_code_patches_the_clock():
 
 
 # The modules that may hand the request's data to a form themselves: `bind` and
-# `bind_query`, the gate for control characters, and the letter drafts (which bind a
-# decision form with what the preview carried back, on a POST only).
-BINDERS = {"ucp.forms", "ucp.input", "letters.drafts"}
+# `bind_query`, the gate for control characters, the letter drafts (which bind a
+# decision form with what the preview carried back, on a POST only), and the session
+# timeout (which keeps what a timed-out POST carried, for `bind` to give back).
+BINDERS = {"ucp.forms", "ucp.input", "letters.drafts", "ucp.sessions"}
 
 
 def _request_data(node: ast.AST) -> bool:
