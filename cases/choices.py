@@ -199,3 +199,15 @@ class EventKind(models.TextChoices):
     LAPSE = "lapse", "Restrictions lapsed"
     REVIEW_OVERDUE = "review_overdue", "Review overdue"
     NOT_NOTIFIED = "not_notified", "Not yet in force"
+    # Corrections and dispute statements (cases.services.corrections).
+    RECORD_CORRECTED = "record_corrected", "Record corrected"
+    DISPUTE_RECORDED = "dispute_recorded", "Customer disputes a record"
+
+
+class RecordKind(models.TextChoices):
+    """The records a correction or a customer's dispute statement may be about."""
+
+    CUSTOMER = "customer", "customer's details"
+    MATTER = "matter", "matter"
+    CONTACT = "contact", "contact"
+    WARNING = "warning", "warning"

@@ -26,6 +26,7 @@ from cases.models import (
     Matter,
     MatterKind,
     MatterStatus,
+    Warning,
     WarningMethod,
     WarningSkipKind,
 )
@@ -907,3 +908,166 @@ class CoordinationForm(GovukFormMixin, forms.Form):
             ]
             self.fields["key_officer"].initial = case.key_officer_id
             self.fields["deciding_manager"].initial = case.deciding_manager_id
+
+
+# --- Corrections and dispute statements ------------------------------------------------------
+
+REASON_HELP = (
+    "What was wrong, and how you know. The original stays in the record, struck through, "
+    "with your name and this reason."
+)
+
+
+class CorrectionFormMixin:
+    """The record's correctable fields as they are now, and the reason for correcting."""
+
+    def add_reason(self) -> None:
+        self.fields["reason"] = forms.CharField(
+            label="Why are you correcting it?",
+            help_text=REASON_HELP,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": "Enter why you are correcting the record"},
+        )
+
+    def corrections(self) -> dict:
+        """The fields to hand to the service (everything but the reason)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+
+
+class ContactCorrectionForm(CorrectionFormMixin, GovukFormMixin, forms.ModelForm):
+    text_limits = {"summary": text.SUMMARY_MAX}
+    indicators = IndicatorField(
+        required=False, label="Indicators seen (section 2.1 of the policy)"
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["direction", "summary", "indicators"]
+        widgets = {"direction": forms.RadioSelect, "summary": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {
+            "summary": {"required": "Enter a summary of the contact"},
+            "direction": {"required": "Choose whether the contact was from or to the customer"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].choices = Direction.choices
+        self.fields["indicators"]._set_grouped()
+        self.add_reason()
+
+
+class WarningCorrectionForm(CorrectionFormMixin, GovukFormMixin, forms.ModelForm):
+    behaviours = IndicatorField(
+        label="Behaviours the warning is about",
+        error_messages={"required": "Choose at least one behaviour the warning is about"},
+    )
+
+    class Meta:
+        model = Warning
+        fields = ["method", "given_on", "summary", "behaviours"]
+        widgets = {
+            "method": forms.RadioSelect,
+            "given_on": IsoDateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"given_on": "Date given", "method": "How was it given?"}
+        error_messages = {
+            "method": {"required": "Choose how the warning was given"},
+            "given_on": {"required": "Enter the date the warning was given",
+                         "invalid": "Enter a real date"},
+            "summary": {"required": "Enter what the customer was told"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = WarningMethod.choices
+        self.fields["given_on"].validators.append(RecordDateValidator())
+        self.fields["behaviours"]._set_grouped()
+        self.add_reason()
+
+    def clean_given_on(self):
+        value = self.cleaned_data["given_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future")
+        return value
+
+
+class MatterCorrectionForm(CorrectionFormMixin, GovukFormMixin, forms.ModelForm):
+    text_limits = {"details": text.DETAILS_MAX}
+
+    class Meta:
+        model = Matter
+        fields = ["kind", "summary", "details", "received_on"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "details": forms.Textarea(attrs={"rows": 6}),
+            "received_on": IsoDateInput(),
+        }
+        error_messages = MatterForm.Meta.error_messages
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MatterKind.choices
+        self.fields["received_on"].validators.append(RecordDateValidator())
+        self.add_reason()
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future")
+        return value
+
+
+class CustomerCorrectionForm(CorrectionFormMixin, GovukFormMixin, forms.ModelForm):
+    text_limits = {"address": text.ADDRESS_MAX}
+
+    class Meta:
+        model = Customer
+        fields = ["full_name", "address", "postcode", "address_outside_uk", "email", "phone"]
+        labels = CustomerForm.Meta.labels
+        help_texts = CustomerForm.Meta.help_texts
+        widgets = {
+            k: v for k, v in CustomerForm.Meta.widgets.items()
+            if k in ("postcode", "phone", "address")
+        }
+        error_messages = CustomerForm.Meta.error_messages
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.phone:
+            self.initial["phone"] = self.instance.phone_display
+        self.add_reason()
+
+
+CORRECTION_FORMS = {
+    "customer": CustomerCorrectionForm,
+    "matter": MatterCorrectionForm,
+    "contact": ContactCorrectionForm,
+    "warning": WarningCorrectionForm,
+}
+
+
+class DisputeForm(GovukFormMixin, forms.Form):
+    text_limits = {"statement": text.DETAILS_MAX}
+
+    statement = forms.CharField(
+        label="The customer's statement",
+        help_text="What the customer says is wrong, in their words, or as they sent it.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the customer's statement"},
+    )
+    received_on = forms.DateField(
+        label="Date received", widget=IsoDateInput(), validators=[RecordDateValidator()],
+        error_messages={"required": "Enter the date the statement was received",
+                        "invalid": "Enter a real date"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future")
+        return value

@@ -37,6 +37,7 @@ from cases.choices import (  # noqa: F401 - re-exported: the choices used to liv
     MatterKind,
     MatterStatus,
     Precondition,
+    RecordKind,
     WarningKind,
     WarningMethod,
     WarningSkipKind,
@@ -755,3 +756,105 @@ class RecordView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.customer} at {self.at:%d %b %Y %H:%M}"
+
+
+# --- Corrections and dispute statements (UK GDPR Articles 16 and 18) ----------------------
+
+
+class RecordNote(models.Model):
+    """What a correction and a dispute statement share: the customer they are about, and
+    at most one of their matters, contacts or warnings (none: the customer's own details).
+
+    Explicit keys rather than a generic relation, so each record's page, the subject access
+    export and the Ombudsman bundle reach them with a join, and the customer's removal
+    takes them with it. Each subclass declares the keys, for its own related name
+    (`contact.corrections`, `contact.disputes`; `customer.corrections` is all of them).
+    """
+
+    class Meta:
+        abstract = True
+
+    @property
+    def record_kind(self) -> RecordKind:
+        for kind in (RecordKind.CONTACT, RecordKind.WARNING, RecordKind.MATTER):
+            if getattr(self, f"{kind}_id"):
+                return kind
+        return RecordKind.CUSTOMER
+
+    @property
+    def record(self):
+        kind = self.record_kind
+        return self.customer if kind == RecordKind.CUSTOMER else getattr(self, kind)
+
+
+def _at_most_one_record(name: str) -> models.CheckConstraint:
+    one = Q(matter__isnull=True, contact__isnull=True) | Q(
+        matter__isnull=True, warning__isnull=True
+    ) | Q(contact__isnull=True, warning__isnull=True)
+    return models.CheckConstraint(name=name, condition=one)
+
+
+class Correction(RecordNote):
+    """One field of a record corrected: what it said, what it says now, who, when and why.
+
+    The record's own history keeps the whole row as it was (with the reason as the
+    history's change reason); this row is what the record's page shows struck through.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="corrections")
+    matter = models.ForeignKey(
+        Matter, on_delete=models.CASCADE, related_name="corrections", null=True, blank=True
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="corrections", null=True, blank=True
+    )
+    warning = models.ForeignKey(
+        Warning, on_delete=models.CASCADE, related_name="corrections", null=True, blank=True
+    )
+    field = models.CharField(max_length=60)
+    label = models.CharField(max_length=200)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        indexes = [models.Index(fields=["customer", "corrected_at"])]
+        constraints = [_at_most_one_record("correction_names_one_record")]
+
+    def __str__(self) -> str:
+        return f"{self.label} corrected on {self.corrected_at:%d %b %Y}"
+
+
+class DisputeStatement(RecordNote):
+    """The customer's statement that they dispute a record (Article 18): kept beside the
+    record wherever it is shown, exported or sent."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="disputes")
+    matter = models.ForeignKey(
+        Matter, on_delete=models.CASCADE, related_name="disputes", null=True, blank=True
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="disputes", null=True, blank=True
+    )
+    warning = models.ForeignKey(
+        Warning, on_delete=models.CASCADE, related_name="disputes", null=True, blank=True
+    )
+    statement = models.TextField("The customer's statement")
+    received_on = models.DateField("Received on")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        indexes = [models.Index(fields=["customer", "received_on"])]
+        constraints = [_at_most_one_record("dispute_names_one_record")]
+
+    def __str__(self) -> str:
+        return f"Dispute received {self.received_on:%d %b %Y}"

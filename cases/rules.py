@@ -183,3 +183,22 @@ def is_challenge_reviewer(case, user) -> bool:
         case.challenges.under_review().filter(reviewer=user).exists()
         and is_independent(case, user)
     )
+
+
+# Who may correct a record, or attach the customer's statement disputing it: the roles that
+# record it, in the directorate it belongs to (a customer's details: any directorate that
+# deals with them). A formal written warning is a service manager's step, so only managers
+# correct it. An independent reviewer from another directorate reads the record and
+# corrects nothing of it; a directorate that only shares the customer corrects only its own.
+CORRECTING_ROLES = (Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER)
+MANAGER_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER)
+
+
+def may_correct(user, directorate_ids, *, managers_only: bool = False) -> bool:
+    """Whether `user` may correct a record of the directorates `directorate_ids` (a
+    contact's, warning's or matter's own directorate; a customer's directorates), or attach
+    the customer's dispute statement to it. `managers_only`: a formal written warning."""
+    if not has_role(user, *(MANAGER_ROLES if managers_only else CORRECTING_ROLES)):
+        return False
+    mine = directorate_ids_for(user)
+    return mine is None or bool(set(mine) & set(directorate_ids))

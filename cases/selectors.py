@@ -26,8 +26,10 @@ from cases.models import (
     CaseState,
     Contact,
     ContactAttachment,
+    Correction,
     Customer,
     DesignationCase,
+    DisputeStatement,
     Indicator,
     IndicatorGroup,
     KeptUpload,
@@ -42,6 +44,10 @@ from ucp.postcodes import normalise_postcode
 
 # Roles that take workflow steps on a case (the independent reviewer joins with challenges).
 CASE_ACTING_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER)
+
+
+# A record's corrections and dispute statements, shown wherever the record is.
+NOTES = ("corrections__corrected_by", "disputes__recorded_by")
 
 
 def customers_for(user) -> QuerySet[Customer]:
@@ -148,7 +154,7 @@ def case_events(case: DesignationCase) -> QuerySet[CaseEvent]:
 def case_evidence_contacts(case: DesignationCase) -> QuerySet[Contact]:
     return (
         case.evidence_contacts.select_related("handled_by", "directorate", "matter")
-        .prefetch_related("indicators", "attachments", "breaches")
+        .prefetch_related("indicators", "attachments", "breaches", *NOTES)
         .order_by("-occurred_at")
     )
 
@@ -194,7 +200,7 @@ def contacts_for_customer(
         qs = qs.filter(Exists(breaches)) if breach else qs.exclude(Exists(breaches))
     return (
         qs.select_related("handled_by", "directorate", "matter")
-        .prefetch_related("indicators", "attachments", "breaches")
+        .prefetch_related("indicators", "attachments", "breaches", *NOTES)
         .order_by("-occurred_at", "-id")
     )
 
@@ -233,13 +239,17 @@ def indicators_seen_for_customer(
 
 
 def matters_for_customer(customer: Customer) -> QuerySet[Matter]:
-    return customer.matters.select_related("directorate").order_by("-received_on", "-id")
+    return (
+        customer.matters.select_related("directorate")
+        .prefetch_related(*NOTES)
+        .order_by("-received_on", "-id")
+    )
 
 
 def warnings_for_customer(customer: Customer) -> QuerySet[Warning]:
     return (
         customer.warnings.select_related("given_by", "directorate")
-        .prefetch_related("behaviours", "letters")
+        .prefetch_related("behaviours", "letters", *NOTES)
         .order_by("-given_on", "-id")
     )
 
@@ -439,3 +449,56 @@ def independent_reviewers(case: DesignationCase, *, also_excluding=()) -> list:
     involved |= {case.decided_by_id, case.key_officer_id}
     involved |= {u.pk for u in also_excluding}
     return [u for u in candidates if u.pk not in involved]
+
+
+# --- Corrections and dispute statements ------------------------------------------------------
+
+
+def get_contact_for_user(user, customer: Customer, pk: int) -> Contact:
+    """One of this customer's contacts (the customer reached through `customers_for`)."""
+    try:
+        return customer.contacts.select_related("directorate", "customer").get(pk=pk)
+    except Contact.DoesNotExist:
+        raise Http404("No contact found") from None
+
+
+def get_warning_for_user(user, customer: Customer, pk: int) -> Warning:
+    """One of this customer's warnings (the customer reached through `customers_for`)."""
+    try:
+        return customer.warnings.select_related("directorate", "customer").get(pk=pk)
+    except Warning.DoesNotExist:
+        raise Http404("No warning found") from None
+
+
+def _note_filter(record) -> Q:
+    if isinstance(record, Customer):
+        return Q(customer=record, matter=None, contact=None, warning=None)
+    key = {Matter: "matter", Contact: "contact", Warning: "warning"}[type(record)]
+    return Q(**{key: record})
+
+
+def corrections_for(record) -> QuerySet[Correction]:
+    """The corrections of one record (a customer's own details: not those of their
+    contacts, matters or warnings), oldest first."""
+    return Correction.objects.filter(_note_filter(record)).select_related("corrected_by")
+
+
+def corrections_for_customer(customer: Customer) -> QuerySet[Correction]:
+    """Every correction of the customer's records, oldest first (subject access, bundle)."""
+    return customer.corrections.select_related(
+        "corrected_by", "matter", "contact", "warning"
+    ).order_by("corrected_at", "id")
+
+
+def disputes_for(record) -> QuerySet[DisputeStatement]:
+    """The customer's statements disputing one record, oldest first."""
+    return DisputeStatement.objects.filter(_note_filter(record)).select_related("recorded_by")
+
+
+def disputes_for_customer(customer: Customer) -> QuerySet[DisputeStatement]:
+    """Every statement the customer made disputing any of their records, oldest first,
+    each with its record (`dispute.record`, `dispute.record_kind`): for the subject access
+    export and the Ombudsman bundle."""
+    return customer.disputes.select_related(
+        "recorded_by", "matter", "contact", "warning"
+    ).order_by("received_on", "id")

@@ -17,6 +17,39 @@ customer_patterns = (
         ),
         path("<str:reference>/warnings/new/", views.warning_create, name="warning_create"),
         path("<str:reference>/refer/", views.refer, name="refer"),
+        # Corrections and the customer's dispute statements, one pair per kind of record.
+        path("<str:reference>/correct/", views.customer_correct, name="correct"),
+        path("<str:reference>/dispute/", views.customer_dispute, name="dispute"),
+        path(
+            "<str:reference>/matters/<str:matter_ref>/correct/",
+            views.matter_correct,
+            name="matter_correct",
+        ),
+        path(
+            "<str:reference>/matters/<str:matter_ref>/dispute/",
+            views.matter_dispute,
+            name="matter_dispute",
+        ),
+        path(
+            "<str:reference>/contacts/<int:pk>/correct/",
+            views.contact_correct,
+            name="contact_correct",
+        ),
+        path(
+            "<str:reference>/contacts/<int:pk>/dispute/",
+            views.contact_dispute,
+            name="contact_dispute",
+        ),
+        path(
+            "<str:reference>/warnings/<int:pk>/correct/",
+            views.warning_correct,
+            name="warning_correct",
+        ),
+        path(
+            "<str:reference>/warnings/<int:pk>/dispute/",
+            views.warning_dispute,
+            name="warning_dispute",
+        ),
     ],
     "customers",
 )

@@ -17,6 +17,7 @@ from cases.models import (
     Alternative,
     IndicatorGroup,
     Precondition,
+    RecordKind,
 )
 from ucp.errors import ServiceError
 from ucp.forms import bind, bind_query
@@ -120,6 +121,8 @@ def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "cases": cases,
             "open_case": next((c for c in cases if c.is_open), None),
             "can_refer": has_role(request.user, Role.OFFICER),
+            "customer_corrections": list(selectors.corrections_for(customer)),
+            "customer_disputes": list(selectors.disputes_for(customer)),
         },
     )
 
@@ -459,3 +462,136 @@ def coordination_update(request: HttpRequest, reference: str) -> HttpResponse:
         ),
         "coordination",
     )
+
+
+# --- corrections and dispute statements ------------------------------------------------------
+
+RECORD_TITLES = {
+    RecordKind.CUSTOMER: "the customer's details",
+    RecordKind.MATTER: "this matter",
+    RecordKind.CONTACT: "this contact",
+    RecordKind.WARNING: "this warning",
+}
+
+
+def _record_for(request: HttpRequest, reference: str, kind: RecordKind, key):
+    """The customer (through `customers_for`) and the record of theirs the URL names; a
+    403 before any form is read if the user may not correct it."""
+    customer = selectors.get_customer_for_user(request.user, reference)
+    if kind == RecordKind.CUSTOMER:
+        record = customer
+    elif kind == RecordKind.MATTER:
+        record = selectors.get_matter_for_user(request.user, customer, key)
+    elif kind == RecordKind.CONTACT:
+        record = selectors.get_contact_for_user(request.user, customer, key)
+    else:
+        record = selectors.get_warning_for_user(request.user, customer, key)
+    if not services.may_correct(request.user, record):
+        raise PermissionDenied(
+            f"Only the staff of the directorate that recorded this {kind.label} may correct "
+            "it or record the customer's dispute."
+        )
+    return customer, record
+
+
+def _record_anchor(customer, record, kind: RecordKind) -> str:
+    anchor = {RecordKind.CONTACT: "contact", RecordKind.WARNING: "warning",
+              RecordKind.MATTER: "matter"}.get(kind)
+    return f"{customer.get_absolute_url()}#{anchor}-{record.pk}" if anchor else (
+        customer.get_absolute_url())
+
+
+def _correct(request: HttpRequest, reference: str, kind: RecordKind, key=None) -> HttpResponse:
+    customer, record = _record_for(request, reference, kind, key)
+    form = bind(request, forms.CORRECTION_FORMS[kind], instance=record)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_correct(
+                actor=request.user, record=record, reason=form.cleaned_data["reason"],
+                **form.corrections(),
+            )
+        except (ServiceError, ValidationError) as exc:
+            status = form_error(form, exc)
+        else:
+            messages.success(request, "Correction saved. The original is kept in the record.")
+            return redirect(_record_anchor(customer, record, kind))
+    elif request.method == "POST":
+        status = 422
+    return render(
+        request, "customers/correct.html",
+        {"form": form, "customer": customer, "record": record, "kind": kind,
+         "what": RECORD_TITLES[kind],
+         "corrections": list(selectors.corrections_for(record))},
+        status=status,
+    )
+
+
+def _dispute(request: HttpRequest, reference: str, kind: RecordKind, key=None) -> HttpResponse:
+    customer, record = _record_for(request, reference, kind, key)
+    form = bind(request, forms.DisputeForm)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispute_record(actor=request.user, record=record, **form.cleaned_data)
+        except (ServiceError, ValidationError) as exc:
+            status = form_error(form, exc)
+        else:
+            messages.success(request, "The customer's statement is recorded with the record.")
+            return redirect(_record_anchor(customer, record, kind))
+    elif request.method == "POST":
+        status = 422
+    return render(
+        request, "customers/dispute.html",
+        {"form": form, "customer": customer, "record": record, "kind": kind,
+         "what": RECORD_TITLES[kind], "disputes": list(selectors.disputes_for(record))},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@casework_required
+def customer_correct(request: HttpRequest, reference: str) -> HttpResponse:
+    return _correct(request, reference, RecordKind.CUSTOMER)
+
+
+@require_http_methods(["GET", "POST"])
+@casework_required
+def matter_correct(request: HttpRequest, reference: str, matter_ref: str) -> HttpResponse:
+    return _correct(request, reference, RecordKind.MATTER, matter_ref)
+
+
+@require_http_methods(["GET", "POST"])
+@casework_required
+def contact_correct(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    return _correct(request, reference, RecordKind.CONTACT, pk)
+
+
+@require_http_methods(["GET", "POST"])
+@casework_required
+def warning_correct(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    return _correct(request, reference, RecordKind.WARNING, pk)
+
+
+@require_http_methods(["GET", "POST"])
+@casework_required
+def customer_dispute(request: HttpRequest, reference: str) -> HttpResponse:
+    return _dispute(request, reference, RecordKind.CUSTOMER)
+
+
+@require_http_methods(["GET", "POST"])
+@casework_required
+def matter_dispute(request: HttpRequest, reference: str, matter_ref: str) -> HttpResponse:
+    return _dispute(request, reference, RecordKind.MATTER, matter_ref)
+
+
+@require_http_methods(["GET", "POST"])
+@casework_required
+def contact_dispute(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    return _dispute(request, reference, RecordKind.CONTACT, pk)
+
+
+@require_http_methods(["GET", "POST"])
+@casework_required
+def warning_dispute(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    return _dispute(request, reference, RecordKind.WARNING, pk)

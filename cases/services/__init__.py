@@ -8,7 +8,8 @@ services of `sanctions`, `letters` and `reviews` use too.
 
 By subject: `customers` (customers and matters), `contacts`, `warnings` (informal ones;
 the formal warning is a workflow step), `workflow` (the designation case, referral to
-decision) and `checklist` (preconditions, alternatives, co-ordination).
+decision), `checklist` (preconditions, alternatives, co-ordination) and `corrections`
+(corrections and the customer's dispute statements).
 """
 
 from cases.services.checklist import (
@@ -18,6 +19,15 @@ from cases.services.checklist import (
     precondition_record,
 )
 from cases.services.contacts import contact_log
+from cases.services.corrections import (
+    contact_correct,
+    customer_correct,
+    dispute_record,
+    matter_correct,
+    may_correct,
+    record_correct,
+    warning_correct,
+)
 from cases.services.customers import (
     customer_create,
     customer_update,
@@ -61,14 +71,21 @@ __all__ = [
     "case_set_coordination",
     "case_skip_warning",
     "case_submit_for_decision",
+    "contact_correct",
     "contact_log",
+    "customer_correct",
     "customer_create",
     "customer_update",
+    "dispute_record",
+    "matter_correct",
     "matter_create",
     "matter_update",
+    "may_correct",
     "precondition_record",
+    "record_correct",
     "upload_keep",
     "uploads_discard",
     "uploads_remove_stale",
+    "warning_correct",
     "warning_give_informal",
 ]

@@ -6,6 +6,7 @@ from django import template
 from django.core.exceptions import ImproperlyConfigured
 
 from cases import steps
+from cases.services.corrections import may_correct
 
 register = template.Library()
 
@@ -18,3 +19,10 @@ def step_title(subject: str, name: str) -> str:
     if step is None:
         raise ImproperlyConfigured(f"No step is registered as {(subject, name)}.")
     return step.title
+
+
+@register.filter
+def correctable_by(record, user) -> bool:
+    """Whether `user` may correct `record` or record the customer's dispute of it, so the
+    page offers the links only to those the pages would let in (`cases.rules.may_correct`)."""
+    return may_correct(user, record)
