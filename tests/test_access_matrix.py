@@ -456,6 +456,31 @@ def not_its_senior_manager(user: str, case: str) -> bool:
     return SEN not in USERS[user].roles or reviewing_only(user, case)
 
 
+CORRECTING = frozenset({OFF, SM, SEN})
+# Who gave each customer's informal warning (build_world): Children for Carl and Sasha.
+WARNING_DIRECTORATE = {"amos": "adults", "carl": "children", "sasha": "children"}
+
+
+def _works_in(user: str, directorates) -> bool:
+    mine = _dirs(user)
+    return mine is None or bool(mine & set(directorates))
+
+
+def not_of_customer(user: str, customer: str) -> bool:
+    """Sees the customer (a reviewer, through a challenge) but works in none of their
+    directorates."""
+    return not _works_in(user, CUSTOMERS[customer][1])
+
+
+def not_of_home(user: str, customer: str) -> bool:
+    """The matter and the contact the matrix names are the customer's first directorate's."""
+    return not _works_in(user, CUSTOMERS[customer][1][:1])
+
+
+def not_of_warning(user: str, customer: str) -> bool:
+    return not _works_in(user, (WARNING_DIRECTORATE[customer],))
+
+
 # Per URL name. Scopes: "customer" (the customer's directorates), "case" (the case's lead
 # and involved directorates), "letter" (its case, or with no case its customer), "attachment"
 # (the contact's customer), "filed" (the case whose sanction filed it), "challenge" (its case).
@@ -473,6 +498,16 @@ PAGES: dict[str, Page] = {
     "customers:matter_edit": Page(CASEWORK, "customer"),
     "customers:warning_create": Page(CASEWORK, "customer"),
     "customers:refer": Page(frozenset({OFF}), "customer"),
+    # Corrections and disputes: the roles that record it, in the record's directorate
+    # (cases.rules.may_correct); a directorate only sharing the customer is refused (403).
+    "customers:correct": Page(CORRECTING, "customer", refused=not_of_customer),
+    "customers:dispute": Page(CORRECTING, "customer", refused=not_of_customer),
+    "customers:contact_correct": Page(CORRECTING, "customer", refused=not_of_home),
+    "customers:contact_dispute": Page(CORRECTING, "customer", refused=not_of_home),
+    "customers:matter_correct": Page(CORRECTING, "customer", refused=not_of_home),
+    "customers:matter_dispute": Page(CORRECTING, "customer", refused=not_of_home),
+    "customers:warning_correct": Page(CORRECTING, "customer", refused=not_of_warning),
+    "customers:warning_dispute": Page(CORRECTING, "customer", refused=not_of_warning),
     "cases:detail": Page(CASEWORK, "case"),
     "cases:action": Page(CASE_ACTING, "case", PAGE_OR_BACK),
     "cases:precondition": Page(CASE_ACTING, "case", post_only=True),
@@ -655,6 +690,16 @@ def _fill(w: World, route: Route) -> list[tuple[str, str | None]]:
             key = w.case_key(challenge.case_id)
             url = r.replace("<str:reference>", w.cases[key].reference)
             out.append((url.replace("<int:pk>", str(challenge.pk)), f"case:{key}"))
+    elif name.startswith("customers:") and "/contacts/<int:pk>/" in r:
+        # The contact of each customer's first directorate (the one with the attachment).
+        for attachment in w.attachments:
+            key = w.customer_key(attachment.contact.customer_id)
+            url = r.replace("<str:reference>", w.customers[key].reference)
+            out.append((url.replace("<int:pk>", str(attachment.contact_id)), f"customer:{key}"))
+    elif name.startswith("customers:") and "/warnings/<int:pk>/" in r:
+        for key, warning in w.warnings.items():
+            url = r.replace("<str:reference>", w.customers[key].reference)
+            out.append((url.replace("<int:pk>", str(warning.pk)), f"customer:{key}"))
     elif name == "cases:attachment":
         for attachment in w.attachments:
             key = w.customer_key(attachment.contact.customer_id)
