@@ -476,7 +476,10 @@ RECORD_TITLES = {
 
 def _record_for(request: HttpRequest, reference: str, kind: RecordKind, key):
     """The customer (through `customers_for`) and the record of theirs the URL names; a
-    403 before any form is read if the user may not correct it."""
+    403 before any form is read if the user may not correct it (a role that corrects
+    nothing, such as an independent reviewer alone, before the customer is looked up)."""
+    if not has_role(request.user, *rules.CORRECTING_ROLES):
+        raise PermissionDenied("Your role does not allow you to correct records.")
     customer = selectors.get_customer_for_user(request.user, reference)
     if kind == RecordKind.CUSTOMER:
         record = customer

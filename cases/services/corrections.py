@@ -195,7 +195,7 @@ def record_correct(
     for case in cases_relying_on(record):
         workflow.record_event(
             case, actor=actor, kind=EventKind.RECORD_CORRECTED,
-            summary=f"Evidence corrected: the {what} ({_describe(record)})",
+            summary=f"Corrected: the {what} ({_describe(record)})",
             details=f"{details}\nReason: {reason}", at=now,
         )
     return corrections
@@ -246,9 +246,9 @@ def dispute_record(
     """Attach the customer's statement that they dispute `record`."""
     _require_may_correct(actor, record)
     statement = workflow.clean_text(statement, "the customer's statement", limit=text.DETAILS_MAX)
-    require_record_date(received_on, "The date the statement was received", now=now)
     if received_on is None:
         raise ServiceError("Enter the date the statement was received.")
+    require_record_date(received_on, "The date the statement was received", now=now)
     dispute = DisputeStatement(
         **_note_keys(record),
         statement=statement,

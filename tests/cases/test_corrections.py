@@ -11,10 +11,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from cases import selectors, services
 from cases.choices import Channel, EventKind, WarningMethod
 from cases.models import CaseEvent, Contact, Correction, DisputeStatement
-from tests.factories import MatterFactory, some_indicators
+from tests.factories import MatterFactory, UserFactory, some_indicators
 from ucp.errors import NotAllowed, ServiceError
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +315,24 @@ def test_bad_input_on_every_correction_and_dispute_page_is_a_form_error(
         assert response.status_code == 422, (url, response.status_code)
         assert "There is a problem" in text(response), url
     assert not Correction.objects.exists() and not DisputeStatement.objects.exists()
+
+
+def test_a_role_that_records_nothing_cannot_correct_what_it_may_read(
+    login, customer, adults, contact
+):
+    reader = UserFactory(roles=[Role.INDEPENDENT_REVIEWER], directorates=[adults])
+    client = login(reader)
+    assert ORIGINAL in text(client.get(customer.get_absolute_url()))
+    url = reverse("customers:contact_correct", args=[customer.reference, contact.pk])
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("customers:dispute", args=[customer.reference])).status_code == 403
+
+
+def test_a_dispute_needs_its_statement_and_the_date_it_came(officer, contact):
+    with pytest.raises(ServiceError, match="Enter the date"):
+        services.dispute_record(actor=officer, record=contact, statement=STATEMENT,
+                                received_on=None)
+    with pytest.raises(ServiceError, match="Enter the customer's statement"):
+        services.dispute_record(actor=officer, record=contact, statement=" ",
+                                received_on=timezone.localdate())
+    assert not DisputeStatement.objects.exists()
