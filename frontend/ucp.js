@@ -270,3 +270,21 @@ export function initTimeoutWarning (dialog) {
 }
 
 document.querySelectorAll('dialog[data-module="ucp-timeout-warning"]').forEach(initTimeoutWarning)
+
+// --- Printing --------------------------------------------------------------------------------
+
+// A printed page shows every toggle open (the print stylesheet hides those that only hold a
+// form); the ones opened for printing close again afterwards, as the reader left them.
+export function initPrintOpensDetails (win = window) {
+  let opened = []
+  win.addEventListener('beforeprint', () => {
+    opened = [...win.document.querySelectorAll('details:not([open])')]
+    opened.forEach((details) => { details.open = true })
+  })
+  win.addEventListener('afterprint', () => {
+    opened.forEach((details) => { details.open = false })
+    opened = []
+  })
+}
+
+initPrintOpensDetails()

@@ -360,13 +360,32 @@ def _local_fetcher():
     return LocalOnlyFetcher(allowed_protocols={"file", "data"})
 
 
+class UntitledDocument(ValueError):
+    """HTML for a PDF with no language or no title: a screen reader could not announce it."""
+
+
+_LANG = re.compile(r"<html\b[^>]*\blang=\"[A-Za-z]{2,3}(-[A-Za-z0-9]+)*\"", re.IGNORECASE)
+_TITLE = re.compile(r"<title>\s*[^<\s][^<]*</title>", re.IGNORECASE)
+
+
 def html_to_pdf(html: str) -> bytes:
-    """The PDF of a letter's HTML. Takes about half a second."""
+    """The PDF of a document's HTML (a letter, the quarterly report, the Ombudsman bundle).
+    Takes about half a second for a letter.
+
+    Every PDF the system makes comes from here (tests/test_structure.py fails on a
+    `write_pdf` anywhere else), so every one is tagged for screen readers: PDF/UA-1, which
+    in WeasyPrint means a structure tree from the HTML's elements (MarkInfo /Marked), the
+    document language from `<html lang>`, and the `<title>` as the title a reader shows
+    (DisplayDocTitle). HTML without either is refused rather than made into a PDF that
+    cannot say what it is or how to pronounce it.
+    """
     import weasyprint  # only when a PDF is made: see _local_fetcher
 
+    if not _LANG.search(html) or not _TITLE.search(html):
+        raise UntitledDocument("A PDF needs <html lang=\"...\"> and a <title>.")
     document = weasyprint.HTML(
         string=html,
         base_url=LETTER_TEMPLATES_DIR.as_uri() + "/",
         url_fetcher=_local_fetcher(),
     )
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -33,5 +33,8 @@ urlpatterns = [
         if step.page is not None
     ),
     path("cases/<str:reference>/six-month-review/", views.review_decide, name="review_decide"),
+    path(
+        "cases/<str:reference>/ombudsman-bundle/", views.ombudsman_bundle, name="bundle"
+    ),
     path("deadlines/", views.deadlines, name="deadlines"),
 ]

@@ -1,4 +1,5 @@
-"""Pages for challenges to a designation, the six-month review and the deadline dashboard.
+"""Pages for challenges to a designation, the six-month review, the deadline dashboard and
+the Ombudsman bundle.
 
 Cases are reached through `cases.selectors.get_case_for_user` (out of scope is a 404) and a
 challenge only through its case. Who may take a step is the transition's own `permission=`;
@@ -26,7 +27,7 @@ from cases.models import DesignationCase
 from cases.rules import independence_problems
 from letters import drafts
 from letters.models import LetterKind
-from reviews import forms, selectors, services
+from reviews import bundle, forms, selectors, services
 from reviews import steps as review_steps
 from reviews.models import Challenge, ReviewOutcome
 from reviews.steps import ChallengeStep
@@ -369,3 +370,19 @@ def deadlines(request: HttpRequest) -> HttpResponse:
         request.user, horizon=horizon, page=request.GET.get("page")
     )
     return render(request, "reviews/deadlines.html", context)
+
+
+# --- the Ombudsman bundle ----------------------------------------------------------------------
+
+
+@require_GET
+@casework_required
+def ombudsman_bundle(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case's whole story as one PDF (reviews/bundle.py), for anyone who may see the
+    case: it shows nothing the case page does not. Made fresh each time, never stored."""
+    case = case_selectors.get_case_for_user(request.user, reference)
+    access_log.record(request, case.customer, case=case)
+    response = HttpResponse(bundle.bundle_pdf(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{bundle.filename(case)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -537,6 +537,8 @@ PAGES: dict[str, Page] = {
         CASE_ACTING, "case", PAGE_OR_BACK, refused=not_its_senior_manager
     ),
     "reviews:deadlines": Page(DEADLINES),
+    # The Ombudsman bundle: the case page's story as a PDF, for whoever may see the case.
+    "reviews:bundle": Page(CASEWORK, "case"),
     "frontdesk:check": Page(CASEWORK, "customer"),
     "filed:queue": Page(FILED_READERS),
     "filed:item": Page(FILED_READERS, "filed"),

@@ -263,3 +263,40 @@ def test_views_bind_their_forms_one_way():
 )
 def test_the_binding_check_finds_a_form_bound_the_old_way(source):
     assert _binds_a_form_itself(source) == [1]
+
+
+# --- every PDF through one door ------------------------------------------------------------
+
+
+# The one module that may import WeasyPrint: `letters.rendering.html_to_pdf` tags every PDF
+# (PDF/UA-1: structure, language, title) and loads nothing from the network.
+PDF_MAKERS = {"letters.rendering"}
+
+
+def _imports_weasyprint(source: str) -> bool:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import) and any(
+            a.name.split(".")[0] == "weasyprint" for a in node.names
+        ):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "weasyprint":
+            return True
+    return False
+
+
+def test_every_pdf_is_made_by_the_one_tagging_renderer():
+    others = sorted(
+        module for module, path in MODULES.items()
+        if module not in PDF_MAKERS
+        and (_imports_weasyprint(path.read_text()) or "write_pdf(" in path.read_text())
+    )
+    assert others == [], "make PDFs with letters.rendering.html_to_pdf, which tags them"
+
+
+@pytest.mark.parametrize("source", [
+    "import weasyprint\n",
+    "from weasyprint import HTML\n",
+    "def f():\n    from weasyprint.urls import URLFetcher\n",
+])
+def test_the_pdf_check_finds_weasyprint_imported_elsewhere(source):
+    assert _imports_weasyprint(source)

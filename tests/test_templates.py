@@ -11,9 +11,10 @@ import pytest
 from django.template import Context, Template
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-# Letters and the printable quarterly report are paper (PDF): nothing scrolls there. The
-# letters section of the case page (letters/_case_section.html) is a page, not paper.
-PAPER = ("letters/base_letter.html", "reports/quarterly.html")
+# Letters, the printable quarterly report and the Ombudsman bundle are paper (PDF): nothing
+# scrolls there. The letters section of the case page (letters/_case_section.html) is a
+# page, not paper. The bundle is only ever a PDF: its <style> is never served to a browser.
+PAPER = ("letters/base_letter.html", "reports/quarterly.html", "bundles/ombudsman.html")
 
 
 def _pages() -> list[Path]:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from reports import charts
 from tests.reports.conftest import NAMES, Q1
+from tests.tagged_pdf import assert_tagged
 from ucp.csp import inline_style_hashes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -51,6 +52,8 @@ def test_the_quarterly_pdf_has_the_figures_and_no_names(quarter, lead, login):
     assert "Invocations: designations decided" in text
     for name in NAMES.values():
         assert name not in text
+    # Tagged for screen readers, in British English, titled (issue 11, item 7).
+    assert_tagged(response.content, "Quarterly report: Quarter 1 2026")
 
 
 def test_each_chart_is_an_accessible_image_beside_its_table(quarter, lead, login):
