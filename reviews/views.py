@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access_log
 from cases import selectors as case_selectors
 from cases.models import DesignationCase
 from cases.rules import independence_problems
@@ -268,8 +267,6 @@ def challenge_step(request: HttpRequest, reference: str, pk: int, name: str) -> 
             else:
                 messages.success(request, done)
                 return redirect(_section(case, f"challenge-{challenge.pk}"))
-    if request.method == "GET":
-        access_log.record(request, case.customer, case=case)
     return render(request, step.template, _step_context(step, case, challenge, form),
                   status=status)
 
@@ -333,8 +330,6 @@ def review_decide(request: HttpRequest, reference: str) -> HttpResponse:
             )
             return redirect(_section(case, "six-month-review"))
         status = result.status
-    if request.method == "GET":
-        access_log.record(request, case.customer, case=case)
     today = timezone.localdate()
     return render(
         request,

@@ -279,10 +279,10 @@ def test_registering_another_page_under_a_taken_name_is_refused():
         steps.register(dataclasses.replace(step, url_name="letters:preview"))
 
 
-# --- the access log, written by the view layer ----------------------------------------------------
+# --- the access log, collected by the selectors and written once per request ----------------------
 
 
-def test_opening_a_case_page_logs_the_view_and_the_selector_writes_nothing(
+def test_a_selector_outside_a_request_logs_nothing_and_the_case_page_logs_once(
     login, service_manager, make_case
 ):
     from cases import selectors
