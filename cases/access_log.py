@@ -58,7 +58,9 @@ def saw(user, customers: Iterable[Customer], *, kind: str = AccessKind.SEARCH) -
         noted(user, customer, kind=kind)
 
 
-# Pages whose kind is not plain "page": the forms that show a customer, and a case's steps.
+# Pages whose kind is not plain "page": a letter shown as a page is handed out as much as
+# its PDF; the forms that show a customer; a case's steps.
+DOWNLOAD_PAGES = frozenset({"letters:html"})
 FORM_PAGES = frozenset({
     "customers:edit", "customers:contact_create", "customers:matter_create",
     "customers:matter_edit", "customers:warning_create", "customers:refer",
@@ -82,6 +84,8 @@ def kind_of(request: HttpRequest, response: HttpResponseBase) -> str:
         return AccessKind.EXPORT
     if getattr(response, "streaming", False) or "Content-Disposition" in response \
             or not content_type.startswith("text/html"):
+        return AccessKind.DOWNLOAD
+    if name in DOWNLOAD_PAGES:
         return AccessKind.DOWNLOAD
     if name in FORM_PAGES:
         return AccessKind.FORM
