@@ -52,6 +52,19 @@ def access_log(
     return qs.order_by("-at", "-id")
 
 
+def without_part(entries: Iterable[RecordView]) -> set[int]:
+    """The ids of the entries made by staff with no part in the customer's record (tagged
+    "No part in their cases"). Reading the log on the information-governance pages is that
+    role's work, not a look at the record, and is never tagged."""
+    entries = list(entries)
+    part = with_part_in_record(entries)
+    return {e.pk for e in entries if (e.user_id, e.customer_id) not in part
+            and not e.path.startswith(GOVERNANCE_PATH)}
+
+
+GOVERNANCE_PATH = "/governance/"
+
+
 def with_part_in_record(entries: Iterable[RecordView]) -> set[tuple[int, int]]:
     """The (user id, customer id) pairs of these entries where the member of staff has a
     part in the customer's record.

@@ -68,7 +68,7 @@ def _query_extra(request: HttpRequest, names: tuple[str, ...]) -> str:
     return "".join(f"&{name}={request.GET[name]}" for name in names if request.GET.get(name))
 
 
-def _csv(entries: list[RecordView], part: set[tuple[int, int]], filename: str) -> HttpResponse:
+def _csv(entries: list[RecordView], flagged: set[int], filename: str) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["When", "Username", "Member of staff", "Customer reference", "Customer",
@@ -77,7 +77,7 @@ def _csv(entries: list[RecordView], part: set[tuple[int, int]], filename: str) -
         writer.writerow([_csv_safe(str(cell)) for cell in (
             e.at.isoformat(timespec="seconds"), e.user.username, person(e.user),
             e.customer.reference, e.customer.full_name, e.case.reference if e.case else "",
-            e.get_kind_display(), e.path, "" if (e.user_id, e.customer_id) in part else "yes",
+            e.get_kind_display(), e.path, "yes" if e.pk in flagged else "",
         )])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -101,17 +101,17 @@ def _access_page(request: HttpRequest, form_class, whose: str, template: str) ->
             if key == "customer":
                 access_log.noted(request.user, subject, kind=AccessKind.EXPORT)
             name = subject.reference if key == "customer" else subject.username
-            return _csv(rows, selectors.with_part_in_record(rows), f"access-log-{name}.csv")
+            return _csv(rows, selectors.without_part(rows), f"access-log-{name}.csv")
         page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
         rows = list(page.object_list)
         if key == "customer":
             access_log.noted(request.user, subject)
         else:
             access_log.saw(request.user, {e.customer for e in rows})
-        part = selectors.with_part_in_record(rows)
+        flagged = selectors.without_part(rows)
         context.update(
             subject=subject, page=page, entries=rows,
-            rows=[(e, (e.user_id, e.customer_id) not in part) for e in rows],
+            rows=[(e, e.pk in flagged) for e in rows],
             extra=_query_extra(request, (whose, "from_date", "to_date", "kind")),
             export_limit=EXPORT_LIMIT,
         )
