@@ -23,8 +23,8 @@ from governance.forms import (
     CustomerAccessForm,
     StaffAccessForm,
 )
-from reports.views import _csv_safe
 from ucp.forms import bind_query
+from ucp.spreadsheets import csv_safe
 from ucp.templatetags.ucp_tags import person
 
 CHANGES_PER_PAGE = 50
@@ -74,7 +74,7 @@ def _csv(entries: list[RecordView], flagged: set[int], filename: str) -> HttpRes
     writer.writerow(["When", "Username", "Member of staff", "Customer reference", "Customer",
                      "Case", "Kind", "Address", "No part in their cases"])
     for e in entries:
-        writer.writerow([_csv_safe(str(cell)) for cell in (
+        writer.writerow([csv_safe(str(cell)) for cell in (
             e.at.isoformat(timespec="seconds"), e.user.username, person(e.user),
             e.customer.reference, e.customer.full_name, e.case.reference if e.case else "",
             e.get_kind_display(), e.path, "yes" if e.pk in flagged else "",
