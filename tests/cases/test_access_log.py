@@ -140,7 +140,7 @@ def test_a_refused_address_logs_nothing(world):  # noqa: F811
 
 
 def test_a_page_writes_its_log_in_one_query_and_the_log_has_no_history(
-    world, django_assert_num_queries  # noqa: F811
+    world,  # noqa: F811
 ):
     assert not hasattr(RecordView, "history")
     client = matrix.client_for(world, "officer")
@@ -172,3 +172,26 @@ def test_a_failed_form_post_that_shows_the_customer_again_is_logged_as_a_form(wo
     assert response.status_code in (200, 400)
     rows = list(RecordView.objects.order_by("id")[before:])
     assert [(r.customer_id, r.kind) for r in rows] == [(customer.pk, AccessKind.FORM)]
+
+
+def test_logging_costs_a_page_one_query(officer, customer, make_case, settings):
+    """The customer and case pages, with the log's middleware and without: one INSERT more,
+    whatever the page shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = make_case("referred", customer=customer)
+    counts = {}
+    everything = list(settings.MIDDLEWARE)
+    for logged in (False, True):
+        settings.MIDDLEWARE = [m for m in everything
+                               if logged or m != "cases.access_log.AccessLogMiddleware"]
+        client = Client()  # a client keeps the middleware it was first asked through
+        client.force_login(officer)
+        for url in (customer.get_absolute_url(), case.get_absolute_url()):
+            client.get(url)  # warm
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts[(logged, url)] = len(queries)
+    for url in (customer.get_absolute_url(), case.get_absolute_url()):
+        assert counts[(True, url)] == counts[(False, url)] + 1
