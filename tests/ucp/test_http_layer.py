@@ -28,6 +28,10 @@ NOT_CASEWORK = {
     "healthz",
     "login",
     "governance:access_changes",  # the information-governance role's; staff, no customer
+    # The access log: the information-governance role's only (403 for casework roles,
+    # tests/governance/test_access_log_pages.py); it names customers, but no casework.
+    "governance:customer_access",
+    "governance:staff_access",
     "logout",
     # Single sign-on's round trip: signed-out visitors use it to sign in (tests/sso/).
     "oidc_authentication_init",
