@@ -29,7 +29,7 @@ from api.serializers import (
     RestrictionsInput,
     RestrictionsOutput,
 )
-from cases import access_log, references
+from cases import references
 from cases import selectors as case_selectors
 from sanctions.checks import banner_lines, check_contact, sanctions_in_force
 from sanctions.selectors import restriction_banner
@@ -133,7 +133,6 @@ class RestrictionCheckView(ApiView):
                 raise serializers.ValidationError(
                     {"matter": [f"{customer.reference} has no matter {values['matter']}."]}
                 )
-        access_log.record(request, customer)
         now = timezone.now()
         at = values.get("at") or now
         directorate = values.get("directorate")
@@ -177,7 +176,6 @@ class CustomerRestrictionsView(ApiView):
         given.is_valid(raise_exception=True)
         on = given.validated_data.get("on") or timezone.localdate()
         customer = case_selectors.get_customer_for_user(request.user, reference)
-        access_log.record(request, customer)
         lines = restriction_banner(customer, on) or []
         result = {
             "customer": customer.reference,

@@ -736,8 +736,24 @@ class CaseEvent(models.Model):
         return CaseState(self.to_state).label if self.to_state else ""
 
 
+class AccessKind(models.TextChoices):
+    """How personal data was shown or handed out (the access log's kinds)."""
+
+    PAGE = "page", "Page"
+    SEARCH = "search", "Search results or list"
+    FORM = "form", "Form showing the customer"
+    ACTION = "action", "Case action page"
+    DOWNLOAD = "download", "Download"
+    API = "api", "API call"
+    EXPORT = "export", "Export"
+
+
 class RecordView(models.Model):
-    """Who looked at a customer's or a case's record, and when (personal data access log)."""
+    """The access log: who was shown a customer's (or a case's) record, when and how.
+
+    One row per customer shown: a search page that lists twenty customers writes twenty
+    rows, in one INSERT (`cases.access_log`).
+    """
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
@@ -746,13 +762,16 @@ class RecordView(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     path = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=AccessKind.choices, default=AccessKind.PAGE)
 
-    # An append-only log, but history is on every model so that even its removal (by a
-    # retention job, say) leaves a trace of who did it.
-    history = HistoricalRecords()
+    # No history: the log is append-only, written once per request in bulk, and a history
+    # of it would double every write (issue 13). Its disposal is recorded by retention.
 
     class Meta:
-        indexes = [models.Index(fields=["customer", "at"])]
+        indexes = [
+            models.Index(fields=["customer", "at"], name="cases_recordview_cust_at"),
+            models.Index(fields=["user", "at"], name="cases_recordview_user_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.customer} at {self.at:%d %b %Y %H:%M}"

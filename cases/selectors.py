@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.roles import GROUP_NAMES, Role, has_role
 from accounts.selectors import directorate_ids_for
+from cases import access_log
 from cases.deadlines import add_months
 from cases.models import (
     OPEN_STATES,
@@ -73,9 +74,11 @@ def get_customer_for_user(user, reference: str) -> Customer:
     if reference is None:
         raise Http404("No customer found")
     try:
-        return customers_for(user).get(reference=reference)
+        customer = customers_for(user).get(reference=reference)
     except Customer.DoesNotExist:
         raise Http404("No customer found") from None
+    access_log.noted(user, customer)
+    return customer
 
 
 def customer_search(user, query: str) -> QuerySet[Customer]:
@@ -144,6 +147,7 @@ def get_case_for_user(user, reference: str, *, write: bool = False) -> Designati
         case = qs.get(reference=reference)
     except DesignationCase.DoesNotExist:
         raise Http404("No case found") from None
+    access_log.noted(user, case.customer_id, case)
     return case
 
 
@@ -272,11 +276,13 @@ def get_matter_for_user(user, customer: Customer, reference: str) -> Matter:
 
 def get_attachment_for_user(user, pk: int) -> ContactAttachment:
     try:
-        return ContactAttachment.objects.select_related("contact").get(
+        attachment = ContactAttachment.objects.select_related("contact").get(
             pk=pk, contact__customer__in=customers_for(user)
         )
     except ContactAttachment.DoesNotExist:
         raise Http404("No file found") from None
+    access_log.noted(user, attachment.contact.customer_id)
+    return attachment
 
 
 def kept_uploads_for(user, customer: Customer, tokens: list[str]) -> list[KeptUpload]:

@@ -42,6 +42,7 @@ def customer_search(request: HttpRequest) -> HttpResponse:
         )
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         results = page.object_list
+        access_log.saw(request.user, results)
     return render(
         request,
         "customers/search.html",
@@ -98,7 +99,6 @@ def customer_edit(request: HttpRequest, reference: str) -> HttpResponse:
 @casework_required
 def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
-    access_log.record(request, customer)
     filter_form = bind_query(request, forms.ContactFilterForm, customer=customer)
     # A page of the timeline, whatever the number of contacts; a bad filter is a message on
     # the filter form and the timeline is shown unfiltered.
@@ -353,7 +353,6 @@ def _case_context(request: HttpRequest, case, *, error_form=None, error_item=Non
 @casework_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.get_case_for_user(request.user, reference)
-    access_log.record(request, case.customer, case=case)
     return render(request, "cases/detail.html", _case_context(request, case))
 
 

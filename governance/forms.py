@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import AccessChange
-from ucp.forms import GovukFormMixin
+from cases.models import AccessKind
+from governance import selectors
+from ucp.forms import GovukFormMixin, IsoDateInput
 
 
 class AccessChangeFilterForm(GovukFormMixin, forms.Form):
@@ -19,3 +21,59 @@ class AccessChangeFilterForm(GovukFormMixin, forms.Form):
         required=False, label="Through",
         choices=[("", "Any route"), *AccessChange.Source.choices],
     )
+
+
+def _date_field(label: str, example: str) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=False, widget=IsoDateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": f"Enter the '{label.lower()}' date as a real date, "
+                        f"like {example}"},
+    )
+
+
+class AccessLogFilterForm(GovukFormMixin, forms.Form):
+    """Date range and kind; the subclasses add whose log (a customer, or a member of staff)."""
+
+    from_date = _date_field("From", "01/05/2025")
+    to_date = _date_field("To", "31/05/2025")
+    kind = forms.ChoiceField(
+        required=False, label="Kind of access", choices=[("", "Any"), *AccessKind.choices],
+        error_messages={"invalid_choice": "Choose a kind of access from the list"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from_date"), cleaned.get("to_date")
+        if start and end and end < start:
+            self.add_error("to_date", "The 'to' date must be the same as or after the "
+                           "'from' date")
+        return cleaned
+
+
+class CustomerAccessForm(AccessLogFilterForm):
+    customer = forms.CharField(
+        max_length=40, label="Customer reference", help_text="For example, C-7QK2MD.",
+        error_messages={"required": "Enter the customer's reference"},
+    )
+    field_order = ["customer", "from_date", "to_date", "kind"]
+
+    def clean_customer(self):
+        customer = selectors.customer_by_reference(self.cleaned_data["customer"])
+        if customer is None:
+            raise forms.ValidationError("No customer has that reference")
+        return customer
+
+
+class StaffAccessForm(AccessLogFilterForm):
+    person = forms.CharField(
+        max_length=150, label="Username of the member of staff",
+        error_messages={"required": "Enter the member of staff's username"},
+    )
+    field_order = ["person", "from_date", "to_date", "kind"]
+
+    def clean_person(self):
+        user = selectors.staff_by_username(self.cleaned_data["person"])
+        if user is None:
+            raise forms.ValidationError("No member of staff has that username")
+        return user

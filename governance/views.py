@@ -3,6 +3,9 @@ records manager): council-wide, and never casework."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,10 +14,23 @@ from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role
 from accounts.selectors import access_changes_council_wide
-from governance.forms import AccessChangeFilterForm
+from cases import access_log
+from cases.models import AccessKind, RecordView
+from governance import selectors
+from governance.forms import (
+    AccessChangeFilterForm,
+    AccessLogFilterForm,
+    CustomerAccessForm,
+    StaffAccessForm,
+)
 from ucp.forms import bind_query
+from ucp.spreadsheets import csv_safe
+from ucp.templatetags.ucp_tags import person
 
 CHANGES_PER_PAGE = 50
+ENTRIES_PER_PAGE = 50
+# An export is one request: bounded, and the page says when it was cut short.
+EXPORT_LIMIT = 20_000
 
 
 def _information_governance_only(user) -> None:
@@ -39,3 +55,77 @@ def access_changes(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/access_changes.html", {
         "form": form, "page": page, "extra": extra,
     })
+
+
+def _filters(form: AccessLogFilterForm) -> dict:
+    data = form.cleaned_data
+    return {"from_date": data.get("from_date"), "to_date": data.get("to_date"),
+            "kind": data.get("kind", "")}
+
+
+def _query_extra(request: HttpRequest, names: tuple[str, ...]) -> str:
+    """The filter again for the other pages and the export (the include encodes it)."""
+    return "".join(f"&{name}={request.GET[name]}" for name in names if request.GET.get(name))
+
+
+def _csv(entries: list[RecordView], flagged: set[int], filename: str) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["When", "Username", "Member of staff", "Customer reference", "Customer",
+                     "Case", "Kind", "Address", "No part in their cases"])
+    for e in entries:
+        writer.writerow([csv_safe(str(cell)) for cell in (
+            e.at.isoformat(timespec="seconds"), e.user.username, person(e.user),
+            e.customer.reference, e.customer.full_name, e.case.reference if e.case else "",
+            e.get_kind_display(), e.path, "yes" if e.pk in flagged else "",
+        )])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _access_page(request: HttpRequest, form_class, whose: str, template: str) -> HttpResponse:
+    """The two access-log pages: the form names whose log (`whose` is its field), then the
+    dates and kind narrow it; `?format=csv` exports it. What the page or the export shows
+    about customers is itself logged."""
+    _information_governance_only(request.user)
+    form = bind_query(request, form_class)
+    context: dict = {"form": form, "page": None}
+    if form.is_bound and form.is_valid():
+        subject = form.cleaned_data[whose]
+        key = "customer" if whose == "customer" else "user"
+        entries = selectors.access_log(**{key: subject}, **_filters(form))
+        if request.GET.get("format") == "csv":
+            rows = list(entries[:EXPORT_LIMIT])
+            access_log.saw(request.user, {e.customer for e in rows}, kind=AccessKind.EXPORT)
+            if key == "customer":
+                access_log.noted(request.user, subject, kind=AccessKind.EXPORT)
+            name = subject.reference if key == "customer" else subject.username
+            return _csv(rows, selectors.without_part(rows), f"access-log-{name}.csv")
+        page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        if key == "customer":
+            access_log.noted(request.user, subject)
+        else:
+            access_log.saw(request.user, {e.customer for e in rows})
+        flagged = selectors.without_part(rows)
+        context.update(
+            subject=subject, page=page, entries=rows,
+            rows=[(e, e.pk in flagged) for e in rows],
+            extra=_query_extra(request, (whose, "from_date", "to_date", "kind")),
+            export_limit=EXPORT_LIMIT,
+        )
+    return render(request, template, context)
+
+
+@require_GET
+def customer_access(request: HttpRequest) -> HttpResponse:
+    """Who has looked at this customer: every access to their record, by whom and how."""
+    return _access_page(request, CustomerAccessForm, "customer",
+                        "governance/customer_access.html")
+
+
+@require_GET
+def staff_access(request: HttpRequest) -> HttpResponse:
+    """What has this person looked at: every customer record a member of staff was shown."""
+    return _access_page(request, StaffAccessForm, "person", "governance/staff_access.html")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from cases import steps
+from cases import access_log, steps
 from cases.models import CaseState, Customer, DesignationCase, Warning
 from cases.selectors import cases_for, customers_for
 from letters.forms import InformCouncilForm
@@ -55,9 +55,11 @@ def get_letter_for_user(
     if customer_reference is not None:
         qs = qs.filter(customer__reference=customer_reference)
     try:
-        return qs.get(pk=pk)
+        letter = qs.get(pk=pk)
     except Letter.DoesNotExist:
         raise Http404("No letter found") from None
+    access_log.noted(user, letter.customer_id, letter.case_id)
+    return letter
 
 
 def has_letter(case: DesignationCase, kind: str) -> bool:

@@ -22,8 +22,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import access_log, steps
 from cases import selectors as case_selectors
+from cases import steps
 from cases.models import CaseState, DesignationCase
 from letters import drafts, selectors, services
 from letters.forms import InformCouncilForm, IssueLetterForm
@@ -150,7 +150,6 @@ def letter_issue(request: HttpRequest, reference: str, kind: str) -> HttpRespons
 
 def _letter(request: HttpRequest, pk: int, **under: str) -> Letter:
     letter = selectors.get_letter_for_user(request.user, pk, **under)
-    access_log.record(request, letter.customer, case=letter.case)
     return letter
 
 

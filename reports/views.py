@@ -27,29 +27,14 @@ from reports import forms, periods, selectors
 from reports.report import TABLE_KEYS, ReportBuilder, Table
 from ucp.csp import allow_inline_styles
 from ucp.http import casework_required
-
-# Spreadsheets run a cell that starts with one of these as a formula; indicator wording is
-# edited in the admin, so it is never trusted to be inert.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) and not _is_number(value) else value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+from ucp.spreadsheets import csv_safe
 
 
 def csv_text(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in table.csv_rows():
-        writer.writerow([_csv_safe(cell) for cell in row])
+        writer.writerow([csv_safe(cell) for cell in row])
     return out.getvalue()
 
 

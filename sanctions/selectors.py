@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cases import access_log
 from cases.models import Contact, Customer, DesignationCase, Indicator
 from cases.selectors import cases_for
 from sanctions.checks import banner_lines, sanctions_in_force
@@ -65,7 +66,7 @@ def filed_items_to_read(user) -> QuerySet[FiledItem]:
 
 def get_filed_item_for_user(user, pk: int) -> FiledItem:
     try:
-        return (
+        item = (
             FiledItem.objects.filter(sanction__case__in=cases_for(user))
             .select_related(
                 "contact__customer",
@@ -80,6 +81,8 @@ def get_filed_item_for_user(user, pk: int) -> FiledItem:
         )
     except FiledItem.DoesNotExist:
         raise Http404("No filed item found") from None
+    access_log.noted(user, item.contact.customer_id, item.sanction.case_id)
+    return item
 
 
 # --- monitoring a designation (section 2.2: "record and monitor further contact") -----------

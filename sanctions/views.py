@@ -65,8 +65,6 @@ def front_desk(request: HttpRequest) -> HttpResponse:
     reference = (request.GET.get("customer") or "").strip()
     if reference:
         customer = case_selectors.get_customer_for_user(user, reference)
-        # The query string names the customer (and the check): the log keeps it.
-        access_log.record(request, customer, path=request.get_full_path())
         check_form = bind_query(
             request, ContactCheckForm, when="check", user=user, customer=customer
         )
@@ -95,6 +93,7 @@ def front_desk(request: HttpRequest) -> HttpResponse:
         results = list(qs[: SEARCH_RESULTS + 1])
         if len(results) == 1:
             return redirect(front_desk_url(results[0].reference))
+        access_log.saw(user, results[:SEARCH_RESULTS])
     return render(
         request,
         "sanctions/front_desk.html",
@@ -140,7 +139,6 @@ def filed_item(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     item = selectors.get_filed_item_for_user(request.user, pk)
     contact = item.contact
-    access_log.record(request, contact.customer, case=item.sanction.case)
     if item.read_at is not None:
         if request.method == "POST":
             messages.info(request, "This item had already been read; nothing was changed.")

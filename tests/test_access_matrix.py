@@ -554,6 +554,10 @@ PAGES: dict[str, Page] = {
     "oidc_authentication_callback": Page(SIGNED_IN, ok=404, public=True, signed_in=404),
     # The information-governance role's council-wide list of access changes: no customer.
     "governance:access_changes": Page(frozenset({IG})),
+    # The access log, council-wide, for the same role (asked here with no customer or person
+    # named: the log's own tests name them, tests/governance/test_access_log_pages.py).
+    "governance:customer_access": Page(frozenset({IG})),
+    "governance:staff_access": Page(frozenset({IG})),
     # The person's own roles and directorates and the changes to them.
     "accounts:your_access": Page(SIGNED_IN),
     # The timeout warning's questions: how long is left (asked signed out too), and extend.

@@ -300,3 +300,18 @@ def test_every_pdf_is_made_by_the_one_tagging_renderer():
 ])
 def test_the_pdf_check_finds_weasyprint_imported_elsewhere(source):
     assert _imports_weasyprint(source)
+
+
+@pytest.mark.django_db
+def test_the_migrations_match_the_models():
+    """A model change with no migration (a new Role in a field's choices, say) fails here,
+    not on the council's server."""
+    from io import StringIO  # only this test needs it
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit as exc:
+        raise AssertionError(f"models changed without a migration:\n{out.getvalue()}") from exc

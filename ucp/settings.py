@@ -104,6 +104,9 @@ MIDDLEWARE = [
     "ucp.sessions.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The personal data access log: what the scoped selectors handed out, in one INSERT
+    # once the view has answered (cases/access_log.py).
+    "cases.access_log.AccessLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 
-from cases.models import Contact, RecordView
+from cases.models import AccessKind, Contact, RecordView
 from sanctions.models import SanctionKind
 from tests.factories import MatterFactory, UserFactory
 from tests.sanctions import restrictions
@@ -140,12 +140,14 @@ def test_a_directorate_outside_a_sanctions_scope_is_not_restricted(
                      directorate="children").json()["within_restrictions"] is False
 
 
-def test_the_check_saves_nothing_but_logs_the_view(api, officer, rules):
+def test_the_check_saves_nothing_but_logs_the_view_as_an_api_call(api, officer, rules):
     before = Contact.objects.count()
     get_check(api(officer), rules, channel="phone", duration_minutes=30)
     assert Contact.objects.count() == before
-    assert RecordView.objects.filter(user=officer, customer=rules.customer,
-                                     path=CHECK).exists()
+    # The token user (signed in inside the view), with the query the check was asked with.
+    view = RecordView.objects.get(user=officer, customer=rules.customer)
+    assert view.kind == AccessKind.API
+    assert view.path.startswith(CHECK + "?")
 
 
 def test_the_restrictions_endpoint_gives_the_banner_lines(api, officer, rules, customer):

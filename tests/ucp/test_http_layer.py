@@ -28,6 +28,10 @@ NOT_CASEWORK = {
     "healthz",
     "login",
     "governance:access_changes",  # the information-governance role's; staff, no customer
+    # The access log: the information-governance role's only (403 for casework roles,
+    # tests/governance/test_access_log_pages.py); it names customers, but no casework.
+    "governance:customer_access",
+    "governance:staff_access",
     "logout",
     # Single sign-on's round trip: signed-out visitors use it to sign in (tests/sso/).
     "oidc_authentication_init",
@@ -279,10 +283,10 @@ def test_registering_another_page_under_a_taken_name_is_refused():
         steps.register(dataclasses.replace(step, url_name="letters:preview"))
 
 
-# --- the access log, written by the view layer ----------------------------------------------------
+# --- the access log, collected by the selectors and written once per request ----------------------
 
 
-def test_opening_a_case_page_logs_the_view_and_the_selector_writes_nothing(
+def test_a_selector_outside_a_request_logs_nothing_and_the_case_page_logs_once(
     login, service_manager, make_case
 ):
     from cases import selectors
