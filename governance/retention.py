@@ -26,7 +26,7 @@ from django.utils import timezone
 from cases.choices import CaseState
 from cases.deadlines import add_months
 from cases.models import Contact, Customer, DesignationCase, Warning
-from governance.models import LegalHold, RetentionRule
+from governance.models import DisposalProposal, DisposalRecord, LegalHold, RetentionRule
 from sanctions.models import Sanction
 
 
@@ -136,3 +136,20 @@ def customers_due(today: dt.date, *, customer_ids: list[int] | None = None) -> l
 
 def is_held(customer_id: int) -> bool:
     return Customer.objects.filter(pk=customer_id).filter(held_customers()).exists()
+
+
+# --- what the information governance pages list ---------------------------------------------
+
+
+def proposals_listed() -> QuerySet[DisposalProposal]:
+    return DisposalProposal.objects.select_related("customer").order_by("status", "due_since",
+                                                                        "pk")
+
+
+def holds_listed() -> QuerySet[LegalHold]:
+    return LegalHold.objects.select_related("customer", "placed_by", "lifted_by").order_by(
+        "lifted_at", "-placed_at")
+
+
+def disposals_done() -> QuerySet[DisposalRecord]:
+    return DisposalRecord.objects.select_related("approved_by")

@@ -517,6 +517,10 @@ PAGES: dict[str, Page] = {
     "oidc_authentication_callback": Page(SIGNED_IN, ok=404, public=True, signed_in=404),
     # The information-governance role's council-wide list of access changes: no customer.
     "governance:access_changes": Page(frozenset({IG})),
+    # Retention: the proposals to approve and the disposals done; legal holds (IG only).
+    "governance:disposals": Page(frozenset({IG})),
+    "governance:holds": Page(frozenset({IG})),
+    "governance:hold_lift": Page(frozenset({IG}), post_only=True),
     # The person's own roles and directorates and the changes to them.
     "accounts:your_access": Page(SIGNED_IN),
     # The timeout warning's questions: how long is left (asked signed out too), and extend.
@@ -683,6 +687,8 @@ def _fill(w: World, route: Route) -> list[tuple[str, str | None]]:
             out.append((f"{r}?customer={customer.reference}&channel=phone", f"customer:{key}"))
     elif name == "reports:report":
         out += [(r, None), (r + "?format=csv&table=invocations", None)]
+    elif name == "governance:hold_lift":
+        out.append((r.replace("<int:pk>", "1"), None))
     elif name == "reports:cases":
         out.append((r + "?figure=invocations", None))
     else:
