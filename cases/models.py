@@ -124,6 +124,10 @@ class Customer(models.Model):
     directorates = models.ManyToManyField(Directorate, related_name="customers", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when retention disposed of the customer (governance.services.dispose_customer):
+    # every personal field is blank, and the row stays only so that the closed cases the
+    # directorate report counts keep their customer. Casework never lists it.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[directorates])
 

@@ -55,7 +55,8 @@ def customers_for(user) -> QuerySet[Customer]:
     if not may_do_casework(user):
         return Customer.objects.none()
     ids = directorate_ids_for(user)
-    qs = Customer.objects.all()
+    # A customer disposed of under retention is an empty row kept for the report's counts.
+    qs = Customer.objects.filter(erased_at__isnull=True)
     if ids is None:
         return qs
     through = Customer.directorates.through
@@ -107,7 +108,10 @@ def cases_for(user) -> QuerySet[DesignationCase]:
     if not may_do_casework(user):
         return DesignationCase.objects.none()
     ids = directorate_ids_for(user)
-    qs = DesignationCase.objects.exclude(state=CaseState.NEW)
+    # Cases of a customer disposed of under retention stay, anonymised, for the report only.
+    qs = DesignationCase.objects.exclude(state=CaseState.NEW).filter(
+        customer__erased_at__isnull=True
+    )
     also = None
     if has_role(user, Role.INDEPENDENT_REVIEWER):
         # An independent reviewer usually comes from another directorate: they see the

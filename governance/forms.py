@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import AccessChange
-from cases.models import AccessKind
+from cases.models import AccessKind, Customer
+from cases.references import normalise_reference
 from governance import selectors
+from governance.models import DisposalProposal, HoldReason, ProposalStatus
 from ucp.forms import GovukFormMixin, IsoDateInput
 
 
@@ -77,3 +79,49 @@ class StaffAccessForm(AccessLogFilterForm):
         if user is None:
             raise forms.ValidationError("No member of staff has that username")
         return user
+class DisposalChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: DisposalProposal) -> str:
+        return (f"{obj.customer.full_name} ({obj.customer.reference}): "
+                f"{obj.get_rule_display().lower()}, due since {obj.due_since:%-d %B %Y}")
+
+
+class DisposalApprovalForm(GovukFormMixin, forms.Form):
+    """The proposals to approve. Choosing is one step and confirming another: the first
+    post shows what will go, the second (with `confirmed`) disposes of it."""
+
+    proposals = DisposalChoiceField(
+        queryset=DisposalProposal.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label="Records to dispose of",
+        error_messages={"required": "Choose the records to dispose of.",
+                        "invalid_choice": "A record you chose is no longer proposed: "
+                                          "choose again from the list as it is now.",
+                        "invalid_pk_value": "Choose the records from the list."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].queryset = (
+            DisposalProposal.objects.filter(status=ProposalStatus.PROPOSED)
+            .select_related("customer")
+        )
+
+
+class LegalHoldForm(GovukFormMixin, forms.Form):
+    customer = forms.CharField(
+        max_length=20, label="Customer reference",
+        help_text="As on the customer's record, for example C-ABC234.",
+    )
+    reason = forms.ChoiceField(label="Why the records are held",
+                               choices=[("", "Choose a reason"), *HoldReason.choices])
+    note = forms.CharField(
+        required=False, max_length=2000, label="Note", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The Ombudsman's case number, the claim, the request: what lifts it.",
+    )
+
+    def clean_customer(self) -> Customer:
+        reference = normalise_reference(self.cleaned_data["customer"])
+        customer = (Customer.objects.filter(reference=reference, erased_at__isnull=True).first()
+                    if reference else None)
+        if customer is None:
+            raise forms.ValidationError("No customer has this reference.")
+        return customer

@@ -35,6 +35,7 @@ from cases import deadlines, workflow
 from cases.choices import CaseState, EventKind
 from cases.models import DesignationCase
 from cases.services import uploads_remove_stale
+from governance.services import disposals_propose
 from letters.services import remove_orphan_pdfs
 from outbox.services import enqueue
 from reviews.models import (
@@ -62,6 +63,7 @@ class SweepReport:
     reminders: int = 0
     escalations: int = 0
     lapses: int = 0
+    disposals_proposed: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -71,6 +73,7 @@ class SweepReport:
             "reminders": self.reminders,
             "escalations": self.escalations,
             "lapses": self.lapses,
+            "disposals_proposed": self.disposals_proposed,
         }
 
     def __str__(self) -> str:
@@ -333,5 +336,7 @@ def run_sweep(*, now: dt.datetime | None = None) -> SweepReport:
     # Housekeeping: a letter whose issuing rolled back leaves no PDF behind for long.
     remove_orphan_pdfs(now=now)
     uploads_remove_stale(now=now)
+    # Retention: list who is due for disposal, for information governance to approve.
+    report.disposals_proposed = disposals_propose(now=now)
     log.info("Sweep for %s: %s", today, report)
     return report

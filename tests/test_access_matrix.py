@@ -558,6 +558,10 @@ PAGES: dict[str, Page] = {
     # named: the log's own tests name them, tests/governance/test_access_log_pages.py).
     "governance:customer_access": Page(frozenset({IG})),
     "governance:staff_access": Page(frozenset({IG})),
+    # Retention: the proposals to approve and the disposals done; legal holds (IG only).
+    "governance:disposals": Page(frozenset({IG})),
+    "governance:holds": Page(frozenset({IG})),
+    "governance:hold_lift": Page(frozenset({IG}), post_only=True),
     # The person's own roles and directorates and the changes to them.
     "accounts:your_access": Page(SIGNED_IN),
     # The timeout warning's questions: how long is left (asked signed out too), and extend.
@@ -734,6 +738,8 @@ def _fill(w: World, route: Route) -> list[tuple[str, str | None]]:
             out.append((f"{r}?customer={customer.reference}&channel=phone", f"customer:{key}"))
     elif name == "reports:report":
         out += [(r, None), (r + "?format=csv&table=invocations", None)]
+    elif name == "governance:hold_lift":
+        out.append((r.replace("<int:pk>", "1"), None))
     elif name == "reports:cases":
         out.append((r + "?figure=invocations", None))
     else:

@@ -399,6 +399,15 @@ NOTIFY_WITHIN_DAYS = int(os.environ.get("NOTIFY_WITHIN_DAYS", "5"))
 RECORDS_START = dt.date.fromisoformat(os.environ.get("RECORDS_START", "2000-01-01"))
 
 SWEEP_HOUR = int(os.environ.get("SWEEP_HOUR", "6"))
+
+# Retention (governance/retention.py): a customer's records are due for disposal this many
+# years after their last case closed, or, if never referred, after their last contact or
+# warning. Never while a case is open, a sanction runs or a legal hold is in place; the
+# daily sweep proposes, the information governance role approves.
+RETENTION_YEARS_AFTER_CASE_CLOSED = int(os.environ.get("RETENTION_YEARS_AFTER_CASE_CLOSED", "6"))
+RETENTION_YEARS_AFTER_LAST_CONTACT = int(
+    os.environ.get("RETENTION_YEARS_AFTER_LAST_CONTACT", "6")
+)
 CELERY_BEAT_SCHEDULE["reviews-sweep"] = {
     "task": "reviews.sweep",
     "schedule": crontab(hour=SWEEP_HOUR, minute=30),

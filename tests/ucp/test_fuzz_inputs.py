@@ -41,6 +41,7 @@ from accounts.roles import Role
 from api.serializers import RestrictionCheckInput, RestrictionsInput
 from cases import services as case_services
 from cases.models import Channel, ContactAttachment
+from governance.models import DisposalProposal, HoldReason, LegalHold, RetentionRule
 from letters.services import letter_issue
 from reviews import services as review_services
 from sanctions.models import FiledItem, SanctionKind
@@ -199,6 +200,11 @@ def world(time_machine, make_case, customer, officer, senior_manager, reviewer, 
     assessment = make_case("assessment", customer=other)
     time_machine.move_to(dt.datetime(2026, 2, 10, 10, 0, tzinfo=dt.UTC), tick=False)
     review_services.review_open(actor=senior_manager, case=quiet)
+    # Retention's forms: a proposal to approve and a hold to lift (governance pages).
+    DisposalProposal.objects.create(customer=other, rule=RetentionRule.AFTER_LAST_CONTACT,
+                                    due_since=dt.date(2026, 1, 1))
+    LegalHold.objects.create(customer=customer, reason=HoldReason.OMBUDSMAN,
+                             placed_by=senior_manager)
     return {"cases": [*cases, assessment], "customers": [c.customer for c in cases] + [other]}
 
 

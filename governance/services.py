@@ -1,0 +1,354 @@
+"""Retention and disposal: legal holds, the sweep's proposals, and disposal itself.
+
+Disposal erases a customer completely, in dependency order, in one transaction: every row
+about them, their history rows, their uploaded and letter files (removed once the
+transaction commits, so a rollback loses nothing) and the access log's entries about them.
+
+What the directorate report counts (designations, their indicators and directorates,
+warnings, sanctions, challenges, reviews) is not deleted but anonymised: the rows keep
+their dates, states, kinds, directorates and indicators and lose every word of free text
+and the references printed on letters; the customer row stays as an empty "Erased record"
+with `erased_at` set, which casework never lists. So the report's past figures stay true
+without a second set of books to keep in step with every figure (README, "Retention and
+disposal").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.roles import Role, has_role
+from cases.models import (
+    AlternativeConsideration,
+    CaseEvent,
+    Contact,
+    ContactAttachment,
+    Correction,
+    Customer,
+    DesignationCase,
+    DisputeStatement,
+    KeptUpload,
+    Matter,
+    PreconditionCheck,
+    RecordView,
+    Warning,
+)
+from cases.references import unique_reference
+from governance.models import (
+    DisposalProposal,
+    DisposalRecord,
+    HoldReason,
+    LegalHold,
+    ProposalStatus,
+)
+from governance.retention import customers_due, is_held
+from letters.models import CouncilNotice, CouncilNoticeRecipient, Letter
+from reviews.models import Challenge, DeadlineAlert, Review
+from sanctions.models import ContactBreach, FiledItem, Sanction
+from ucp.errors import NotAllowed, ServiceError
+
+ERASED_NAME = "Erased record"
+
+# Every model holding a customer's data, and what disposal does to it. The test
+# `test_every_model_reaching_a_customer_is_disposed_of` walks the foreign keys from
+# Customer and fails on a model in neither list, so a new kind of record cannot be missed.
+DELETED: tuple[type[models.Model], ...] = (
+    Correction, DisputeStatement,
+    CouncilNoticeRecipient, CouncilNotice, Letter, DeadlineAlert, ContactBreach, FiledItem,
+    CaseEvent, PreconditionCheck, AlternativeConsideration, ContactAttachment, KeptUpload,
+    Contact, Matter, RecordView, LegalHold, DisposalProposal,
+)
+ANONYMISED: dict[type[models.Model], dict[str, str]] = {
+    DesignationCase: {"referral_reason": "", "warning_skip_reason": "",
+                      "decision_reasons": "", "closing_note": ""},
+    Warning: {"summary": ""},
+    Sanction: {"reasons": "", "council_wide_justification": "", "ended_reason": "",
+               "offices": "", "reference": ""},
+    Challenge: {"grounds": "", "late_decision_reason": "", "outcome_reasons": ""},
+    Review: {"reasons": ""},
+    Customer: {"full_name": ERASED_NAME, "address": "", "postcode": "", "email": "",
+               "phone": "", "phone_digits": "", "communication_needs": "",
+               "reasonable_adjustments": "", "representative_name": "",
+               "representative_details": "", "preferred_contact_method": ""},
+}
+
+
+def _information_governance(actor) -> None:
+    if not has_role(actor, Role.INFORMATION_GOVERNANCE):
+        raise NotAllowed("Only the information governance role approves disposals and holds.")
+
+
+# --- legal holds -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def legal_hold_place(*, actor, customer: Customer, reason: str, note: str = "",
+                     now: dt.datetime | None = None) -> LegalHold:
+    _information_governance(actor)
+    if reason not in HoldReason.values:
+        raise ServiceError("Choose why the records are held.")
+    hold = LegalHold.objects.create(customer=customer, reason=reason, note=note.strip(),
+                                    placed_by=actor, placed_at=now or timezone.now())
+    DisposalProposal.objects.filter(customer=customer).update(status=ProposalStatus.HELD)
+    return hold
+
+
+@transaction.atomic
+def legal_hold_lift(*, actor, hold: LegalHold, now: dt.datetime | None = None) -> LegalHold:
+    _information_governance(actor)
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.lifted_at is not None:
+        raise ServiceError("This hold was already lifted.")
+    hold.lifted_by, hold.lifted_at = actor, now or timezone.now()
+    hold.save(update_fields=["lifted_by", "lifted_at"])
+    # Whether the records are still due is the next sweep's question.
+    if not is_held(hold.customer_id):
+        DisposalProposal.objects.filter(customer_id=hold.customer_id,
+                                        status=ProposalStatus.HELD).delete()
+    return hold
+
+
+# --- the sweep's proposals ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def disposals_propose(*, now: dt.datetime | None = None) -> int:
+    """List every customer due for disposal as a proposal; drop proposals no longer due (a
+    new contact, a new case); mark held the proposals of customers since held. Returns how
+    many proposals are new. Idempotent: a second run the same day proposes nothing."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = {d.customer_id: d for d in customers_due(today)}
+    existing = {p.customer_id: p for p in DisposalProposal.objects.select_for_update()}
+    for customer_id, proposal in existing.items():
+        if customer_id in due:
+            continue
+        if is_held(customer_id):
+            if proposal.status != ProposalStatus.HELD:
+                proposal.status = ProposalStatus.HELD
+                proposal.save(update_fields=["status"])
+        else:
+            proposal.delete()
+    new = [
+        DisposalProposal(customer_id=d.customer_id, rule=d.rule, due_since=d.due_since,
+                         proposed_at=now)
+        for customer_id, d in due.items() if customer_id not in existing
+    ]
+    DisposalProposal.objects.bulk_create(new)
+    return len(new)
+
+
+# --- disposal ----------------------------------------------------------------------------------
+
+
+def erase_access_log(customer_id: int) -> int:
+    """The one place the access log's entries about a customer go (the access log's own
+    model may replace RecordView: change this function, nothing else)."""
+    return _delete(RecordView.objects.filter(customer_id=customer_id))
+
+
+def _ids(qs) -> list[int]:
+    return list(qs.values_list("pk", flat=True))
+
+
+def _history_ids(model, **lookup) -> set[int]:
+    """Ids of rows the history remembers (those deleted since included)."""
+    return set(model.history.filter(**lookup).values_list("id", flat=True))
+
+
+def _delete(qs) -> int:
+    # `QuerySet.delete` here only, on purpose: the rows' history goes too (below), which
+    # is the point of disposal.
+    deleted, _ = qs.delete()
+    return deleted
+
+
+def _delete_history(model, ids: Iterable[int]) -> int:
+    """Delete every history row of these objects, with the history of their many-to-many
+    fields (simple-history keeps those in tables of their own, keyed to the history row)."""
+    ids = list(ids)
+    if not ids or not hasattr(model, "history"):
+        return 0
+    historical = model.history.model
+    history_ids = list(historical.objects.filter(id__in=ids).values_list("history_id", flat=True))
+    n = 0
+    for rel in historical._meta.related_objects:
+        n += _delete(rel.related_model._default_manager.filter(
+            **{f"{rel.field.name}__in": history_ids}
+        ))
+    return n + _delete(historical.objects.filter(history_id__in=history_ids))
+
+
+def _label(model) -> str:
+    return model._meta.label
+
+
+@transaction.atomic
+def dispose_customer(*, actor, proposal: DisposalProposal,
+                     now: dt.datetime | None = None) -> DisposalRecord:
+    """Erase the customer of an approved proposal (see the module's docstring).
+
+    Refused, with nothing changed, when the actor is not information governance, the
+    customer is held, or the records are no longer due (a contact or a case since the
+    proposal)."""
+    _information_governance(actor)
+    now = now or timezone.now()
+    proposal = DisposalProposal.objects.select_for_update().filter(pk=proposal.pk).first()
+    if proposal is None:
+        raise ServiceError("This proposal has already been dealt with.")
+    customer = Customer.objects.select_for_update().get(pk=proposal.customer_id)
+    if is_held(customer.pk):
+        proposal.status = ProposalStatus.HELD
+        proposal.save(update_fields=["status"])
+        raise ServiceError("These records are under a legal hold: they cannot be disposed of.")
+    if not customers_due(timezone.localdate(now), customer_ids=[customer.pk]):
+        proposal.delete()
+        raise ServiceError("These records are no longer due for disposal (something new "
+                           "happened since the proposal): nothing was deleted.")
+    c = customer.pk
+    # What belongs to them, living or remembered only by the history.
+    case_ids = set(_ids(DesignationCase.objects.filter(customer_id=c))) | _history_ids(
+        DesignationCase, customer_id=c)
+    contact_ids = set(_ids(Contact.objects.filter(customer_id=c))) | _history_ids(
+        Contact, customer_id=c)
+    matter_ids = set(_ids(Matter.objects.filter(customer_id=c))) | _history_ids(
+        Matter, customer_id=c)
+    letter_q = Q(customer_id=c) | Q(case_id__in=case_ids)
+    letter_ids = set(_ids(Letter.objects.filter(letter_q))) | {
+        i for i in Letter.history.filter(letter_q).values_list("id", flat=True)}
+    sanction_ids = set(_ids(Sanction.objects.filter(case_id__in=case_ids))) | _history_ids(
+        Sanction, case_id__in=case_ids)
+    notice_ids = set(_ids(CouncilNotice.objects.filter(case_id__in=case_ids))) | _history_ids(
+        CouncilNotice, case_id__in=case_ids)
+    by_case = {"case_id__in": case_ids}
+    by_contact = {"contact_id__in": contact_ids}
+    owned: dict[type[models.Model], set[int]] = {
+        CouncilNoticeRecipient: set(_ids(CouncilNoticeRecipient.objects.filter(
+            notice_id__in=notice_ids))) | _history_ids(CouncilNoticeRecipient,
+                                                       notice_id__in=notice_ids),
+        CouncilNotice: notice_ids,
+        Letter: letter_ids,
+        DeadlineAlert: set(_ids(DeadlineAlert.objects.filter(**by_case)))
+        | _history_ids(DeadlineAlert, **by_case),
+        ContactBreach: set(_ids(ContactBreach.objects.filter(
+            Q(contact_id__in=contact_ids) | Q(sanction_id__in=sanction_ids))))
+        | _history_ids(ContactBreach, **by_contact),
+        FiledItem: set(_ids(FiledItem.objects.filter(
+            Q(contact_id__in=contact_ids) | Q(sanction_id__in=sanction_ids))))
+        | _history_ids(FiledItem, **by_contact),
+        CaseEvent: set(_ids(CaseEvent.objects.filter(**by_case)))
+        | _history_ids(CaseEvent, **by_case),
+        PreconditionCheck: set(_ids(PreconditionCheck.objects.filter(**by_case)))
+        | _history_ids(PreconditionCheck, **by_case),
+        AlternativeConsideration: set(_ids(AlternativeConsideration.objects.filter(**by_case)))
+        | _history_ids(AlternativeConsideration, **by_case),
+        ContactAttachment: set(_ids(ContactAttachment.objects.filter(**by_contact)))
+        | _history_ids(ContactAttachment, **by_contact),
+        KeptUpload: set(_ids(KeptUpload.objects.filter(customer_id=c))),
+        Contact: contact_ids,
+        Matter: matter_ids,
+        # The access log keeps no history of itself.
+        RecordView: set(_ids(RecordView.objects.filter(customer_id=c))),
+        # Corrections (with the old values) and dispute statements, and their history.
+        Correction: set(_ids(Correction.objects.filter(customer_id=c)))
+        | _history_ids(Correction, customer_id=c),
+        DisputeStatement: set(_ids(DisputeStatement.objects.filter(customer_id=c)))
+        | _history_ids(DisputeStatement, customer_id=c),
+        LegalHold: set(_ids(LegalHold.objects.filter(customer_id=c))),
+        DisposalProposal: {proposal.pk},
+    }
+    kept: dict[type[models.Model], set[int]] = {
+        DesignationCase: set(_ids(DesignationCase.objects.filter(customer_id=c))),
+        Warning: set(_ids(Warning.objects.filter(customer_id=c))),
+        Sanction: set(_ids(Sanction.objects.filter(case_id__in=case_ids))),
+        Challenge: set(_ids(Challenge.objects.filter(**by_case))),
+        Review: set(_ids(Review.objects.filter(**by_case))),
+        Customer: {c},
+    }
+    kept_history: dict[type[models.Model], set[int]] = {
+        **kept,
+        DesignationCase: case_ids,
+        Warning: kept[Warning] | _history_ids(Warning, customer_id=c),
+        Sanction: sanction_ids,
+        Challenge: kept[Challenge] | _history_ids(Challenge, **by_case),
+        Review: kept[Review] | _history_ids(Review, **by_case),
+    }
+
+    files = [
+        (row.file.storage, row.file.name)
+        for model in (ContactAttachment, KeptUpload)
+        for row in model.objects.filter(pk__in=owned[model]) if row.file
+    ] + [
+        (row.pdf.storage, row.pdf.name) for row in Letter.objects.filter(pk__in=letter_ids)
+        if row.pdf
+    ]
+
+    # Links first (many-to-many rows to what goes), then the rows in dependency order.
+    DesignationCase.evidence_contacts.through.objects.filter(contact_id__in=contact_ids).delete()
+    Sanction.evidence_contacts.through.objects.filter(contact_id__in=contact_ids).delete()
+    Sanction.matters.through.objects.filter(matter_id__in=matter_ids).delete()
+    CouncilNotice.letters.through.objects.filter(
+        Q(councilnotice_id__in=notice_ids) | Q(letter_id__in=letter_ids)).delete()
+    Contact.indicators.through.objects.filter(contact_id__in=contact_ids).delete()
+    counts: dict[str, int] = {}
+    history_rows = 0
+    for model in DELETED:
+        ids = owned[model]
+        if model is RecordView:
+            n = erase_access_log(c)
+        else:
+            n = _delete(model.objects.filter(pk__in=ids))
+        if n:
+            counts[_label(model)] = n
+        history_rows += _delete_history(model, ids)
+
+    anonymised: dict[str, int] = {}
+    for model, blanks in ANONYMISED.items():
+        ids = kept[model]
+        values = dict(blanks)
+        # `update`, not `save`: a save would write one more history row carrying the
+        # change, and disposal leaves no history of what was there.
+        n = model.objects.filter(pk__in=ids).update(**values)
+        if n:
+            anonymised[_label(model)] = n
+        history_rows += _delete_history(model, kept_history[model])
+    # The references printed on letters would still identify the customer: new ones.
+    for case_id in kept[DesignationCase]:
+        DesignationCase.objects.filter(pk=case_id).update(
+            reference=unique_reference(DesignationCase, "E"))
+    Customer.objects.filter(pk=c).update(reference=unique_reference(Customer, "E"),
+                                         erased_at=now)
+    Customer.directorates.through.objects.filter(customer_id=c).delete()
+
+    record = DisposalRecord.objects.create(
+        rule=proposal.rule, due_since=proposal.due_since, approved_by=actor, disposed_at=now,
+        counts=counts, anonymised=anonymised, history_rows=history_rows,
+        files_removed=len(files),
+    )
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    # After commit: a disposal that rolls back keeps its files.
+    transaction.on_commit(remove_files)
+    return record
+
+
+def disposals_approve(*, actor, proposals: Iterable[DisposalProposal],
+                      now: dt.datetime | None = None) -> tuple[list[DisposalRecord], list[str]]:
+    """Approve several at once: each disposal in its own transaction, so one refused (a
+    hold placed meanwhile) does not stop the others. Returns the records and the refusals."""
+    _information_governance(actor)
+    records, refusals = [], []
+    for proposal in proposals:
+        try:
+            records.append(dispose_customer(actor=actor, proposal=proposal, now=now))
+        except ServiceError as error:
+            refusals.append(error.message)
+    return records, refusals
