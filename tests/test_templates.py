@@ -13,7 +13,7 @@ from django.template import Context, Template
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Letters and the printable quarterly report are paper (PDF): nothing scrolls there. The
 # letters section of the case page (letters/_case_section.html) is a page, not paper.
-PAPER = ("letters/base_letter.html", "reports/quarterly.html")
+PAPER = ("letters/base_letter.html", "reports/quarterly.html", "governance/disclosure.html")
 
 
 def _pages() -> list[Path]:
