@@ -9,8 +9,8 @@ without its step.
 from django.urls import path
 
 from cases import steps
+from reviews import deadline_views, views
 from reviews import steps as review_steps
-from reviews import views
 
 app_name = "reviews"
 
@@ -33,5 +33,5 @@ urlpatterns = [
         if step.page is not None
     ),
     path("cases/<str:reference>/six-month-review/", views.review_decide, name="review_decide"),
-    path("deadlines/", views.deadlines, name="deadlines"),
+    path("deadlines/", deadline_views.deadlines, name="deadlines"),
 ]

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from cases import access_log
 from cases import selectors as case_selectors
@@ -351,21 +351,3 @@ def review_decide(request: HttpRequest, reference: str) -> HttpResponse:
         },
         status=status,
     )
-
-
-# --- the deadline dashboard --------------------------------------------------------------------
-
-
-@require_GET
-@casework_required
-def deadlines(request: HttpRequest) -> HttpResponse:
-    if not selectors.may_see_deadlines(request.user):
-        raise PermissionDenied(
-            "The deadline dashboard is for senior managers and independent reviewers."
-        )
-    # A horizon or page that is not one of the choices is the default, never an error.
-    horizon = selectors.Horizon.parse(request.GET.get("horizon"))
-    context = selectors.deadline_dashboard(
-        request.user, horizon=horizon, page=request.GET.get("page")
-    )
-    return render(request, "reviews/deadlines.html", context)

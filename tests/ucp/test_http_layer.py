@@ -28,6 +28,15 @@ NOT_CASEWORK = {
     "healthz",
     "login",
     "governance:access_changes",  # the information-governance role's; staff, no customer
+    # Subject access requests: the information-governance role's own check on each
+    # (governance.views._sar_for); it has no casework, and sees these customers only.
+    "governance:sar_list", "governance:sar_create", "governance:sar_detail",
+    "governance:sar_identity", "governance:sar_extend", "governance:sar_close",
+    "governance:sar_produce", "governance:sar_release", "governance:sar_passages",
+    "governance:sar_redaction_remove", "governance:sar_download",
+    # Its rows come from scoped sources (reviews.dashboard); information governance sees
+    # only subject access requests there.
+    "reviews:deadlines",
     "logout",
     # Single sign-on's round trip: signed-out visitors use it to sign in (tests/sso/).
     "oidc_authentication_init",
