@@ -74,6 +74,19 @@ def senior_manager_emails(directorate_ids) -> list[str]:
     )
 
 
+def information_governance_emails() -> list[str]:
+    """Email addresses of the active information-governance officers: who is reminded of
+    subject access deadlines (council-wide: the role has no directorate)."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=GROUP_NAMES[Role.INFORMATION_GOVERNANCE])
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
 def access_changes_for(user) -> QuerySet[AccessChange]:
     """What has been given to or taken from `user`, newest first: their own "Your access"
     page, and the information-governance role's view of who could see what, since when."""

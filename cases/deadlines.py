@@ -116,3 +116,17 @@ def days_text(days: int) -> str:
         return "due today"
     count = abs(days)
     return f"{count} day{'' if count == 1 else 's'} {'left' if days > 0 else 'overdue'}"
+
+
+SUBJECT_ACCESS_MONTHS = 1  # UK GDPR Art. 12(3): "within one month of receipt of the request"
+SUBJECT_ACCESS_MAX_EXTENSION_MONTHS = 2  # "extended by two further months where necessary"
+
+
+def subject_access_due(received_on: dt.date, extension_months: int = 0) -> dt.date:
+    """The day a subject access request must be answered by: one calendar month from
+    receipt (31 January gives the last day of February), plus any extension of up to two
+    further months, counted from receipt as well (the ICO counts every limit from the day
+    the request arrived)."""
+    if not 0 <= extension_months <= SUBJECT_ACCESS_MAX_EXTENSION_MONTHS:
+        raise ValueError("a subject access request can be extended by at most two months")
+    return add_months(received_on, SUBJECT_ACCESS_MONTHS + extension_months)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -26,7 +25,14 @@ from django.utils import timezone
 from cases.choices import CaseState
 from cases.deadlines import add_months
 from cases.models import Contact, Customer, DesignationCase, Warning
-from governance.models import DisposalProposal, DisposalRecord, LegalHold, RetentionRule
+from governance.models import (
+    DisposalProposal,
+    DisposalRecord,
+    LegalHold,
+    RetentionRule,
+    SarStatus,
+    SubjectAccessRequest,
+)
 from sanctions.models import Sanction
 
 
@@ -53,16 +59,9 @@ def due_date(*, last_case_closed: dt.date | None, last_activity: dt.date) -> tup
     return RetentionRule.AFTER_CASE_CLOSED, max(after_case, after_contact)
 
 
-def open_subject_access_requests() -> QuerySet | None:
-    """The hook for subject access requests (issue 11, requirement 3): an open request is
-    a legal hold. Once `governance.SubjectAccessRequest` exists with a manager method
-    `open()` (requests not yet answered), their customers are held; until then, None."""
-    try:
-        model = apps.get_model("governance", "SubjectAccessRequest")
-    except LookupError:
-        return None
-    opened = getattr(model.objects, "open", None)
-    return opened() if opened is not None else None
+def open_subject_access_requests() -> QuerySet:
+    """Subject access requests not yet answered: an open request is a legal hold."""
+    return SubjectAccessRequest.objects.filter(status=SarStatus.OPEN)
 
 
 def held_customers() -> Q:
@@ -70,9 +69,7 @@ def held_customers() -> Q:
     request. The one definition the sweep and the approval both ask."""
     held = Q(Exists(LegalHold.objects.in_place().filter(customer_id=OuterRef("pk"))))
     requests = open_subject_access_requests()
-    if requests is not None:
-        held |= Q(Exists(requests.filter(customer_id=OuterRef("pk"))))
-    return held
+    return held | Q(Exists(requests.filter(customer_id=OuterRef("pk"))))
 
 
 def _annotated(today: dt.date) -> QuerySet[Customer]:

@@ -36,6 +36,7 @@ HANDLERS: frozenset[str] = frozenset(
         "letters.notifications.send_letter_copies",
         "sanctions.notifications.send_filed_item_alert",
         "reviews.notifications.send_deadline_alert",
+        "governance.notifications.send_sar_alert",
     }
 )
 

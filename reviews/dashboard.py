@@ -15,7 +15,9 @@ A deadline is a stored date (computed by `cases.deadlines`) that a person has to
   `cases.deadlines.notify_by(designated_on)`, after which the sweep reminds; a senior
   manager of the case;
 - the last day for the customer to ask for a review, while none has been received: the
-  case's `challenge_ends_on`; the customer.
+  case's `challenge_ends_on`; the customer;
+- an open subject access request: its `due_on` (one calendar month from receipt, or the
+  extended day); the information-governance role, council-wide, which sees only these.
 
 That is every date the daily sweep (`reviews/sweeps.py`) reminds, escalates or lapses on.
 The other stored dates are not anybody's deadline: a sanction's `ends_on` ends it by itself
@@ -28,7 +30,7 @@ Each kind is a `Source`: the open items of that kind the user may see (scoped th
 annotated with the day each is due. `deadlines_for` unions the sources' queries in the
 database and pages the union, so a page costs the same queries whatever the number of
 deadlines: one count per source, one query for the page's keys, and one per source on the
-page to load its rows. A new kind (a subject access request's, say) is one more `Source`.
+page to load its rows. A new kind is one more `Source`.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from accounts.selectors import directorate_ids_for
 from cases import deadlines
 from cases.models import CaseState, DesignationCase
 from cases.selectors import cases_for
+from governance.models import SarStatus, SubjectAccessRequest
 from reviews.models import Challenge, ChallengeStatus
 from reviews.services import CHALLENGEABLE_STATES, REVIEWABLE_STATES
 
@@ -151,11 +154,13 @@ class Scope:
     is_reviewer: bool
     managed: QuerySet[DesignationCase]
     challenges: QuerySet[Challenge]
+    is_information_governance: bool = False
 
     @classmethod
     def of(cls, user) -> Scope:
         is_manager = has_role(user, Role.SENIOR_MANAGER)
         is_reviewer = has_role(user, Role.INDEPENDENT_REVIEWER)
+        is_ig = has_role(user, Role.INFORMATION_GOVERNANCE)
         managed = managed_cases(user) if is_manager else DesignationCase.objects.none()
         mine = Q(pk__in=[])
         if is_manager:
@@ -164,7 +169,7 @@ class Scope:
             mine |= Q(reviewer=user)
         challenges = Challenge.objects.filter(case__in=cases_for(user)).filter(mine)
         return cls(user=user, is_manager=is_manager, is_reviewer=is_reviewer,
-                   managed=managed, challenges=challenges)
+                   managed=managed, challenges=challenges, is_information_governance=is_ig)
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -177,17 +182,19 @@ class DeadlineKind(models.TextChoices):
     SIX_MONTH_REVIEW = "six_month_review", "Six-month review"
     NOTIFY = "notify", "Designation to put in force"
     CHALLENGE_WINDOW = "challenge_window", "Last day to ask for a review"
+    SUBJECT_ACCESS = "subject_access", "Subject access request"
 
 
 @dataclass(frozen=True)
 class DeadlineRow:
     kind: DeadlineKind
     pk: int
-    case: DesignationCase
+    case: DesignationCase | None  # None for a subject access request: it is the customer's
     what: str
     who: str
     clock: Clock
     anchor: str
+    item: Any = None
 
     @property
     def key(self) -> str:
@@ -200,11 +207,20 @@ class DeadlineRow:
 
     @property
     def directorate(self) -> str:
-        return self.case.lead_directorate.name
+        return self.case.lead_directorate.name if self.case else "Information governance"
+
+    @property
+    def reference(self) -> str:
+        """What the row's link says: the case, or the customer a request is about."""
+        return self.case.reference if self.case else self.item.customer.reference
+
+    @property
+    def customer_name(self) -> str:
+        return (self.case or self.item).customer.full_name
 
     @property
     def url(self) -> str:
-        return f"{self.case.get_absolute_url()}#{self.anchor}"
+        return f"{(self.case or self.item).get_absolute_url()}#{self.anchor}"
 
 
 def _name(user) -> str:
@@ -304,6 +320,21 @@ def _window_row(case: DesignationCase, scope: Scope) -> tuple[str, str, str]:
             "challenge-window")
 
 
+def _subject_access(scope: Scope, today: dt.date) -> QuerySet | None:
+    if not scope.is_information_governance:
+        return None
+    return SubjectAccessRequest.objects.filter(status=SarStatus.OPEN).annotate(
+        dl_due=F("due_on"), dl_ref=F("customer__reference")
+    )
+
+
+def _subject_access_row(sar: SubjectAccessRequest, scope: Scope) -> tuple[str, str, str]:
+    what = "Subject access request: send the disclosure"
+    if sar.identity_checked_on is None:
+        what += " (identity not yet checked)"
+    return what, "Information governance", "disclosure"
+
+
 _CHALLENGE_RELATED = ("case__customer", "case__lead_directorate", "reviewer")
 _CASE_RELATED = ("customer", "lead_directorate")
 
@@ -317,6 +348,7 @@ SOURCES: tuple[Source, ...] = (
     Source(DeadlineKind.SIX_MONTH_REVIEW, _reviews, _CASE_RELATED, _review_row),
     Source(DeadlineKind.NOTIFY, _to_notify, _CASE_RELATED, _notify_row),
     Source(DeadlineKind.CHALLENGE_WINDOW, _windows, _CASE_RELATED, _window_row),
+    Source(DeadlineKind.SUBJECT_ACCESS, _subject_access, ("customer",), _subject_access_row),
 )
 
 
@@ -365,10 +397,10 @@ class _Rows(Sequence):
                 continue
             source = self._sources[kind]
             what, who, anchor = source.row(item, self._scope)
-            case = item if isinstance(item, DesignationCase) else item.case
+            case = item if isinstance(item, DesignationCase) else getattr(item, "case", None)
             rows.append(DeadlineRow(kind=DeadlineKind(kind), pk=pk, case=case, what=what,
                                     who=who, clock=clock(item.dl_due, self._today),
-                                    anchor=anchor))
+                                    anchor=anchor, item=item))
         return rows
 
 
@@ -389,6 +421,10 @@ class Deadlines:
     @property
     def is_reviewer(self) -> bool:
         return self.scope.is_reviewer
+
+    @property
+    def is_information_governance(self) -> bool:
+        return self.scope.is_information_governance
 
     @property
     def total(self) -> int:

@@ -50,8 +50,10 @@ CHALLENGES_TO_REVIEW_SHOWN = 50
 
 
 def may_see_deadlines(user) -> bool:
-    """Senior managers and independent reviewers; directorate leads get reports instead."""
-    return has_role(user, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER)
+    """Senior managers and independent reviewers; information governance, for subject access
+    requests only; directorate leads get reports instead."""
+    return has_role(user, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER,
+                    Role.INFORMATION_GOVERNANCE)
 
 
 def _challenges(qs: QuerySet[Challenge]) -> QuerySet[Challenge]:
@@ -305,4 +307,5 @@ def deadline_dashboard(user, *, horizon: Horizon, page: Any = 1,
         "decided_cap": RECENTLY_DECIDED_SHOWN,
         "is_manager": found.is_manager,
         "is_reviewer": found.is_reviewer,
+        "is_information_governance": found.is_information_governance,
     }

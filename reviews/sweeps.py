@@ -3,7 +3,8 @@
 In order: open each six-month review ahead of its due date; record challenge windows that
 have closed; send reminders before each due date; mark what is overdue and escalate it to
 the lead directorate's Assistant Director; and when a review date passes undecided, record
-that the restrictions lapsed (the case moves to "lapsed") and escalate that too.
+that the restrictions lapsed (the case moves to "lapsed") and escalate that too; and remind
+the information-governance role of subject access deadlines (governance/sweeps.py).
 
 Whether something is overdue or in force is always a query on stored dates, so pages are
 right even if the sweep never ran; the sweep only records, reminds and escalates. It is
@@ -36,6 +37,7 @@ from cases.choices import CaseState, EventKind
 from cases.models import DesignationCase
 from cases.services import uploads_remove_stale
 from governance.services import disposals_propose
+from governance.sweeps import subject_access_deadlines
 from letters.services import remove_orphan_pdfs
 from outbox.services import enqueue
 from reviews.models import (
@@ -331,7 +333,8 @@ def run_sweep(*, now: dt.datetime | None = None) -> SweepReport:
     today = timezone.localdate(now)
     report = SweepReport()
     for step in (open_reviews, close_challenge_windows, challenge_deadlines, review_deadlines,
-                 review_escalations_for_lapsed, unnotified_designations):
+                 review_escalations_for_lapsed, unnotified_designations,
+                 subject_access_deadlines):
         step(now, today, report)
     # Housekeeping: a letter whose issuing rolled back leaves no PDF behind for long.
     remove_orphan_pdfs(now=now)

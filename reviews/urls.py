@@ -9,8 +9,8 @@ without its step.
 from django.urls import path
 
 from cases import steps
+from reviews import deadline_views, views
 from reviews import steps as review_steps
-from reviews import views
 
 app_name = "reviews"
 
@@ -36,5 +36,5 @@ urlpatterns = [
     path(
         "cases/<str:reference>/ombudsman-bundle/", views.ombudsman_bundle, name="bundle"
     ),
-    path("deadlines/", views.deadlines, name="deadlines"),
+    path("deadlines/", deadline_views.deadlines, name="deadlines"),
 ]

@@ -349,24 +349,6 @@ def review_decide(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-# --- the deadline dashboard --------------------------------------------------------------------
-
-
-@require_GET
-@casework_required
-def deadlines(request: HttpRequest) -> HttpResponse:
-    if not selectors.may_see_deadlines(request.user):
-        raise PermissionDenied(
-            "The deadline dashboard is for senior managers and independent reviewers."
-        )
-    # A horizon or page that is not one of the choices is the default, never an error.
-    horizon = selectors.Horizon.parse(request.GET.get("horizon"))
-    context = selectors.deadline_dashboard(
-        request.user, horizon=horizon, page=request.GET.get("page")
-    )
-    return render(request, "reviews/deadlines.html", context)
-
-
 # --- the Ombudsman bundle ----------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ import pytest
 from django.test import override_settings
 
 from accounts.roles import Role
+from governance import disclosure
 from letters import rendering
 from tests import factories, pdfstub
 
@@ -191,6 +192,7 @@ def _pdf_stand_in(request, monkeypatch):
     if request.node.get_closest_marker("real_pdf"):
         return
     monkeypatch.setattr(rendering, "html_to_pdf", pdfstub.stub_pdf)
+    monkeypatch.setattr(disclosure, "html_to_tagged_pdf", pdfstub.stub_pdf)
 
     real_reader = pypdf.PdfReader
 
@@ -229,8 +231,12 @@ def private_media(settings, tmp_path, monkeypatch):
             "OPTIONS": {"location": str(location), "base_url": None},
         },
     }
-    for model in (ContactAttachment, KeptUpload):
-        monkeypatch.setattr(model._meta.get_field("file"), "storage", storages["private"])
+    from governance.models import SubjectAccessRequest
+
+    for model, name in ((ContactAttachment, "file"), (KeptUpload, "file"),
+                        (SubjectAccessRequest, "internal_copy"),
+                        (SubjectAccessRequest, "release_copy")):
+        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
     return location
 
 

@@ -56,6 +56,9 @@ from cases.models import (
     KeptUpload,
     WarningMethod,
 )
+from governance import disclosure
+from governance import services as sar_services
+from governance.models import SubjectAccessRequest
 from letters import services as letter_services
 from letters.models import Letter, LetterKind, PolicyVersion
 from reviews import services as review_services
@@ -80,7 +83,8 @@ OFF, SM, SEN, IR, DL, ADM, IG = (
 CASEWORK = frozenset({OFF, SM, SEN, IR})
 CASE_ACTING = frozenset({SM, SEN, IR})  # roles that take steps on a case
 REPORTS = frozenset({DL, SEN})
-DEADLINES = frozenset({SEN, IR})
+DEADLINES = frozenset({SEN, IR, IG})  # information governance: subject access rows only
+INFO_GOV = frozenset({IG})
 FILED_READERS = frozenset({OFF, SM, SEN})
 
 
@@ -145,6 +149,9 @@ CASES = {
     "xavier": ("xavier", "assessment", "adults", ("children",)),
 }
 REVIEWED_CASES = {"reviewer": {"amos"}}  # the challenges given to each reviewer
+# The customers with a subject access request: the information-governance role sees them
+# (their requests' pages and disclosure), and no other customer.
+SAR_CUSTOMERS = {"rita"}
 
 
 @dataclass
@@ -158,6 +165,7 @@ class World:
     attachments: list[ContactAttachment] = field(default_factory=list)
     challenges: list[Challenge] = field(default_factory=list)
     filed: list[FiledItem] = field(default_factory=list)
+    sars: list[SubjectAccessRequest] = field(default_factory=list)
     admin_objects: dict[str, list] = field(default_factory=dict)
 
     def customer_key(self, customer_id: int) -> str:
@@ -297,6 +305,16 @@ def build_world() -> World:
         w.letters.append(letter_services.letter_issue(
             actor=user, kind=LetterKind.INFORMAL_WARNING, warning=warning
         ))
+    # Rita's subject access request: produced with a redaction marked, and released.
+    ig = w.users["ig"]
+    sar = sar_services.sar_record(actor=ig, customer=w.customers["rita"], received_on=today)
+    sar_services.sar_check_identity(actor=ig, sar=sar, checked_on=today, how="Passport.")
+    sar_services.sar_produce(actor=ig, sar=sar)
+    sar_services.sar_mark_redaction(
+        actor=ig, sar=sar, passage=disclosure.passages(w.customers["rita"])[0].key,
+        reason="Names a neighbour.",
+    )
+    w.sars.append(sar_services.sar_release(actor=ig, sar=sar))
     Token.objects.create(user=w.users["officer"])
     officer = w.users["officer"]
     record_access_changes(
@@ -347,6 +365,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
             patch.setattr(model._meta.get_field("file"), "storage", storages["private"])
         for model in (Letter, PolicyVersion):
             patch.setattr(model._meta.get_field("pdf"), "storage", storages["private"])
+        for name in ("internal_copy", "release_copy"):
+            patch.setattr(SubjectAccessRequest._meta.get_field(name), "storage",
+                          storages["private"])
         from ucp.celery import app
 
         patch.setitem(app.conf, "task_always_eager", True)
@@ -394,6 +415,9 @@ def sees_case(name: str, key: str) -> bool:
 
 
 def sees_customer(name: str, key: str) -> bool:
+    spec = USERS[name]
+    if spec is not None and IG in spec.roles and key in SAR_CUSTOMERS:
+        return True  # the customer's subject access request, and only that
     if not _casework(name):
         return False
     mine = _dirs(name)
@@ -562,6 +586,15 @@ PAGES: dict[str, Page] = {
     "governance:disposals": Page(frozenset({IG})),
     "governance:holds": Page(frozenset({IG})),
     "governance:hold_lift": Page(frozenset({IG}), post_only=True),
+    # Subject access requests: information governance only; a request's pages show its
+    # customer (scope "customer": the request's).
+    "governance:sar_list": Page(INFO_GOV),
+    "governance:sar_create": Page(INFO_GOV),
+    "governance:sar_detail": Page(INFO_GOV, "customer"),
+    "governance:sar_passages": Page(INFO_GOV, "customer"),
+    "governance:sar_download": Page(INFO_GOV, "customer"),
+    **{f"governance:sar_{step}": Page(INFO_GOV, "customer", post_only=True)
+       for step in ("identity", "extend", "close", "produce", "release", "redaction_remove")},
     # The person's own roles and directorates and the changes to them.
     "accounts:your_access": Page(SIGNED_IN),
     # The timeout warning's questions: how long is left (asked signed out too), and extend.
@@ -710,6 +743,14 @@ def _fill(w: World, route: Route) -> list[tuple[str, str | None]]:
         for key, warning in w.warnings.items():
             url = r.replace("<str:reference>", w.customers[key].reference)
             out.append((url.replace("<int:pk>", str(warning.pk)), f"customer:{key}"))
+    elif name.startswith("governance:sar_") and "<int:pk>" in r:
+        for sar in w.sars:
+            key = w.customer_key(sar.customer_id)
+            url = r.replace("<int:pk>", str(sar.pk))
+            url = url.replace("<int:mark>", str(sar.redactions.get().pk))
+            for copy in ("internal", "release") if "<slug:copy>" in url else (None,):
+                out.append((url.replace("<slug:copy>", copy) if copy else url,
+                            f"customer:{key}"))
     elif name == "cases:attachment":
         for attachment in w.attachments:
             key = w.customer_key(attachment.contact.customer_id)

@@ -11,10 +11,11 @@ import pytest
 from django.template import Context, Template
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-# Letters, the printable quarterly report and the Ombudsman bundle are paper (PDF): nothing
-# scrolls there. The letters section of the case page (letters/_case_section.html) is a
-# page, not paper. The bundle is only ever a PDF: its <style> is never served to a browser.
-PAPER = ("letters/base_letter.html", "reports/quarterly.html", "bundles/ombudsman.html")
+# Letters, the printable quarterly report, the Ombudsman bundle and the subject access
+# disclosure's index are paper (PDF): nothing scrolls there. The letters section of the case
+# page (letters/_case_section.html) is a page, not paper. The bundle is only ever a PDF.
+PAPER = ("letters/base_letter.html", "reports/quarterly.html", "bundles/ombudsman.html",
+         "governance/disclosure.html")
 
 
 def _pages() -> list[Path]:

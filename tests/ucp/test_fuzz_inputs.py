@@ -33,6 +33,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -41,6 +42,8 @@ from accounts.roles import Role
 from api.serializers import RestrictionCheckInput, RestrictionsInput
 from cases import services as case_services
 from cases.models import Channel, ContactAttachment
+from governance import disclosure
+from governance import services as sar_services
 from governance.models import DisposalProposal, HoldReason, LegalHold, RetentionRule
 from letters.services import letter_issue
 from reviews import services as review_services
@@ -332,6 +335,21 @@ def fuzz_path(client: Client, url: str, failures: list[str]) -> None:
                 failures.append(f"GET {bad[:200]} answered {response.status_code}")
 
 
+def seed_subject_access(ig, customers) -> None:
+    """Two subject access requests, so their pages and forms are crawled: one produced with
+    a redaction marked (every step's form), one released (its download)."""
+    today = timezone.localdate()
+    open_one = sar_services.sar_record(actor=ig, customer=customers[0], received_on=today)
+    sar_services.sar_produce(actor=ig, sar=open_one)
+    passage = disclosure.passages(customers[0])[0]
+    sar_services.sar_mark_redaction(actor=ig, sar=open_one, passage=passage.key,
+                                    reason="Names a neighbour.")
+    released = sar_services.sar_record(actor=ig, customer=customers[1], received_on=today)
+    sar_services.sar_check_identity(actor=ig, sar=released, checked_on=today, how="Passport.")
+    sar_services.sar_produce(actor=ig, sar=released)
+    sar_services.sar_release(actor=ig, sar=released)
+
+
 def test_no_hostile_input_to_any_form_or_query_parameter_is_a_server_error(
     world, officer, service_manager, senior_manager, reviewer,
 ):
@@ -339,6 +357,7 @@ def test_no_hostile_input_to_any_form_or_query_parameter_is_a_server_error(
     information_governance = factories.UserFactory(
         roles=[Role.INFORMATION_GOVERNANCE], directorates__council_wide=True
     )
+    seed_subject_access(information_governance, world["customers"])
     for user in (senior_manager, service_manager, officer, reviewer, information_governance):
         client = Client(raise_request_exception=False)
         client.force_login(user)

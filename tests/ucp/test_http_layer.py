@@ -32,6 +32,17 @@ NOT_CASEWORK = {
     # tests/governance/test_access_log_pages.py); it names customers, but no casework.
     "governance:customer_access",
     "governance:staff_access",
+    # Retention: the information-governance role's only (403 for casework roles).
+    "governance:disposals", "governance:holds", "governance:hold_lift",
+    # Subject access requests: the information-governance role's own check on each
+    # (governance.views._sar_for); it has no casework, and sees these customers only.
+    "governance:sar_list", "governance:sar_create", "governance:sar_detail",
+    "governance:sar_identity", "governance:sar_extend", "governance:sar_close",
+    "governance:sar_produce", "governance:sar_release", "governance:sar_passages",
+    "governance:sar_redaction_remove", "governance:sar_download",
+    # Its rows come from scoped sources (reviews.dashboard); information governance sees
+    # only subject access requests there.
+    "reviews:deadlines",
     "logout",
     # Single sign-on's round trip: signed-out visitors use it to sign in (tests/sso/).
     "oidc_authentication_init",

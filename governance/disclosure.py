@@ -1,0 +1,419 @@
+"""The subject access disclosure: everything held about one customer, as one ZIP.
+
+The ZIP holds `index.html` and `index.pdf` (the same document: every record, its fields and
+its history), the uploaded correspondence as it was received (`correspondence/`), and the
+letters as their stored PDFs (`letters/`).
+
+Free text is where other people's personal data hides (a neighbour named in a contact's
+summary), so every free-text value is a `Passage` with a stable key, listed for the officer
+to review. A redaction marks a passage, or a phrase in it (withheld then from every
+passage), and is applied when the document is rendered for release: the records themselves,
+and the internal copy, are never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import get_valid_filename
+
+from cases.models import (
+    AlternativeConsideration,
+    CaseEvent,
+    Contact,
+    ContactAttachment,
+    Customer,
+    DesignationCase,
+    Matter,
+    PreconditionCheck,
+    Warning,
+)
+from governance import access
+from letters import rendering
+from letters.models import CouncilNotice, Letter
+from reviews.models import Challenge, Review
+from sanctions.models import ContactBreach, Sanction
+
+REDACTED = "[redacted]"
+# Fields a disclosure never shows as fields: internal bookkeeping, or carried another way
+# (a letter's HTML is its PDF, in letters/).
+SKIPPED_FIELDS = {"phone_digits", "html", "version"}
+# Free text long enough to name someone. The customer's own name is theirs to see.
+FREE_TEXT_MIN_LENGTH = 200
+NOT_FREE_TEXT = {("cases.customer", "full_name"), ("cases.contactattachment", "original_name")}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A free-text value of one record, which an officer may redact for release."""
+
+    key: str  # "<app.model>:<pk>:<field>"
+    where: str  # "Contact 12, summary"
+    text: str
+
+
+@dataclass
+class Redactions:
+    """The marks of one request, by passage: whole passages, and phrases within others."""
+
+    whole: set[str] = field(default_factory=set)
+    phrases: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, marks: Iterable) -> Redactions:
+        found = cls()
+        for mark in marks:
+            if mark.phrase:
+                found.phrases.setdefault(mark.passage, []).append(mark.phrase)
+            else:
+                found.whole.add(mark.passage)
+        return found
+
+    def apply(self, key: str, text: str) -> str:
+        """`text` (the value of passage `key`) as released: withheld whole if marked so,
+        else with every marked phrase withheld. A phrase is withheld wherever it appears,
+        not only in the passage it was marked in: a contact's summary is copied into the
+        case's chronology and the breach it caused, and a neighbour's name must go from
+        every copy."""
+        if key in self.whole:
+            return REDACTED
+        for phrase in self.all_phrases:
+            text = re.sub(re.escape(phrase), REDACTED, text, flags=re.IGNORECASE)
+        return text
+
+    @property
+    def all_phrases(self) -> list[str]:
+        """Longest first, so a phrase inside a longer one does not break it up."""
+        return sorted({p for ps in self.phrases.values() for p in ps}, key=len, reverse=True)
+
+
+NO_REDACTIONS = Redactions()
+
+
+@dataclass
+class Row:
+    label: str
+    value: str
+
+
+@dataclass
+class Change:
+    at: dt.datetime
+    by: str
+    what: str  # "Created", "Changed", "Deleted"
+    changes: list[Row]
+
+
+@dataclass
+class Item:
+    anchor: str
+    title: str
+    rows: list[Row]
+    history: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    slug: str
+    title: str
+    items: list[Item]
+
+
+def _label(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def passage_key(obj: models.Model, name: str) -> str:
+    return f"{_label(obj)}:{obj.pk}:{name}"
+
+
+def _is_free_text(obj: models.Model, f: models.Field) -> bool:
+    if (_label(obj), f.name) in NOT_FREE_TEXT or f.choices:
+        return False
+    return isinstance(f, models.TextField) or (
+        isinstance(f, models.CharField) and (f.max_length or 0) >= FREE_TEXT_MIN_LENGTH
+    )
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _show(value, f: models.Field | None = None) -> str:
+    """A field's value as the customer reads it."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, get_user_model()):
+        return _person(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    if f is not None and f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    return str(value)
+
+
+def _fields(obj: models.Model) -> Iterator[models.Field]:
+    for f in obj._meta.concrete_fields:
+        if f.name in SKIPPED_FIELDS or f.primary_key or isinstance(f, models.FileField):
+            continue
+        yield f
+
+
+def _rows(obj: models.Model, redactions: Redactions) -> list[Row]:
+    rows = []
+    for f in _fields(obj):
+        value = getattr(obj, f.name)
+        text = _show(value, f)
+        if text and _is_free_text(obj, f):
+            text = redactions.apply(passage_key(obj, f.name), text)
+        if text:
+            rows.append(Row(str(f.verbose_name).capitalize(), text))
+    for m2m in obj._meta.many_to_many:
+        names = ", ".join(str(x) for x in getattr(obj, m2m.name).all())
+        if names:
+            rows.append(Row(str(m2m.verbose_name).capitalize(), names))
+    return rows
+
+
+HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+def _history(obj: models.Model, redactions: Redactions) -> list[Change]:
+    """The record's history rows, oldest first, each with what it changed."""
+    if not hasattr(obj, "history"):
+        return []
+    records = list(obj.history.select_related("history_user").order_by("history_date",
+                                                                          "history_id"))
+    out = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            for change in delta.changes:
+                f = obj._meta.get_field(change.field)
+                if f.name in SKIPPED_FIELDS or f.many_to_many:
+                    continue
+                old, new = _show(change.old, f), _show(change.new, f)
+                if _is_free_text(obj, f):
+                    key = passage_key(obj, f.name)
+                    old, new = redactions.apply(key, old), redactions.apply(key, new)
+                changes.append(Row(str(f.verbose_name).capitalize(), f"{old or '(empty)'} → "
+                                   f"{new or '(empty)'}"))
+        out.append(Change(at=record.history_date, by=_person(record.history_user),
+                          what=HISTORY_TYPES.get(record.history_type, record.history_type),
+                          changes=changes))
+        previous = record
+    return out
+
+
+def _item(obj: models.Model, title: str, redactions: Redactions, *,
+          with_history: bool = True) -> Item:
+    return Item(anchor=f"{obj._meta.model_name}-{obj.pk}", title=title,
+                rows=_rows(obj, redactions),
+                history=_history(obj, redactions) if with_history else [])
+
+
+@dataclass
+class Records:
+    """Everything held about one customer, loaded once."""
+
+    customer: Customer
+    matters: list[Matter]
+    contacts: list[Contact]
+    attachments: list[ContactAttachment]
+    warnings: list[Warning]
+    cases: list[DesignationCase]
+    events: list[CaseEvent]
+    preconditions: list[PreconditionCheck]
+    alternatives: list[AlternativeConsideration]
+    sanctions: list[Sanction]
+    breaches: list[ContactBreach]
+    letters: list[Letter]
+    notices: list[CouncilNotice]
+    challenges: list[Challenge]
+    reviews: list[Review]
+
+    @classmethod
+    def of(cls, customer: Customer) -> Records:
+        by_case = {"case__customer": customer}
+        return cls(
+            customer=customer,
+            matters=list(customer.matters.select_related("directorate", "created_by")
+                         .order_by("received_on", "pk")),
+            contacts=list(customer.contacts.select_related(
+                "directorate", "handled_by", "logged_by", "matter"
+            ).prefetch_related("indicators").order_by("occurred_at", "pk")),
+            attachments=list(ContactAttachment.objects.filter(contact__customer=customer)
+                             .select_related("uploaded_by").order_by("pk")),
+            warnings=list(customer.warnings.select_related("directorate", "given_by", "case")
+                          .prefetch_related("behaviours").order_by("given_on", "pk")),
+            cases=list(customer.cases.select_related("lead_directorate").order_by("pk")),
+            events=list(CaseEvent.objects.filter(**by_case).select_related("actor", "case")
+                        .order_by("at", "pk")),
+            preconditions=list(PreconditionCheck.objects.filter(**by_case)
+                               .select_related("confirmed_by", "case").order_by("pk")),
+            alternatives=list(AlternativeConsideration.objects.filter(**by_case)
+                              .select_related("recorded_by", "case").order_by("pk")),
+            sanctions=list(Sanction.objects.filter(**by_case).select_related("case")
+                           .order_by("starts_on", "pk")),
+            breaches=list(ContactBreach.objects.filter(contact__customer=customer)
+                          .select_related("contact", "sanction").order_by("pk")),
+            letters=list(customer.letters.select_related("case", "issued_by").order_by("pk")),
+            notices=list(CouncilNotice.objects.filter(**by_case).select_related("case")
+                         .order_by("pk")),
+            challenges=list(Challenge.objects.filter(**by_case).select_related("case")
+                            .order_by("received_on", "pk")),
+            reviews=list(Review.objects.filter(**by_case).select_related("case")
+                         .order_by("due_on", "pk")),
+        )
+
+    def free_text_records(self) -> Iterator[tuple[models.Model, str]]:
+        yield self.customer, f"Your record ({self.customer.reference})"
+        for m in self.matters:
+            yield m, f"Matter {m.reference}"
+        for c in self.contacts:
+            yield c, f"Contact on {_show(c.occurred_at)}"
+        for w in self.warnings:
+            yield w, f"Warning given on {_show(w.given_on)}"
+        for case in self.cases:
+            yield case, f"Case {case.reference}"
+        for e in self.events:
+            yield e, f"Case {e.case.reference}, chronology entry of {_show(e.at)}"
+        for p in self.preconditions:
+            yield p, f"Case {p.case.reference}, condition checked"
+        for a in self.alternatives:
+            yield a, f"Case {a.case.reference}, alternative considered"
+        for s in self.sanctions:
+            yield s, f"Case {s.case.reference}, restriction from {_show(s.starts_on)}"
+        for b in self.breaches:
+            yield b, f"Breach recorded on {_show(b.recorded_at)}"
+        for n in self.notices:
+            yield n, f"Case {n.case.reference}, council notice"
+        for ch in self.challenges:
+            yield ch, f"Case {ch.case.reference}, request for a review received " \
+                      f"{_show(ch.received_on)}"
+        for r in self.reviews:
+            yield r, f"Case {r.case.reference}, six-month review due {_show(r.due_on)}"
+
+
+def passages(customer: Customer) -> list[Passage]:
+    """Every free-text value in the customer's records, for the officer to review before
+    release (current values; a phrase marked is also withheld from the history)."""
+    found = []
+    for obj, where in Records.of(customer).free_text_records():
+        for f in _fields(obj):
+            value = getattr(obj, f.name)
+            if value and _is_free_text(obj, f):
+                found.append(Passage(passage_key(obj, f.name),
+                                     f"{where}: {str(f.verbose_name).lower()}", str(value)))
+    return found
+
+
+def _sections(records: Records, redactions: Redactions) -> list[Section]:
+    r, red = records, redactions
+    attachments_by_contact: dict[int, list[ContactAttachment]] = {}
+    for a in r.attachments:
+        attachments_by_contact.setdefault(a.contact_id, []).append(a)
+    contacts = []
+    for c in r.contacts:
+        item = _item(c, f"Contact on {_show(c.occurred_at)}", red)
+        for a in attachments_by_contact.get(c.pk, ()):
+            item.rows.append(Row("Correspondence", attachment_name(a)))
+        contacts.append(item)
+    return [
+        Section("record", "Your record", [_item(r.customer, r.customer.full_name, red)]),
+        Section("matters", "Matters", [_item(m, f"Matter {m.reference}", red) for m in r.matters]),
+        Section("contacts", "Contacts", contacts),
+        Section("correspondence", "Correspondence you sent us",
+                [_item(a, attachment_name(a), red, with_history=False) for a in r.attachments]),
+        Section("warnings", "Warnings",
+                [_item(w, f"Warning given on {_show(w.given_on)}", red) for w in r.warnings]),
+        Section("cases", "Cases", [_item(c, f"Case {c.reference}", red) for c in r.cases]),
+        Section("chronology", "Case chronology", [
+            _item(e, f"Case {e.case.reference}, {_show(e.at)}", red, with_history=False)
+            for e in r.events
+        ]),
+        Section("conditions", "Conditions and alternatives considered",
+                [_item(p, f"Case {p.case.reference}: condition", red) for p in r.preconditions]
+                + [_item(a, f"Case {a.case.reference}: alternative", red)
+                   for a in r.alternatives]),
+        Section("sanctions", "Restrictions",
+                [_item(s, f"Case {s.case.reference}: {s.get_kind_display()}", red)
+                 for s in r.sanctions]),
+        Section("breaches", "Breaches of a restriction",
+                [_item(b, f"Breach recorded on {_show(b.recorded_at)}", red, with_history=False)
+                 for b in r.breaches]),
+        Section("letters", "Letters",
+                [_item(x, f"{x.get_kind_display()}: {letter_name(x)}", red) for x in r.letters]),
+        Section("notices", "Notices to council staff",
+                [_item(n, f"Case {n.case.reference}: notice", red) for n in r.notices]),
+        Section("challenges", "Requests for a review",
+                [_item(ch, f"Case {ch.case.reference}: request received {_show(ch.received_on)}",
+                       red) for ch in r.challenges]),
+        Section("reviews", "Six-month reviews",
+                [_item(rv, f"Case {rv.case.reference}: review due {_show(rv.due_on)}", red)
+                 for rv in r.reviews]),
+    ]
+
+
+def attachment_name(a: ContactAttachment) -> str:
+    return f"correspondence/{a.pk}-{get_valid_filename(a.original_name) or 'file'}"
+
+
+def letter_name(letter: Letter) -> str:
+    return f"letters/{letter.pk}-{letter.get_kind_display().lower().replace(' ', '-')}.pdf"
+
+
+def render_index(request_, records: Records, redactions: Redactions, *, release: bool,
+                 now: dt.datetime) -> str:
+    return render_to_string("governance/disclosure.html", {
+        "sar": request_,
+        "customer": records.customer,
+        "sections": _sections(records, redactions),
+        "access": access.entries_about(records.customer),
+        "release": release,
+        "now": now,
+        "council_name": settings.COUNCIL_NAME,
+        "redacted_count": len(redactions.whole) + sum(map(len, redactions.phrases.values())),
+    })
+
+
+def html_to_tagged_pdf(html: str) -> bytes:
+    """The index as a tagged PDF (PDF/UA-1: structure tree, title and language from the
+    HTML), through the one renderer. tests/conftest.py stands in for it, as for letters."""
+    return rendering.html_to_pdf(html)
+
+
+def build_zip(request_, *, redactions: Redactions, release: bool, now: dt.datetime) -> bytes:
+    """The disclosure ZIP for `request_`'s customer, in memory (a customer's files are a few
+    megabytes; letters and uploads are capped in size where they are made)."""
+    records = Records.of(request_.customer)
+    html = render_index(request_, records, redactions, release=release, now=now)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("index.html", html)
+        archive.writestr("index.pdf", html_to_tagged_pdf(html))
+        for a in records.attachments:
+            with a.file.open("rb") as handle:
+                archive.writestr(attachment_name(a), handle.read())
+        for letter in records.letters:
+            if letter.pdf:
+                with letter.pdf.open("rb") as handle:
+                    archive.writestr(letter_name(letter), handle.read())
+    return buffer.getvalue()
