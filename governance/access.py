@@ -1,7 +1,7 @@
 """The subject access code's only contact with the personal data access log.
 
-Today the log is `cases.models.RecordView`; issue 11's access log replaces it. Everything
-here reads or writes it through these two functions, so the swap is one file.
+The log is `cases.models.RecordView` (cases.access_log); everything here reads or writes it
+through these two functions.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cases.models import Customer, RecordView
+from cases.models import AccessKind, Customer, RecordView
 
 
 @dataclass(frozen=True)
@@ -34,4 +34,6 @@ def entries_about(customer: Customer) -> list[AccessEntry]:
 def log_disclosure(user, customer: Customer, what: str) -> None:
     """Record that `user` handed out `customer`'s records (produced or downloaded the
     disclosure): an export is an access like any other."""
-    RecordView.objects.create(user=user, customer=customer, path=what[:300])
+    RecordView.objects.create(
+        user=user, customer=customer, path=what[:300], kind=AccessKind.EXPORT
+    )

@@ -21,7 +21,7 @@ from accounts.roles import Role, has_role
 from accounts.selectors import access_changes_council_wide
 from cases import access_log, deadlines
 from cases.models import AccessKind, RecordView
-from governance import access, disclosure, selectors, services
+from governance import disclosure, selectors, services
 from governance.forms import (
     AccessChangeFilterForm,
     AccessLogFilterForm,
@@ -231,10 +231,13 @@ COPIES = {"internal": "internal_copy", "release": "release_copy"}
 def _sar_for(user, pk: int) -> SubjectAccessRequest:
     """The one way a page reaches a request: the role first (403), then the row (404)."""
     _information_governance_only(user)
-    return get_object_or_404(SubjectAccessRequest.objects.select_related(
+    sar = get_object_or_404(SubjectAccessRequest.objects.select_related(
         "customer", "recorded_by", "identity_checked_by", "extended_by", "produced_by",
         "released_by",
     ), pk=pk)
+    # The request's pages show its customer: noted for the access log (cases.access_log).
+    access_log.noted(user, sar.customer)
+    return sar
 
 
 @require_GET
@@ -377,8 +380,7 @@ def sar_download(request: HttpRequest, pk: int, copy: str) -> FileResponse:
         handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing from storage") from None
-    access.log_disclosure(request.user, sar.customer,
-                          f"subject access {sar.pk}: {copy} copy downloaded")
+    # The download itself is in the access log through _sar_for (kind download).
     response = FileResponse(handle, as_attachment=True,
                             filename=f"subject-access-{sar.pk}-{copy}.zip",
                             content_type="application/zip")
