@@ -33,8 +33,10 @@ from cases.models import (
     CaseEvent,
     Contact,
     ContactAttachment,
+    Correction,
     Customer,
     DesignationCase,
+    DisputeStatement,
     Matter,
     PreconditionCheck,
     Warning,
@@ -248,6 +250,8 @@ class Records:
     notices: list[CouncilNotice]
     challenges: list[Challenge]
     reviews: list[Review]
+    corrections: list[Correction]
+    disputes: list[DisputeStatement]
 
     @classmethod
     def of(cls, customer: Customer) -> Records:
@@ -281,6 +285,9 @@ class Records:
                             .order_by("received_on", "pk")),
             reviews=list(Review.objects.filter(**by_case).select_related("case")
                          .order_by("due_on", "pk")),
+            corrections=list(customer.corrections.select_related("corrected_by")
+                             .order_by("corrected_at", "pk")),
+            disputes=list(customer.disputes.order_by("pk")),
         )
 
     def free_text_records(self) -> Iterator[tuple[models.Model, str]]:
@@ -310,6 +317,10 @@ class Records:
                       f"{_show(ch.received_on)}"
         for r in self.reviews:
             yield r, f"Case {r.case.reference}, six-month review due {_show(r.due_on)}"
+        for c in self.corrections:
+            yield c, f"Correction of {c.label.lower()} on {_show(c.corrected_at)}"
+        for d in self.disputes:
+            yield d, f"Statement disputing a record, received {_show(d.received_on)}"
 
 
 def passages(customer: Customer) -> list[Passage]:
@@ -369,6 +380,14 @@ def _sections(records: Records, redactions: Redactions) -> list[Section]:
         Section("reviews", "Six-month reviews",
                 [_item(rv, f"Case {rv.case.reference}: review due {_show(rv.due_on)}", red)
                  for rv in r.reviews]),
+        # Corrections keep the old value beside the new; the customer's own statements
+        # disputing a record go wherever the record goes (issue 11, requirement 4).
+        Section("corrections", "Corrections to your records",
+                [_item(c, f"{c.label} corrected on {_show(c.corrected_at)}", red)
+                 for c in r.corrections]),
+        Section("disputes", "Your statements disputing a record",
+                [_item(d, f"Statement received on {_show(d.received_on)}", red)
+                 for d in r.disputes]),
     ]
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from cases import deadlines
 from cases.models import AccessKind, Channel, Contact, Customer, RecordView
-from cases.services import contact_log
+from cases.services import contact_correct, contact_log, dispute_record
 from governance import disclosure, services
 from governance.models import SarAlert, SarRedaction, SarStatus, SubjectAccessRequest
 from letters import services as letter_services
@@ -125,8 +125,13 @@ def full_customer(letter_storage, adults, officer, service_manager, senior_manag
     )
     review, _created = review_services.open_review_for(case, actor=None, at=timezone.now())
     RecordView.objects.create(user=officer, customer=customer, case=case, path="/cases/x/")
+    (correction,) = contact_correct(actor=officer, contact=contact, direction="outbound",
+                                    reason="It was our call back to her, not hers to us.")
+    dispute = dispute_record(actor=officer, record=contact, received_on=timezone.localdate(),
+                             statement="I did not shout; I asked to speak to a manager.")
     return {"customer": customer, "matter": matter, "case": case, "letter": letter,
-            "contact": contact, "challenge": challenge, "review": review}
+            "contact": contact, "challenge": challenge, "review": review,
+            "correction": correction, "dispute": dispute}
 
 
 @time_machine.travel(dt.datetime(2025, 6, 3, 10, 0, tzinfo=LONDON), tick=False)
@@ -156,12 +161,14 @@ def test_the_disclosure_holds_every_kind_of_record_about_the_customer(ig, full_c
         *(f"preconditioncheck-{p.pk}" for p in case.precondition_checks.all()),
         *(f"alternativeconsideration-{a.pk}" for a in case.alternatives.all()),
         *(f"councilnotice-{n.pk}" for n in case.notices.all()),
+        f"correction-{f['correction'].pk}", f"disputestatement-{f['dispute'].pk}",
     ]
     missing = [r for r in expected_records if f'data-record="{r}"' not in html]
     assert missing == []
     assert customer.warnings.exists() and case.sanctions.exists() and case.events.count() > 3
     # Summaries and indicators; the record's history; who looked (the export itself too).
     assert "Shouted about" in html
+    assert "I did not shout; I asked to speak to a manager." in html
     assert str(f["contact"].indicators.get()) in html
     assert "History of this record" in html
     assert html.count('data-access-entry="1"') == RecordView.objects.filter(

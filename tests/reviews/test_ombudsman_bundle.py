@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cases import services as case_services
@@ -144,3 +145,26 @@ def test_roles_without_casework_get_no_bundle(in_force, who, request, login):
     response = client.get(f"/cases/{in_force.reference}/ombudsman-bundle/")
     assert response.status_code == 403
     assert in_force.customer.full_name.encode() not in response.content
+
+
+def test_the_bundle_shows_corrections_and_disputes_of_the_evidence(in_force, officer):
+    contact = case_services.contact_log(
+        actor=officer, customer=in_force.customer, directorate=in_force.lead_directorate,
+        channel=Channel.PHONE, direction=Direction.INBOUND,
+        occurred_at=timezone.now() - dt.timedelta(hours=1), handled_by=officer,
+        summary="Rang about the bins.", duration_minutes=10,
+    )
+    in_force.evidence_contacts.add(contact)  # as if the referral had named it
+    case_services.dispute_record(
+        actor=officer, record=contact, received_on=timezone.localdate(),
+        statement="I only rang because nobody answered my letters.",
+    )
+    case_services.contact_correct(
+        actor=officer, contact=contact, reason="It was our call back, not hers.",
+        direction=Direction.OUTBOUND if contact.direction != Direction.OUTBOUND
+        else Direction.INBOUND,
+    )
+    html = bundle.render_html(in_force)
+    assert "The customer disputes this record" in html
+    assert "I only rang because nobody answered my letters." in html
+    assert "Reason: It was our call back, not hers." in html
