@@ -300,6 +300,9 @@ def reference_data(transactional_db):
     importlib.import_module("accounts.migrations.0002_role_groups").create_groups(
         django_apps, None
     )
+    importlib.import_module("accounts.migrations.0006_information_governance_group").create_group(
+        django_apps, None
+    )
     importlib.import_module("cases.migrations.0002_seed_indicators").seed(django_apps, None)
     importlib.import_module("letters.migrations.0002_seed_policy_v5").seed(django_apps, None)
 
