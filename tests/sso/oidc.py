@@ -36,6 +36,9 @@ STARTUP_SECONDS = 20
 
 
 def _missing(message: str) -> None:
+    """Skip, saying what is missing (node, or node_modules/oidc-provider), on a developer's
+    machine without them; in CI the same message fails the run, so these tests never skip
+    there."""
     if os.environ.get("UCP_REQUIRE_POSTGRES") == "1":  # CI: a missing provider is a failure
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
