@@ -4,6 +4,12 @@ The ZIP holds `index.html` and `index.pdf` (the same document: every record, its
 its history), the uploaded correspondence as it was received (`correspondence/`), and the
 letters as their stored PDFs (`letters/`).
 
+Files are reviewed one by one (`governance.models.SarFileDecision`): the release copy leaves
+out a withheld file and lists it, with the reason, in its index; a file included after
+review is marked so. A letter's PDF is made from its stored HTML, so the release copy
+regenerates a letter from its redacted text when a marked phrase (or a whole passage
+withheld) appears in it. The internal copy keeps every file as it is.
+
 Free text is where other people's personal data hides (a neighbour named in a contact's
 summary), so every free-text value is a `Passage` with a stable key, listed for the officer
 to review. A redaction marks a passage, or a phrase in it (withheld then from every
@@ -26,6 +32,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.text import get_valid_filename
 
 from cases.models import (
@@ -101,6 +108,41 @@ class Redactions:
 
 
 NO_REDACTIONS = Redactions()
+
+
+def file_key(obj: ContactAttachment | Letter) -> str:
+    """The key a file decision names: "attachment:<pk>" or "letter:<pk>"."""
+    return f"{'letter' if isinstance(obj, Letter) else 'attachment'}:{obj.pk}"
+
+
+@dataclass
+class FileDecisions:
+    """The decisions of one request on its files, by file key: withheld (with the reason)
+    and included after review. A file with neither goes in as it is."""
+
+    withheld: dict[str, str] = field(default_factory=dict)
+    reviewed: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, decisions: Iterable) -> FileDecisions:
+        found = cls()
+        for d in decisions:
+            if d.decision == "withhold":
+                found.withheld[d.file] = d.reason
+            elif d.decision == "reviewed":
+                found.reviewed.add(d.file)
+        return found
+
+    def status(self, key: str, *, release: bool) -> str:
+        if key in self.withheld:
+            return (f"Withheld: {self.withheld[key]}" if release
+                    else f"Withheld from the release copy: {self.withheld[key]}")
+        if key in self.reviewed:
+            return "Included, reviewed before release"
+        return "Included"
+
+
+NO_FILE_DECISIONS = FileDecisions()
 
 
 @dataclass
@@ -336,7 +378,15 @@ def passages(customer: Customer) -> list[Passage]:
     return found
 
 
-def _sections(records: Records, redactions: Redactions) -> list[Section]:
+def _file_item(obj, title: str, redactions: Redactions, files: FileDecisions, *,
+               release: bool, with_history: bool = True) -> Item:
+    item = _item(obj, title, redactions, with_history=with_history)
+    item.rows.append(Row("In this copy", files.status(file_key(obj), release=release)))
+    return item
+
+
+def _sections(records: Records, redactions: Redactions, files: FileDecisions = NO_FILE_DECISIONS,
+              *, release: bool = False) -> list[Section]:
     r, red = records, redactions
     attachments_by_contact: dict[int, list[ContactAttachment]] = {}
     for a in r.attachments:
@@ -345,14 +395,17 @@ def _sections(records: Records, redactions: Redactions) -> list[Section]:
     for c in r.contacts:
         item = _item(c, f"Contact on {_show(c.occurred_at)}", red)
         for a in attachments_by_contact.get(c.pk, ()):
-            item.rows.append(Row("Correspondence", attachment_name(a)))
+            withheld = release and file_key(a) in files.withheld
+            item.rows.append(Row("Correspondence", f"{attachment_name(a)} (withheld)"
+                                 if withheld else attachment_name(a)))
         contacts.append(item)
     return [
         Section("record", "Your record", [_item(r.customer, r.customer.full_name, red)]),
         Section("matters", "Matters", [_item(m, f"Matter {m.reference}", red) for m in r.matters]),
         Section("contacts", "Contacts", contacts),
         Section("correspondence", "Correspondence you sent us",
-                [_item(a, attachment_name(a), red, with_history=False) for a in r.attachments]),
+                [_file_item(a, attachment_name(a), red, files, release=release,
+                            with_history=False) for a in r.attachments]),
         Section("warnings", "Warnings",
                 [_item(w, f"Warning given on {_show(w.given_on)}", red) for w in r.warnings]),
         Section("cases", "Cases", [_item(c, f"Case {c.reference}", red) for c in r.cases]),
@@ -371,7 +424,8 @@ def _sections(records: Records, redactions: Redactions) -> list[Section]:
                 [_item(b, f"Breach recorded on {_show(b.recorded_at)}", red, with_history=False)
                  for b in r.breaches]),
         Section("letters", "Letters",
-                [_item(x, f"{x.get_kind_display()}: {letter_name(x)}", red) for x in r.letters]),
+                [_file_item(x, f"{x.get_kind_display()}: {letter_name(x)}", red, files,
+                            release=release) for x in r.letters]),
         Section("notices", "Notices to council staff",
                 [_item(n, f"Case {n.case.reference}: notice", red) for n in r.notices]),
         Section("challenges", "Requests for a review",
@@ -399,12 +453,48 @@ def letter_name(letter: Letter) -> str:
     return f"letters/{letter.pk}-{letter.get_kind_display().lower().replace(' ', '-')}.pdf"
 
 
+def withheld_files(records: Records, files: FileDecisions) -> list[tuple[str, str, str]]:
+    """(name in the ZIP, what it is, why withheld) for every file the release leaves out."""
+    found = [(attachment_name(a), f"Correspondence received {_show(a.uploaded_at)}",
+              files.withheld[file_key(a)])
+             for a in records.attachments if file_key(a) in files.withheld]
+    found += [(letter_name(x), f"{x.get_kind_display()} sent {_show(x.issued_on)}",
+               files.withheld[file_key(x)])
+              for x in records.letters if file_key(x) in files.withheld]
+    return found
+
+
+def _withheld_texts(records: Records, redactions: Redactions) -> list[str]:
+    """The text of every passage withheld whole, longest first (to redact in letters)."""
+    if not redactions.whole:
+        return []
+    texts = []
+    for obj, _where in records.free_text_records():
+        for f in _fields(obj):
+            value = getattr(obj, f.name)
+            if value and passage_key(obj, f.name) in redactions.whole:
+                texts.append(str(value))
+    return sorted(set(texts), key=len, reverse=True)
+
+
+def redact_letter_html(html: str, redactions: Redactions, whole_texts: Iterable[str] = ()) -> str:
+    """A letter's stored HTML with the marked phrases (and passages withheld whole, where
+    the letter quotes them) replaced, as the letter text is escaped in the HTML."""
+    for text in [*whole_texts, *redactions.all_phrases]:
+        for form in {escape(text), escape(text).replace("\n", "<br>")}:
+            html = re.sub(re.escape(form), REDACTED, html, flags=re.IGNORECASE)
+    return html
+
+
 def render_index(request_, records: Records, redactions: Redactions, *, release: bool,
-                 now: dt.datetime) -> str:
+                 now: dt.datetime, files: FileDecisions = NO_FILE_DECISIONS,
+                 regenerated: frozenset[int] = frozenset()) -> str:
     return render_to_string("governance/disclosure.html", {
         "sar": request_,
         "customer": records.customer,
-        "sections": _sections(records, redactions),
+        "sections": _sections(records, redactions, files, release=release),
+        "withheld_files": withheld_files(records, files) if release else [],
+        "regenerated": sorted(letter_name(x) for x in records.letters if x.pk in regenerated),
         "access": access.entries_about(records.customer),
         "release": release,
         "now": now,
@@ -419,20 +509,53 @@ def html_to_tagged_pdf(html: str) -> bytes:
     return rendering.html_to_pdf(html)
 
 
-def build_zip(request_, *, redactions: Redactions, release: bool, now: dt.datetime) -> bytes:
+def build_zip(request_, *, redactions: Redactions, release: bool, now: dt.datetime,
+              files: FileDecisions = NO_FILE_DECISIONS) -> bytes:
     """The disclosure ZIP for `request_`'s customer, in memory (a customer's files are a few
-    megabytes; letters and uploads are capped in size where they are made)."""
+    megabytes; letters and uploads are capped in size where they are made). The release
+    copy leaves out the files withheld and regenerates the letters its redactions touch;
+    the internal copy (`release=False`) has every file as stored."""
     records = Records.of(request_.customer)
-    html = render_index(request_, records, redactions, release=release, now=now)
+    withheld = files.withheld if release else {}
+    # Letters whose text a redaction touches: made again from the redacted HTML.
+    letter_pdfs: dict[int, bytes] = {}
+    if release and (redactions.whole or redactions.phrases):
+        whole_texts = _withheld_texts(records, redactions)
+        for letter in records.letters:
+            if file_key(letter) in withheld:
+                continue
+            redacted = redact_letter_html(letter.html, redactions, whole_texts)
+            if redacted != letter.html:
+                letter_pdfs[letter.pk] = rendering.html_to_pdf(redacted)
+    html = render_index(request_, records, redactions, release=release, now=now,
+                        files=files, regenerated=frozenset(letter_pdfs))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("index.html", html)
         archive.writestr("index.pdf", html_to_tagged_pdf(html))
         for a in records.attachments:
+            if file_key(a) in withheld:
+                continue
             with a.file.open("rb") as handle:
                 archive.writestr(attachment_name(a), handle.read())
         for letter in records.letters:
-            if letter.pdf:
+            if file_key(letter) in withheld:
+                continue
+            if letter.pk in letter_pdfs:
+                archive.writestr(letter_name(letter), letter_pdfs[letter.pk])
+            elif letter.pdf:
                 with letter.pdf.open("rb") as handle:
                     archive.writestr(letter_name(letter), handle.read())
     return buffer.getvalue()
+
+
+def files_of(customer: Customer) -> list[tuple[str, str, ContactAttachment | Letter]]:
+    """(key, what it is, the file's record) for every file a disclosure carries, in the
+    order of the ZIP: correspondence, then letters."""
+    attachments = (ContactAttachment.objects.filter(contact__customer=customer)
+                   .select_related("contact").order_by("pk"))
+    letters = customer.letters.order_by("pk")
+    return ([(file_key(a), f"Correspondence “{a.original_name}” on the contact of "
+              f"{_show(a.contact.occurred_at)}", a) for a in attachments]
+            + [(file_key(x), f"{x.get_kind_display()} sent {_show(x.issued_on)}", x)
+               for x in letters])

@@ -188,6 +188,20 @@ class SarRedactionForm(GovukFormMixin, forms.Form):
                              help_text="For example: names a neighbour.")
 
 
+class SarFileDecisionForm(GovukFormMixin, forms.Form):
+    file = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    decision = forms.ChoiceField(
+        label="In the release copy", widget=forms.RadioSelect,
+        choices=[("include", "Include as it is"),
+                 ("reviewed", "Include: I have read it and it is theirs to see"),
+                 ("withhold", "Withhold")],
+    )
+    reason = forms.CharField(
+        label="Why (needed to withhold)", max_length=300, required=False,
+        help_text="For example: another person's personal data; an exemption applies.",
+    )
+
+
 class SarCloseForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why it is closed without a disclosure", widget=forms.Textarea(attrs={"rows": 3}),

@@ -229,3 +229,37 @@ class SarAlert(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SarFileChoice(models.TextChoices):
+    INCLUDE = "include", "Include as it is"
+    REVIEWED = "reviewed", "Include, reviewed"
+    WITHHOLD = "withhold", "Withhold"
+
+
+class SarFileDecision(models.Model):
+    """What the release copy does with one file of the disclosure: an uploaded piece of
+    correspondence or a letter. A file with no decision goes in as it is; a withheld one
+    is left out of the release copy and listed in its index with the reason; a reviewed
+    one goes in marked as reviewed. The internal copy always keeps every file."""
+
+    request = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.CASCADE, related_name="file_decisions"
+    )
+    # governance.disclosure.file_key: "attachment:<pk>" or "letter:<pk>".
+    file = models.CharField(max_length=60)
+    decision = models.CharField(max_length=10, choices=SarFileChoice.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["file", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "file"], name="one_decision_per_sar_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.file}"

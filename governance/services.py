@@ -56,6 +56,8 @@ from governance.models import (
     LegalHold,
     ProposalStatus,
     SarAlert,
+    SarFileChoice,
+    SarFileDecision,
     SarRedaction,
     SarStatus,
     SubjectAccessRequest,
@@ -72,7 +74,7 @@ ERASED_NAME = "Erased record"
 # `test_every_model_reaching_a_customer_is_disposed_of` walks the foreign keys from
 # Customer and fails on a model in neither list, so a new kind of record cannot be missed.
 DELETED: tuple[type[models.Model], ...] = (
-    SarAlert, SarRedaction, SubjectAccessRequest, Correction, DisputeStatement,
+    SarAlert, SarRedaction, SarFileDecision, SubjectAccessRequest, Correction, DisputeStatement,
     CouncilNoticeRecipient, CouncilNotice, Letter, DeadlineAlert, ContactBreach, FiledItem,
     CaseEvent, PreconditionCheck, AlternativeConsideration, ContactAttachment, KeptUpload,
     Contact, Matter, RecordView, LegalHold, DisposalProposal,
@@ -272,6 +274,8 @@ def dispose_customer(*, actor, proposal: DisposalProposal,
         SubjectAccessRequest: sar_ids | _history_ids(SubjectAccessRequest, customer_id=c),
         SarRedaction: set(_ids(SarRedaction.objects.filter(request_id__in=sar_ids)))
         | _history_ids(SarRedaction, request_id__in=sar_ids),
+        SarFileDecision: set(_ids(SarFileDecision.objects.filter(request_id__in=sar_ids)))
+        | _history_ids(SarFileDecision, request_id__in=sar_ids),
         SarAlert: set(_ids(SarAlert.objects.filter(request_id__in=sar_ids))),
         # The access log keeps no history of itself.
         RecordView: set(_ids(RecordView.objects.filter(customer_id=c))),
@@ -492,6 +496,33 @@ def sar_remove_redaction(*, actor, mark: SarRedaction) -> None:
 
 
 @transaction.atomic
+def sar_decide_file(*, actor, sar: SubjectAccessRequest, file: str, decision: str,
+                    reason: str = "", now: dt.datetime | None = None) -> SarFileDecision:
+    """Decide what the release copy does with one file (a piece of correspondence or a
+    letter): include it, include it as reviewed, or withhold it with the reason. Deciding
+    again replaces the decision; the history keeps every one."""
+    _require_ig(actor)
+    now = workflow.now_or(now)
+    sar = _lock(sar)
+    _require_open(sar)
+    if file not in {key for key, _what, _obj in disclosure.files_of(sar.customer)}:
+        raise ServiceError("That file is not in this customer's records.")
+    if decision not in SarFileChoice.values:
+        raise ServiceError("Choose whether to include the file, include it as reviewed, or "
+                           "withhold it.")
+    reason = reason.strip()
+    if decision == SarFileChoice.WITHHOLD and not reason:
+        raise ServiceError("Say why the file is withheld (for example, it is another "
+                           "person's personal data, or an exemption applies).")
+    found = SarFileDecision.objects.filter(request=sar, file=file).first()
+    found = found or SarFileDecision(request=sar, file=file)
+    found.decision, found.reason = decision, reason
+    found.decided_by, found.decided_at = actor, now
+    workflow.save(found, actor, at=now)
+    return found
+
+
+@transaction.atomic
 def sar_produce(*, actor, sar: SubjectAccessRequest,
                 now: dt.datetime | None = None) -> SubjectAccessRequest:
     """Produce the disclosure, in one action: the internal copy, everything unredacted, to
@@ -526,7 +557,8 @@ def sar_release(*, actor, sar: SubjectAccessRequest,
     if sar.produced_at is None:
         raise ServiceError("Produce the disclosure and review its passages before releasing it.")
     redactions = disclosure.Redactions.of(sar.redactions.all())
-    data = disclosure.build_zip(sar, redactions=redactions, release=True, now=now)
+    files = disclosure.FileDecisions.of(sar.file_decisions.all())
+    data = disclosure.build_zip(sar, redactions=redactions, release=True, now=now, files=files)
     sar.release_copy.save(f"sar-{sar.pk}-release.zip", ContentFile(data), save=False)
     sar.released_at, sar.released_by = now, actor
     sar.status = SarStatus.RELEASED

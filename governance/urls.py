@@ -20,6 +20,7 @@ urlpatterns = [
     path("subject-access/<int:pk>/produce/", views.sar_produce, name="sar_produce"),
     path("subject-access/<int:pk>/release/", views.sar_release, name="sar_release"),
     path("subject-access/<int:pk>/passages/", views.sar_passages, name="sar_passages"),
+    path("subject-access/<int:pk>/files/", views.sar_files, name="sar_files"),
     path("subject-access/<int:pk>/redactions/<int:mark>/remove/", views.sar_redaction_remove,
          name="sar_redaction_remove"),
     path("subject-access/<int:pk>/download/<slug:copy>/", views.sar_download,

@@ -30,6 +30,7 @@ from governance.forms import (
     LegalHoldForm,
     SarCloseForm,
     SarExtendForm,
+    SarFileDecisionForm,
     SarIdentityForm,
     SarRecordForm,
     SarRedactionForm,
@@ -52,6 +53,7 @@ from ucp.templatetags.ucp_tags import person
 
 CHANGES_PER_PAGE = 50
 ENTRIES_PER_PAGE = 50
+FILES_PER_PAGE = 25
 # An export is one request: bounded, and the page says when it was cut short.
 EXPORT_LIMIT = 20_000
 
@@ -290,6 +292,7 @@ def _detail(request: HttpRequest, sar: SubjectAccessRequest, status: int = 200,
         "close_form": forms.get("close_form") or SarCloseForm(prefix="close"),
         "release_errors": forms.get("release_errors", []),
         "marks": marks,
+        "file_decisions": sar.file_decisions.count(),
         "can_extend": sar.is_open and sar.extension_months
         < deadlines.SUBJECT_ACCESS_MAX_EXTENSION_MONTHS,
         "history": sar.history.select_related("history_user").order_by("-history_date")[:50],
@@ -435,3 +438,47 @@ def sar_redaction_remove(request: HttpRequest, pk: int, mark: int) -> HttpRespon
     else:
         messages.success(request, "Redaction removed.")
     return redirect("governance:sar_passages", pk=sar.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def sar_files(request: HttpRequest, pk: int) -> HttpResponse:
+    """The disclosure's files (correspondence and letters), a page at a time, each with
+    what the release copy does with it; a POST decides one. The internal copy keeps all."""
+    sar = _sar_for(request.user, pk)
+    found = disclosure.files_of(sar.customer)
+    keys = [key for key, _what, _obj in found]
+    posted = request.POST.get("file") if request.method == "POST" else None
+    index = keys.index(posted) if posted in keys else len(keys)
+    form = bind(request, SarFileDecisionForm, auto_id=f"file-{index}-%s")
+    status = 200
+    page_number = request.GET.get("page")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.sar_decide_file(actor=request.user, sar=sar, **form.cleaned_data)
+            except ServiceError as exc:
+                status = form_error(form, exc)
+            else:
+                messages.success(request, "Decision recorded: it applies to the release copy "
+                                 "only.")
+                back = f"?page={index // FILES_PER_PAGE + 1}" if index else ""
+                return redirect(f"{request.path}{back}")
+        else:
+            status = UNPROCESSABLE
+        # The page with the form sent on it, whatever the address said.
+        page_number = index // FILES_PER_PAGE + 1 if index < len(keys) else page_number
+    decisions = {d.file: d for d in sar.file_decisions.select_related("decided_by")}
+    page = Paginator(range(len(found)), FILES_PER_PAGE).get_page(page_number)
+    rows = []
+    for i in page.object_list:
+        key, what, obj = found[i]
+        decided = decisions.get(key)
+        rows.append((key, what, obj, decided, form if i == index else SarFileDecisionForm(
+            auto_id=f"file-{i}-%s",
+            initial={"file": key, "decision": decided.decision if decided else "include",
+                     "reason": decided.reason if decided else ""})))
+    withheld = sum(1 for d in decisions.values() if d.decision == "withhold")
+    return render(request, "governance/sar_files.html", {
+        "sar": sar, "rows": rows, "page": page, "form": form, "total": len(found),
+        "decided": len(decisions), "withheld": withheld,
+    }, status=status)

@@ -592,6 +592,7 @@ PAGES: dict[str, Page] = {
     "governance:sar_create": Page(INFO_GOV),
     "governance:sar_detail": Page(INFO_GOV, "customer"),
     "governance:sar_passages": Page(INFO_GOV, "customer"),
+    "governance:sar_files": Page(INFO_GOV, "customer"),
     "governance:sar_download": Page(INFO_GOV, "customer"),
     **{f"governance:sar_{step}": Page(INFO_GOV, "customer", post_only=True)
        for step in ("identity", "extend", "close", "produce", "release", "redaction_remove")},

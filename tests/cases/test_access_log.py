@@ -40,6 +40,7 @@ KINDS = {
     "reviews:bundle": AccessKind.DOWNLOAD,
     "governance:sar_detail": AccessKind.PAGE,
     "governance:sar_passages": AccessKind.PAGE,
+    "governance:sar_files": AccessKind.PAGE,
     "governance:sar_download": AccessKind.DOWNLOAD,
     "cases:detail": AccessKind.PAGE,
     "cases:action": AccessKind.ACTION,

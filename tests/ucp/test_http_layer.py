@@ -39,7 +39,7 @@ NOT_CASEWORK = {
     "governance:sar_list", "governance:sar_create", "governance:sar_detail",
     "governance:sar_identity", "governance:sar_extend", "governance:sar_close",
     "governance:sar_produce", "governance:sar_release", "governance:sar_passages",
-    "governance:sar_redaction_remove", "governance:sar_download",
+    "governance:sar_redaction_remove", "governance:sar_download", "governance:sar_files",
     # Its rows come from scoped sources (reviews.dashboard); information governance sees
     # only subject access requests there.
     "reviews:deadlines",
