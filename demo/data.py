@@ -1584,3 +1584,52 @@ CUSTOMERS = [
         ],
     },
 ]
+
+
+# What the `ig` user (Information Governance) finds on each of its pages: an open subject
+# access request with an extension, a correction and a dispute statement, a legal hold, and a
+# customer past retention whom the seed's sweep proposes for disposal (`demo.seeder`).
+GOVERNANCE = {
+    "subject_access": {
+        "customer": "Keith Brough",
+        "received": 20,  # days ago
+        "how_received": "Letter to the Customer Services Centre",
+        "identity_checked": 15,
+        "identity_how": "Photo driving licence and a council tax bill seen at the "
+        "customer service centre.",
+        "extension_months": 1,
+        "extension_reason": "The request covers three directorates' records and their "
+        "correspondence; the customer was told on the day the request was extended.",
+    },
+    "correction": {
+        "customer": "Janet Moffat",
+        "by": "manager",
+        "direction": "outbound",
+        "reason": "It was our call back to Mrs Moffat, not hers to us: the call log shows "
+        "the team rang her.",
+    },
+    "dispute": {
+        "customer": "Janet Moffat",
+        "by": "manager",
+        "received": 5,
+        "statement": "I did not demand that the provider be sacked. I asked the council "
+        "to make sure my husband's visits happen on time.",
+    },
+    "legal_hold": {
+        "customer": "Gary Hodgson",
+        "reason": "ombudsman",
+        "note": "The Local Government and Social Care Ombudsman is investigating his "
+        "complaint about the parking permit decision (ref. 25 004 117).",
+    },
+    # Last heard from seven years ago and never referred: past the six-year retention.
+    "past_retention": {
+        "fields": {
+            "full_name": "Norman Pearson",
+            "address": "2 Mill Lane\nAppleby",
+            "postcode": "CA16 6AB",
+            "preferred_contact_method": "letter",
+        },
+        "years_ago": 7,
+        "summary": "Asked when the bin collection round would change; told the new days.",
+    },
+}

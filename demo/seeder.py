@@ -502,3 +502,60 @@ class CustomerScript:
             **self.s.clock(),
         )
 
+
+
+def seed_governance(actors: dict, directorates: dict[str, Directorate]) -> None:
+    """What the `ig` user sees on each governance page (`data.GOVERNANCE`), through the
+    services: run once, with the customers' scripts, so seed_demo stays idempotent. The
+    disposal proposal itself comes from the seed's run of the daily sweep."""
+    from cases.models import Customer
+    from cases.services.corrections import contact_correct, dispute_record
+    from governance import services as governance
+
+    spec = data.GOVERNANCE
+    ig = actors["ig"]
+    today = timezone.localdate()
+
+    def customer(name: str) -> Customer:
+        return Customer.objects.get(full_name=name)
+
+    sar_spec = spec["subject_access"]
+    sar = governance.sar_record(
+        actor=ig, customer=customer(sar_spec["customer"]),
+        received_on=today - dt.timedelta(days=sar_spec["received"]),
+        how_received=sar_spec["how_received"],
+    )
+    governance.sar_check_identity(
+        actor=ig, sar=sar, checked_on=today - dt.timedelta(days=sar_spec["identity_checked"]),
+        how=sar_spec["identity_how"],
+    )
+    governance.sar_extend(actor=ig, sar=sar, months=sar_spec["extension_months"],
+                          reason=sar_spec["extension_reason"])
+
+    correction = spec["correction"]
+    contact = (Contact.objects.filter(customer=customer(correction["customer"]))
+               .exclude(direction=correction["direction"]).order_by("-occurred_at").first())
+    contact_correct(actor=actors[correction["by"]], contact=contact,
+                    direction=correction["direction"], reason=correction["reason"])
+    dispute = spec["dispute"]
+    warning = customer(dispute["customer"]).warnings.order_by("-given_on").first()
+    dispute_record(actor=actors[dispute["by"]], record=warning, statement=dispute["statement"],
+                   received_on=today - dt.timedelta(days=dispute["received"]))
+
+    hold = spec["legal_hold"]
+    governance.legal_hold_place(actor=ig, customer=customer(hold["customer"]),
+                                reason=hold["reason"], note=hold["note"])
+
+    old = spec["past_retention"]
+    then = days_before(timezone.now(), 365 * old["years_ago"] + 2)
+    officer = actors["officer"]
+    person = services.customer_create(actor=officer, directorate=directorates["adults"],
+                                      **old["fields"], now=then)
+    services.contact_log(
+        actor=officer, customer=person, directorate=directorates["adults"],
+        channel=Channel.PHONE, direction="inbound", occurred_at=then, handled_by=officer,
+        summary=old["summary"], duration_minutes=5, now=then,
+    )
+    # The record's own stamp says when it was made (auto_now_add): as long ago as its
+    # contact, so the retention rule sees a customer last heard from years ago.
+    Customer.objects.filter(pk=person.pk).update(created_at=then)

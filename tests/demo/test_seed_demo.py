@@ -97,10 +97,29 @@ def test_seed_demo_loads_every_state_once_and_prints_the_users(seed_storage, see
     }
     assert granted.filter(subject=admin, kind="staff").exists()
 
+    # The information governance pages each have something to show `ig`.
+    from cases.models import Correction, DisputeStatement
+    from governance.models import DisposalProposal, LegalHold, SubjectAccessRequest
+
+    sar = SubjectAccessRequest.objects.get()
+    assert sar.is_open and sar.extension_months == 1 and sar.identity_checked_on
+    assert sar.due_on > timezone.localdate()
+    assert sar.customer.full_name == data.GOVERNANCE["subject_access"]["customer"]
+    correction = Correction.objects.get()
+    assert correction.corrected_by.username == "manager"
+    assert correction.customer.full_name == "Janet Moffat"
+    assert DisputeStatement.objects.get().customer.full_name == "Janet Moffat"
+    hold = LegalHold.objects.in_place().get()
+    assert hold.customer.full_name == "Gary Hodgson"
+    proposal = DisposalProposal.objects.get()
+    assert proposal.status == "proposed" and proposal.customer.full_name == "Norman Pearson"
+
     counts = (Customer.objects.count(), Contact.objects.count(), CaseEvent.objects.count(),
-              AccessChange.objects.count())
+              AccessChange.objects.count(), SubjectAccessRequest.objects.count(),
+              LegalHold.objects.count(), DisposalProposal.objects.count())
     again = StringIO()
     call_command("seed_demo", stdout=again)
     assert "nothing created" in again.getvalue()
     assert (Customer.objects.count(), Contact.objects.count(), CaseEvent.objects.count(),
-            AccessChange.objects.count()) == counts
+            AccessChange.objects.count(), SubjectAccessRequest.objects.count(),
+            LegalHold.objects.count(), DisposalProposal.objects.count()) == counts

@@ -40,7 +40,7 @@ from cases.models import (
     Warning,
 )
 from demo import data
-from demo.seeder import Seeder, script_actors
+from demo.seeder import Seeder, script_actors, seed_governance
 from outbox.services import relay
 from reviews.sweeps import run_sweep
 from sanctions.models import Sanction
@@ -98,6 +98,7 @@ class Command(BaseCommand):
                 # the instructions printed below can quote them.
                 with references.deterministic(data.REFERENCE_SEED):
                     Seeder(self._actors(), directorates).run()
+                    seed_governance(self._actors(), directorates)
                 # Today's sweep, as beat would run it: the older designations' reviews open,
                 # and the one whose review date has passed lapses and is escalated.
                 run_sweep()
