@@ -208,3 +208,63 @@ def test_logging_costs_a_page_one_query(officer, customer, make_case, settings):
             counts[(logged, url)] = len(queries)
     for url in (customer.get_absolute_url(), case.get_absolute_url()):
         assert counts[(True, url)] == counts[(False, url)] + 1
+
+
+# --- API calls and exports are recorded (issue 11: "API calls; exports") -----------------
+
+
+def _token_client(user) -> Client:
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=user)
+    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+def test_every_api_call_with_a_token_is_logged_as_an_api_call(officer, customer):
+    """GET and POST of the check and the restrictions endpoint, by a token (no session):
+    one row each, the token's user, the customer answered about."""
+    client = _token_client(officer)
+    calls = [
+        lambda: client.get("/api/v1/restriction-check/",
+                           {"customer": customer.reference, "channel": "phone"}),
+        lambda: client.post("/api/v1/restriction-check/",
+                            {"customer": customer.reference, "channel": "email"},
+                            content_type="application/json"),
+        lambda: client.get(f"/api/v1/customers/{customer.reference}/restrictions/"),
+    ]
+    for call in calls:
+        before = RecordView.objects.count()
+        response = call()
+        assert response.status_code == 200, response.content
+        (row,) = RecordView.objects.order_by("id")[before:]
+        assert (row.user, row.customer, row.kind) == (officer, customer, AccessKind.API)
+
+
+def test_an_api_call_that_answers_with_an_error_logs_nothing(officer, customer):
+    """The customer was looked up, but a 400 (a matter not theirs) or 404 shows nothing."""
+    client = _token_client(officer)
+    before = RecordView.objects.count()
+    assert client.get("/api/v1/restriction-check/", {
+        "customer": customer.reference, "channel": "phone", "matter": "M-NOPE"
+    }).status_code == 400
+    assert client.get("/api/v1/customers/C-NOSUCH/restrictions/").status_code == 404
+    assert RecordView.objects.count() == before
+
+
+def test_the_staff_access_csv_logs_an_export_of_each_customer_it_lists(officer, customer, adults):
+    from accounts.roles import Role
+    from tests import factories
+
+    other = factories.CustomerFactory(full_name="Quentin Other", directorates=[adults])
+    RecordView.objects.bulk_create([RecordView(user=officer, customer=c, path="/x/")
+                                    for c in (customer, other)])
+    ig = factories.UserFactory(username="dpo", roles=[Role.INFORMATION_GOVERNANCE],
+                               directorates__council_wide=True)
+    client = Client()
+    client.force_login(ig)
+    response = client.get("/governance/access-log/staff/",
+                          {"person": officer.username, "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    exported = set(RecordView.objects.filter(user=ig, kind=AccessKind.EXPORT)
+                   .values_list("customer_id", flat=True))
+    assert exported == {customer.pk, other.pk}
