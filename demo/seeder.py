@@ -22,12 +22,15 @@ from cases.models import (
     CaseState,
     Channel,
     Contact,
+    Customer,
     DesignationCase,
     Indicator,
     Matter,
     Precondition,
 )
+from cases.services.corrections import contact_correct, dispute_record
 from demo import data
+from governance import services as governance
 from letters.services import case_inform_council, letter_issue
 from reviews.services import challenge_assign_reviewer, challenge_record
 
@@ -508,10 +511,6 @@ def seed_governance(actors: dict, directorates: dict[str, Directorate]) -> None:
     """What the `ig` user sees on each governance page (`data.GOVERNANCE`), through the
     services: run once, with the customers' scripts, so seed_demo stays idempotent. The
     disposal proposal itself comes from the seed's run of the daily sweep."""
-    from cases.models import Customer
-    from cases.services.corrections import contact_correct, dispute_record
-    from governance import services as governance
-
     spec = data.GOVERNANCE
     ig = actors["ig"]
     today = timezone.localdate()
