@@ -19,14 +19,27 @@ def directorate_ids_for(user) -> frozenset[int] | None:
     if hasattr(user, "_ucp_directorates"):
         return user._ucp_directorates
     profile = getattr(user, "staff_profile", None) if _has_profile(user) else None
+    user._ucp_directorate_names = []
     if user.is_superuser or (profile is not None and profile.council_wide):
         result = None
     elif profile is None:
         result = frozenset()
     else:
-        result = frozenset(profile.directorates.values_list("id", flat=True))
+        # The names too, in the same query: the home page lists them.
+        rows = list(profile.directorates.order_by("name").values_list("id", "name"))
+        result = frozenset(pk for pk, _name in rows)
+        user._ucp_directorate_names = [name for _pk, name in rows]
     user._ucp_directorates = result
     return result
+
+
+def directorate_names_for(user) -> list[str]:
+    """The names of the user's directorates, A to Z: no query beyond `directorate_ids_for`'s
+    for a user of some directorates (every directorate's, for a council-wide one)."""
+    ids = directorate_ids_for(user)
+    if ids is None:
+        return list(Directorate.objects.order_by("name").values_list("name", flat=True))
+    return getattr(user, "_ucp_directorate_names", [])
 
 
 def _has_profile(user) -> bool:

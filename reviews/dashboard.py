@@ -29,22 +29,35 @@ Each kind is a `Source`: the open items of that kind the user may see (scoped th
 `cases.selectors.cases_for` and the user's directorates, exactly as each role's pages are),
 annotated with the day each is due. `deadlines_for` unions the sources' queries in the
 database and pages the union, so a page costs the same queries whatever the number of
-deadlines: one count per source, one query for the page's keys, and one per source on the
-page to load its rows. A new kind is one more `Source`.
+deadlines: one query for the counts of every source and horizon, and one for the
+page. A new kind is one more `Source`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.roles import Role, has_role
 from accounts.selectors import directorate_ids_for
@@ -186,15 +199,40 @@ class DeadlineKind(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class Item:
+    """One open deadline as the union query reads it: only the columns a row shows."""
+
+    pk: int
+    due_on: dt.date
+    case_reference: str  # "" for a subject access request
+    customer_id: int
+    customer_reference: str
+    customer_name: str
+    directorate: str  # the case's lead directorate, "" for a subject access request
+    state: str
+    done_a: bool  # notify: the letter went; subject access: identity checked
+    done_b: bool  # notify: the council was informed
+    reviewer_id: int | None
+    reviewer_name: str
+
+
+@dataclass(frozen=True)
 class DeadlineRow:
+    """A row as `/deadlines/` and the home panel show it, every string precomputed."""
+
     kind: DeadlineKind
     pk: int
-    case: DesignationCase | None  # None for a subject access request: it is the customer's
+    case_reference: str  # "" for a subject access request: it is the customer's
+    customer_id: int
+    reference: str  # what the row's link says: the case, or the customer a request is about
+    customer_name: str
+    directorate: str
     what: str
     who: str
     clock: Clock
     anchor: str
-    item: Any = None
+    url: str
+    due_text: str
 
     @property
     def key(self) -> str:
@@ -205,30 +243,9 @@ class DeadlineRow:
     def due_on(self) -> dt.date:
         return self.clock.due_on
 
-    @property
-    def directorate(self) -> str:
-        return self.case.lead_directorate.name if self.case else "Information governance"
 
-    @property
-    def reference(self) -> str:
-        """What the row's link says: the case, or the customer a request is about."""
-        return self.case.reference if self.case else self.item.customer.reference
-
-    @property
-    def customer_name(self) -> str:
-        return (self.case or self.item).customer.full_name
-
-    @property
-    def url(self) -> str:
-        return f"{(self.case or self.item).get_absolute_url()}#{self.anchor}"
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _senior_manager(case: DesignationCase) -> str:
-    return f"A senior manager, {case.lead_directorate.name}"
+def _senior_manager(item: Item) -> str:
+    return f"A senior manager, {item.directorate}"
 
 
 @dataclass(frozen=True)
@@ -237,14 +254,15 @@ class Source:
 
     `open(scope, today)` is the open items of this kind the user may see, annotated with
     `dl_due` (the day it is due) and `dl_ref` (the case's reference, to sort a day's rows
-    by), or None when the user's roles have none of them. `related` is what a row reads,
-    and `row(item, scope)` says what is due and who must act.
+    by), or None when the user's roles have none of them. `columns` names, for each of
+    `Item`'s fields, the expression that reads it from this source's rows (one union query
+    reads every kind at once), and `row(item, scope)` says what is due and who must act.
     """
 
     kind: DeadlineKind
     open: Callable[[Scope, dt.date], QuerySet | None]
-    related: tuple[str, ...]
-    row: Callable[[Any, Scope], tuple[str, str, str]]  # (what, who, anchor)
+    columns: Callable[[], dict[str, Any]]
+    row: Callable[[Item, Scope], tuple[str, str, str]]  # (what, who, anchor)
 
 
 def _challenges(status: ChallengeStatus) -> Callable[[Scope, dt.date], QuerySet]:
@@ -256,20 +274,20 @@ def _challenges(status: ChallengeStatus) -> Callable[[Scope, dt.date], QuerySet]
     return open_
 
 
-def _late_row(ch: Challenge, scope: Scope) -> tuple[str, str, str]:
-    return ("Late request for a review: accept it or not", _senior_manager(ch.case),
-            f"challenge-{ch.pk}")
+def _late_row(item: Item, scope: Scope) -> tuple[str, str, str]:
+    return ("Late request for a review: accept it or not", _senior_manager(item),
+            f"challenge-{item.pk}")
 
 
-def _unassigned_row(ch: Challenge, scope: Scope) -> tuple[str, str, str]:
-    return ("Request for a review: assign an independent reviewer", _senior_manager(ch.case),
-            f"challenge-{ch.pk}")
+def _unassigned_row(item: Item, scope: Scope) -> tuple[str, str, str]:
+    return ("Request for a review: assign an independent reviewer", _senior_manager(item),
+            f"challenge-{item.pk}")
 
 
-def _decision_row(ch: Challenge, scope: Scope) -> tuple[str, str, str]:
-    who = ("You, the independent reviewer" if ch.reviewer_id == scope.user.pk
-           else f"{_name(ch.reviewer)}, independent reviewer")
-    return "Challenge decision", who, f"challenge-{ch.pk}"
+def _decision_row(item: Item, scope: Scope) -> tuple[str, str, str]:
+    who = ("You, the independent reviewer" if item.reviewer_id == scope.user.pk
+           else f"{item.reviewer_name}, independent reviewer")
+    return "Challenge decision", who, f"challenge-{item.pk}"
 
 
 def _reviews(scope: Scope, today: dt.date) -> QuerySet | None:
@@ -280,10 +298,10 @@ def _reviews(scope: Scope, today: dt.date) -> QuerySet | None:
     ).annotate(dl_due=F("review_due_on"), dl_ref=F("reference"))
 
 
-def _review_row(case: DesignationCase, scope: Scope) -> tuple[str, str, str]:
+def _review_row(item: Item, scope: Scope) -> tuple[str, str, str]:
     what = ("Six-month review missed, restrictions lapsed: review now"
-            if case.state == CaseState.LAPSED else "Six-month review")
-    return what, _senior_manager(case), "six-month-review"
+            if item.state == CaseState.LAPSED else "Six-month review")
+    return what, _senior_manager(item), "six-month-review"
 
 
 def _to_notify(scope: Scope, today: dt.date) -> QuerySet | None:
@@ -294,13 +312,13 @@ def _to_notify(scope: Scope, today: dt.date) -> QuerySet | None:
     ).annotate(dl_due=deadlines.notify_by_in_query(), dl_ref=F("reference"))
 
 
-def _notify_row(case: DesignationCase, scope: Scope) -> tuple[str, str, str]:
+def _notify_row(item: Item, scope: Scope) -> tuple[str, str, str]:
     to_do = [what for what, done in (
-        ("send the customer the designation letter", case.customer_notified_on),
-        ("inform the council", case.council_informed_at),
+        ("send the customer the designation letter", item.done_a),
+        ("inform the council", item.done_b),
     ) if not done]
     what = "Designation not yet in force: " + " and ".join(to_do or ["put it in force"])
-    return what, _senior_manager(case), "letters"
+    return what, _senior_manager(item), "letters"
 
 
 def _windows(scope: Scope, today: dt.date) -> QuerySet | None:
@@ -315,7 +333,7 @@ def _windows(scope: Scope, today: dt.date) -> QuerySet | None:
     )
 
 
-def _window_row(case: DesignationCase, scope: Scope) -> tuple[str, str, str]:
+def _window_row(item: Item, scope: Scope) -> tuple[str, str, str]:
     return ("Last day for the customer to ask for a review", "The customer, in writing",
             "challenge-window")
 
@@ -328,28 +346,71 @@ def _subject_access(scope: Scope, today: dt.date) -> QuerySet | None:
     )
 
 
-def _subject_access_row(sar: SubjectAccessRequest, scope: Scope) -> tuple[str, str, str]:
+def _subject_access_row(item: Item, scope: Scope) -> tuple[str, str, str]:
     what = "Subject access request: send the disclosure"
-    if sar.identity_checked_on is None:
+    if not item.done_a:
         what += " (identity not yet checked)"
     return what, "Information governance", "disclosure"
 
 
-_CHALLENGE_RELATED = ("case__customer", "case__lead_directorate", "reviewer")
-_CASE_RELATED = ("customer", "lead_directorate")
+def _text(value: str = "") -> Value:
+    return Value(value, output_field=CharField())
+
+
+def _flag(**lookup) -> Case:
+    return Case(When(then=Value(1), **lookup), default=Value(0), output_field=IntegerField())
+
+
+def _columns(case: str = "", *, done_a: Any = None, done_b: Any = None,
+             reviewer: bool = False) -> Callable[[], dict[str, Any]]:
+    """The union's columns for a source whose rows are cases (`case=""`), challenges
+    (`case="case__"`), or, with `case=None`, subject access requests."""
+    def columns() -> dict[str, Any]:
+        customer = "customer__" if case is None else f"{case}customer__"
+        return {
+            "dl_case_ref": _text() if case is None else F(f"{case}reference"),
+            "dl_customer_id": F(f"{customer}id"),
+            "dl_customer_ref": F(f"{customer}reference"),
+            "dl_customer_name": F(f"{customer}full_name"),
+            "dl_directorate": _text() if case is None else F(f"{case}lead_directorate__name"),
+            "dl_state": _text() if case is None else F(f"{case}state"),
+            "dl_done_a": done_a if done_a is not None else Value(0),
+            "dl_done_b": done_b if done_b is not None else Value(0),
+            "dl_reviewer_id": F("reviewer_id") if reviewer
+            else Value(None, output_field=IntegerField()),
+            "dl_reviewer_first": F("reviewer__first_name") if reviewer else _text(),
+            "dl_reviewer_last": F("reviewer__last_name") if reviewer else _text(),
+            "dl_reviewer_username": F("reviewer__username") if reviewer else _text(),
+        }
+
+    return columns
+
+
+_CHALLENGE_COLUMNS = _columns("case__", reviewer=True)
+_CASE_COLUMNS = _columns()
 
 SOURCES: tuple[Source, ...] = (
     Source(DeadlineKind.LATE_CHALLENGE, _challenges(ChallengeStatus.LATE),
-           _CHALLENGE_RELATED, _late_row),
+           _CHALLENGE_COLUMNS, _late_row),
     Source(DeadlineKind.ASSIGN_REVIEWER, _challenges(ChallengeStatus.AWAITING_REVIEWER),
-           _CHALLENGE_RELATED, _unassigned_row),
+           _CHALLENGE_COLUMNS, _unassigned_row),
     Source(DeadlineKind.CHALLENGE_DECISION, _challenges(ChallengeStatus.UNDER_REVIEW),
-           _CHALLENGE_RELATED, _decision_row),
-    Source(DeadlineKind.SIX_MONTH_REVIEW, _reviews, _CASE_RELATED, _review_row),
-    Source(DeadlineKind.NOTIFY, _to_notify, _CASE_RELATED, _notify_row),
-    Source(DeadlineKind.CHALLENGE_WINDOW, _windows, _CASE_RELATED, _window_row),
-    Source(DeadlineKind.SUBJECT_ACCESS, _subject_access, ("customer",), _subject_access_row),
+           _CHALLENGE_COLUMNS, _decision_row),
+    Source(DeadlineKind.SIX_MONTH_REVIEW, _reviews, _CASE_COLUMNS, _review_row),
+    Source(DeadlineKind.NOTIFY, _to_notify, lambda: _columns(
+        done_a=_flag(customer_notified_on__isnull=False),
+        done_b=_flag(council_informed_at__isnull=False))(), _notify_row),
+    Source(DeadlineKind.CHALLENGE_WINDOW, _windows, _CASE_COLUMNS, _window_row),
+    Source(DeadlineKind.SUBJECT_ACCESS, _subject_access,
+           _columns(None, done_a=_flag(identity_checked_on__isnull=False)),
+           _subject_access_row),
 )
+
+# The union's columns, in order: the sort keys, then `Item`'s fields.
+_KEYS = ("dl_kind", "dl_pk", "dl_due", "dl_ref")
+_FIELDS = ("dl_case_ref", "dl_customer_id", "dl_customer_ref", "dl_customer_name",
+           "dl_directorate", "dl_state", "dl_done_a", "dl_done_b", "dl_reviewer_id",
+           "dl_reviewer_first", "dl_reviewer_last", "dl_reviewer_username")
 
 
 def source(kind: DeadlineKind) -> Source:
@@ -359,13 +420,32 @@ def source(kind: DeadlineKind) -> Source:
 # --- the list ----------------------------------------------------------------------------------
 
 
-class _Rows(Sequence):
-    """The rows of one horizon, soonest due first, loaded a slice at a time (a Paginator
-    asks for its count, then for one page)."""
+def _row(values: tuple, source: Source, scope: Scope, today: dt.date) -> DeadlineRow:
+    kind, pk, due, _ref, case_ref, customer_id, customer_ref, name, directorate, state, \
+        done_a, done_b, reviewer_id, first, last, username = values
+    item = Item(pk=pk, due_on=due, case_reference=case_ref, customer_id=customer_id,
+                customer_reference=customer_ref, customer_name=name, directorate=directorate,
+                state=state, done_a=bool(done_a), done_b=bool(done_b), reviewer_id=reviewer_id,
+                reviewer_name=f"{first} {last}".strip() or username)
+    what, who, anchor = source.row(item, scope)
+    url = (reverse("cases:detail", args=[case_ref]) if case_ref
+           else reverse("governance:sar_detail", args=[pk]))
+    return DeadlineRow(
+        kind=DeadlineKind(kind), pk=pk, case_reference=case_ref, customer_id=customer_id,
+        reference=case_ref or customer_ref, customer_name=name,
+        directorate=directorate or "Information governance", what=what, who=who,
+        clock=clock(due, today), anchor=anchor, url=f"{url}#{anchor}",
+        due_text=date_format(due, "D j M Y"),
+    )
 
-    def __init__(self, keys: QuerySet | None, total: int, sources: dict[str, Source],
+
+class _Rows(Sequence):
+    """The rows of one horizon, soonest due first, read a slice at a time (a Paginator
+    asks for its count, then for one page): one query for the slice, whatever its kinds."""
+
+    def __init__(self, rows: QuerySet | None, total: int, sources: dict[str, Source],
                  scope: Scope, today: dt.date) -> None:
-        self._keys = keys
+        self._rows = rows
         self._total = total
         self._sources = sources
         self._scope = scope
@@ -380,28 +460,9 @@ class _Rows(Sequence):
     def __getitem__(self, index):
         if isinstance(index, int):
             return self[index:index + 1][0]
-        keys = list(self._keys[index]) if self._keys is not None else []
-        wanted: dict[str, list[int]] = defaultdict(list)
-        for kind, pk, _due, _ref in keys:
-            wanted[kind].append(pk)
-        loaded: dict[tuple[str, int], Any] = {}
-        for kind, pks in wanted.items():
-            source = self._sources[kind]
-            items = source.open(self._scope, self._today).filter(pk__in=pks)
-            for item in items.select_related(*source.related):
-                loaded[kind, item.pk] = item
-        rows = []
-        for kind, pk, _due, _ref in keys:
-            item = loaded.get((kind, pk))
-            if item is None:  # met between the two queries
-                continue
-            source = self._sources[kind]
-            what, who, anchor = source.row(item, self._scope)
-            case = item if isinstance(item, DesignationCase) else getattr(item, "case", None)
-            rows.append(DeadlineRow(kind=DeadlineKind(kind), pk=pk, case=case, what=what,
-                                    who=who, clock=clock(item.dl_due, self._today),
-                                    anchor=anchor, item=item))
-        return rows
+        found = list(self._rows[index]) if self._rows is not None else []
+        return [_row(values, self._sources[values[0]], self._scope, self._today)
+                for values in found]
 
 
 @dataclass(frozen=True)
@@ -457,30 +518,35 @@ def deadlines_for(user, *, horizon: Horizon = DEFAULT_HORIZON,
     scope = Scope.of(user)
     sources = {s.kind.value: s for s in SOURCES}
     counts = dict.fromkeys(Horizon, 0)
-    parts = []
+    tallies, parts = [], []
     for source in SOURCES:
         qs = source.open(scope, today)
         if qs is None:
             continue
         qs = qs.order_by()
-        found = qs.aggregate(**{
-            f"n_{h.name.lower()}": Count("pk", filter=_within(h, today)) if h != Horizon.ALL
-            else Count("pk")
-            for h in Horizon
-        })
-        for h in Horizon:
-            counts[h] += found[f"n_{h.name.lower()}"]
+        # Each source's count of every horizon, as one row; the rows of all the sources
+        # are one union, so the counts are one query however many kinds the user has.
+        tallies.append(
+            qs.annotate(dl_one=Value(1)).values("dl_one").annotate(**{
+                f"n_{h.name.lower()}": Count("pk", filter=_within(h, today))
+                if h != Horizon.ALL else Count("pk")
+                for h in Horizon
+            }).values_list(*(f"n_{h.name.lower()}" for h in Horizon))
+        )
         parts.append(
             qs.filter(_within(horizon, today))
-            .annotate(dl_kind=Value(source.kind.value, output_field=CharField()))
-            .values_list("dl_kind", "pk", "dl_due", "dl_ref")
+            .annotate(dl_kind=_text(source.kind.value), dl_pk=F("pk"), **source.columns())
+            .values_list(*_KEYS, *_FIELDS)
         )
-    keys = None
+    rows = None
     if parts:
-        keys = parts[0].union(*parts[1:], all=True).order_by(
-            "dl_due", "dl_ref", "dl_kind", "pk"
+        for found in tallies[0].union(*tallies[1:], all=True):
+            for h, n in zip(Horizon, found, strict=True):
+                counts[h] += n or 0
+        rows = parts[0].union(*parts[1:], all=True).order_by(
+            "dl_due", "dl_ref", "dl_kind", "dl_pk"
         )
     return Deadlines(
         today=today, horizon=horizon, counts=counts,
-        rows=_Rows(keys, counts[horizon], sources, scope, today), scope=scope,
+        rows=_Rows(rows, counts[horizon], sources, scope, today), scope=scope,
     )

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cases import access_log
+from cases.models import AccessKind
 from reviews import selectors
 
 
@@ -28,5 +30,12 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     horizon = selectors.Horizon.parse(request.GET.get("horizon"))
     context = selectors.deadline_dashboard(
         request.user, horizon=horizon, page=request.GET.get("page")
+    )
+    # The customers the page names are in the access log, as a list's are.
+    access_log.saw(
+        request.user,
+        {row.customer_id for row in context["page"].object_list}
+        | {row.case.customer_id for row in context["decided"]},
+        kind=AccessKind.SEARCH,
     )
     return render(request, "reviews/deadlines.html", context)

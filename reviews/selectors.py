@@ -44,7 +44,8 @@ from sanctions.services import current_sanctions
 RECENTLY_DECIDED_DAYS = 30
 # The dashboard's "recently decided" list is capped: it is a reminder, not a register.
 RECENTLY_DECIDED_SHOWN = 20
-CHALLENGES_TO_REVIEW_SHOWN = 50
+# The reviewer's home panel: the soonest due, and a link to /deadlines/ for the rest.
+CHALLENGES_TO_REVIEW_SHOWN = 10
 
 # --- scope -----------------------------------------------------------------------------------
 
@@ -207,14 +208,15 @@ def designation_facts(case: DesignationCase) -> dict:
 
 
 def challenges_to_review(user, today: dt.date | None = None) -> list[tuple[Challenge, Clock]]:
-    """The challenges given to this independent reviewer and not yet decided, soonest first:
+    """The challenges given to this independent reviewer and not yet decided, soonest first,
+    at most `CHALLENGES_TO_REVIEW_SHOWN` and one more (to say there are more):
     the dashboard's own "challenge decision" source, narrowed to the ones naming this user
     (a reviewer who is also a senior manager sees others' there too)."""
     today = today or timezone.localdate()
     decisions = dashboard.source(dashboard.DeadlineKind.CHALLENGE_DECISION)
     qs = _challenges(
         decisions.open(Scope.of(user), today).filter(reviewer=user)
-    ).order_by("decision_due_on", "id")[:CHALLENGES_TO_REVIEW_SHOWN]
+    ).order_by("decision_due_on", "id")[:CHALLENGES_TO_REVIEW_SHOWN + 1]
     return [(ch, clock(ch.decision_due_on, today)) for ch in qs]
 
 

@@ -18,8 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, has_role, role_labels
-from accounts.selectors import directorates_for
-from cases import next_steps, selectors
+from accounts.selectors import directorate_names_for
+from cases import access_log, next_steps, selectors
+from cases.models import AccessKind
 from reviews import selectors as review_selectors
 from sanctions.selectors import filed_items_to_read
 from sso import views as sso_views
@@ -46,22 +47,42 @@ def home(request: HttpRequest) -> HttpResponse:
         panels["recently_designated"] = list(selectors.recently_designated(user)[:10])
         panels["deadlines"] = review_selectors.home_deadlines(user)
     if has_role(user, Role.INDEPENDENT_REVIEWER):
-        panels["to_review"] = review_selectors.challenges_to_review(user)
+        to_review = review_selectors.challenges_to_review(user)
+        panels["to_review"] = to_review[:review_selectors.CHALLENGES_TO_REVIEW_SHOWN]
+        panels["to_review_more"] = len(to_review) > review_selectors.CHALLENGES_TO_REVIEW_SHOWN
     if has_role(user, Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER):
         panels["to_read"] = filed_items_to_read(user).count()
     if has_role(user, Role.DIRECTORATE_LEAD):
         panels["lead_counts"] = selectors.case_counts_by_directorate(user)
+    # Every customer the page names is in the access log, as a list's are.
+    access_log.saw(user, _customers_named(panels), kind=AccessKind.SEARCH)
     return render(
         request,
         "home.html",
         {
             "panels": panels,
             "roles": role_labels(user),
-            "directorates": list(directorates_for(user)),
+            "directorates": directorate_names_for(user),
             "is_reviewer": has_role(user, Role.INDEPENDENT_REVIEWER),
             "is_admin": has_role(user, Role.ADMINISTRATOR) or user.is_superuser,
         },
     )
+
+
+def _customers_named(panels: dict) -> set[int]:
+    """The ids of the customers the home page's lists name."""
+    ids: set[int] = set()
+    for row in (panels.get("next_steps") or {}).get("rows", []):
+        ids.add(row.case.customer_id)
+    for case in [*panels.get("my_referrals", []), *panels.get("recently_designated", [])]:
+        ids.add(case.customer_id)
+    for contact in panels.get("my_contacts", []):
+        ids.add(contact.customer_id)
+    for challenge, _clock in panels.get("to_review", []):
+        ids.add(challenge.case.customer_id)
+    for row in (panels.get("deadlines") or {}).get("rows", []):
+        ids.add(row.customer_id)
+    return ids
 
 
 @login_not_required
