@@ -564,6 +564,9 @@ def figure_cases(user, scope: Scope, period: Period, today: dt.date, params) -> 
     return what, (
         cases.filter(in_scope, condition)
         .select_related("customer", "lead_directorate")
+        # What the case table shows: not every column of the case and its customer.
+        .only("id", "reference", "state", "updated_at", "designated_on",
+              "customer__id", "customer__full_name", "lead_directorate__name")
         .order_by("-designated_on", "-updated_at", "-id")
     )
 

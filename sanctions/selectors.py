@@ -116,6 +116,11 @@ def filed_items_to_read(user) -> QuerySet[FiledItem]:
         .select_related(
             "contact__customer", "contact__matter", "contact__directorate", "sanction__case"
         )
+        # What the queue shows: not the contact's text nor every column of the rest.
+        .only("id", "contact__id", "contact__occurred_at", "contact__channel",
+              "contact__customer__id", "contact__customer__full_name",
+              "contact__customer__reference", "contact__matter__reference",
+              "contact__directorate__name", "sanction__id", "sanction__case__reference")
         .order_by("contact__occurred_at", "id")
     )
 

@@ -99,6 +99,8 @@ def filed_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.filed_items_to_read(request.user), 50).get_page(
         request.GET.get("page")
     )
+    # The customers named on this page are in the access log, as a list.
+    access_log.saw(request.user, [item.contact.customer for item in page.object_list])
     return render(request, "sanctions/filed_queue.html", {"page": page, "items": page.object_list})
 
 
