@@ -179,9 +179,27 @@ class ReportBuilder:
         )
 
     # -- the figures ----------------------------------------------------------------------------
+    # The cases', the warnings' and the challenges' figures are one query each, for every
+    # table that shows them (`selectors.case_figures` and the like).
+
+    def _months(self) -> list[dt.date]:
+        return self.period.trend_months(self.today)
+
+    def _cases(self) -> dict:
+        return self._once("cases", lambda: selectors.case_figures(
+            self.ids, self.period, self.as_at, self._months()))
+
+    def _warnings(self) -> dict:
+        return self._once("warnings", lambda: selectors.warning_figures(
+            self.ids, self.period, self._months()))
+
+    def _challenges(self) -> dict:
+        return self._once("challenges", lambda: selectors.challenge_figures(
+            self.ids, self.period, self._months()))
+
 
     def invocation_counts(self) -> dict[int, dict[str, int]]:
-        return self._once("invocations", lambda: selectors.invocations(self.ids, self.period))
+        return self._cases()["invocations"]
 
     def reason_rows(self) -> list[selectors.ReasonRow]:
         return self._once(
@@ -272,9 +290,7 @@ class ReportBuilder:
         )
 
     def _table_involved(self) -> Table:
-        leads = self._once(
-            "involved", lambda: selectors.involved_elsewhere(self.ids, self.period)
-        )
+        leads = self._cases()["involved_elsewhere"]
         rows = []
         for lead in leads:
             cells = [
@@ -295,7 +311,7 @@ class ReportBuilder:
         )
 
     def _table_warnings(self) -> Table:
-        counts = self._once("warnings", lambda: selectors.warnings_given(self.ids, self.period))
+        counts = self._warnings()["warnings_given"]
 
         def get(name: str) -> Callable[[int], int]:
             return lambda pk: counts.get(pk, {}).get(name, 0)
@@ -314,9 +330,7 @@ class ReportBuilder:
         )
 
     def _table_closures(self) -> Table:
-        counts = self._once(
-            "closures", lambda: selectors.closed_without_designation(self.ids, self.period)
-        )
+        counts = self._cases()["closed_without_designation"]
         rows = [
             self._row(label, lambda pk, r=reason: counts.get(pk, {}).get(r, 0),
                       figure="closed", closing=reason, key=reason)
@@ -334,9 +348,7 @@ class ReportBuilder:
         )
 
     def _table_standing(self) -> Table:
-        counts = self._once(
-            "standing", lambda: selectors.standing_designations(self.ids, self.as_at)
-        )
+        counts = self._cases()["standing_designations"]
         on = _long(self.as_at)
         rows = [
             self._row(f"Designations standing on {on}",
@@ -381,7 +393,7 @@ class ReportBuilder:
         )
 
     def _table_challenges(self) -> Table:
-        counts = self._once("challenges", lambda: selectors.challenges(self.ids, self.period))
+        counts = self._challenges()["challenges"]
 
         def get(name: str) -> Callable[[int], int]:
             return lambda pk: counts.get(pk, {}).get(name, 0)
@@ -452,9 +464,7 @@ class ReportBuilder:
 
     def _table_trend(self) -> Table:
         months = self.period.trend_months(self.today)
-        counts = self._once(
-            "trend", lambda: selectors.invocations_by_month(self.ids, months)
-        )
+        counts = self._cases()["invocations_by_month"]
         rows = [
             self._row(_month(m), lambda pk, m=m: counts.get(m, {}).get(pk, 0), key=m.isoformat())
             for m in months
@@ -477,12 +487,9 @@ class ReportBuilder:
 
     def _table_activity(self) -> Table:
         months = self.period.trend_months(self.today)
-        warnings = self._once("warnings_trend",
-                              lambda: selectors.warnings_by_month(self.ids, months))
-        received = self._once("challenges_trend",
-                              lambda: selectors.challenges_by_month(self.ids, months))
-        closed = self._once("closures_trend",
-                            lambda: selectors.closures_by_month(self.ids, months))
+        warnings = self._warnings()["warnings_by_month"]
+        received = self._challenges()["challenges_by_month"]
+        closed = self._cases()["closures_by_month"]
         columns = ["Informal warnings", "Formal warnings", "Requests for a review",
                    "Closed without a designation"]
         rows = [

@@ -474,6 +474,184 @@ def closures_by_month(ids: list[int], months: list[dt.date]) -> dict[dt.date, in
     return {row["month"]: row["n"] for row in rows}
 
 
+# --- the page's figures folded into fewer queries -------------------------------------------
+# The functions above are the definitions, one aggregate query each. The page needs them all
+# at once, so it asks the same conditions as conditional counts of one query per table
+# (issue 13: at most 12 queries a page, none repeated): the cases' five figures and
+# involvement elsewhere in one, the warnings' two in one, the challenges' two in one. Each
+# returns what the separate functions return, and a test holds them equal.
+
+
+def _months_of(months: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    return [(m, add_months(m, 1) - dt.timedelta(days=1)) for m in months]
+
+
+def _nonzero(row: dict) -> bool:
+    return any(row.values())
+
+
+def case_figures(ids: list[int], period: Period, day: dt.date,
+                 months: list[dt.date]) -> dict:
+    """`invocations`, `closed_without_designation`, `standing_designations`,
+    `invocations_by_month`, `closures_by_month` and `involved_elsewhere` in one query."""
+    mine = _in_scope(ids)
+    invoked = invoked_in(period)
+    closed = closed_without_designation_in(period)
+    standing = standing_on(day)
+    involved_any = DesignationCase.involved_directorates.through.objects.filter(
+        designationcase_id=OuterRef("pk")
+    )
+    running = Sanction.objects.filter(running_on(day), case_id=OuterRef("pk"))
+    spans = _months_of(months)
+
+    def closed_between(first: dt.date, last: dt.date) -> Q:
+        return Q(state=CaseState.CLOSED, closing_reason__in=WITHOUT_DESIGNATION,
+                 closed_at__gte=day_start(first),
+                 closed_at__lt=day_start(last + dt.timedelta(days=1)))
+
+    def involving(d: int) -> Q:
+        return Q(Exists(DesignationCase.involved_directorates.through.objects.filter(
+            designationcase_id=OuterRef("pk"), directorate_id=d
+        ))) & ~Q(lead_directorate_id=d)
+
+    first, last = spans[0][0], spans[-1][1]
+    elsewhere = invoked & Q(Exists(DesignationCase.involved_directorates.through.objects.filter(
+        designationcase_id=OuterRef("pk"), directorate_id__in=ids
+    )))
+    aggregates = {
+        "inv__total": Count("id", filter=mine & invoked),
+        "inv__withdrawn": Count("id", filter=mine & invoked
+                                & Q(closing_reason=ClosingReason.WITHDRAWN)),
+        "inv__lifted": Count("id", filter=mine & invoked & Q(closing_reason=ClosingReason.LIFTED)),
+        "inv__without_warning": Count("id", filter=mine & invoked & ~Q(warning_skip_kind="")),
+        "inv__cross_directorate": Count("id", filter=mine & invoked & Q(Exists(involved_any))),
+        **{f"closed__{r}": Count("id", filter=mine & closed & Q(closing_reason=r))
+           for r in WITHOUT_DESIGNATION},
+        "standing__standing": Count("id", filter=mine & standing),
+        "standing__restricted": Count("id", filter=mine & standing & told_by(day)
+                                      & Q(Exists(running))),
+        **{f"trend__{i}": Count("id", filter=mine & _range("designated_on", a, b))
+           for i, (a, b) in enumerate(spans)},
+        **{f"closures__{i}": Count("id", filter=mine & closed_between(a, b))
+           for i, (a, b) in enumerate(spans)},
+        **{f"elsewhere__{d}": Count("id", filter=invoked & involving(d)) for d in ids},
+    }
+    rows = list(
+        DesignationCase.objects.filter(
+            (mine & (invoked | closed | standing | _range("designated_on", first, last)
+                     | closed_between(first, last)))
+            | elsewhere
+        )
+        .values("lead_directorate_id", "lead_directorate__name")
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+    def part(row: dict, prefix: str) -> dict:
+        return {k[len(prefix) + 2:]: v for k, v in row.items() if k.startswith(prefix + "__")}
+
+    result: dict = {"invocations": {}, "closed_without_designation": {},
+                    "standing_designations": {}, "invocations_by_month": {},
+                    "closures_by_month": {}, "involved_elsewhere": []}
+    for row in rows:
+        lead = row["lead_directorate_id"]
+        if lead in ids:
+            inv = part(row, "inv")
+            if inv["total"]:
+                result["invocations"][lead] = inv
+            closed_counts = {r: n for r, n in part(row, "closed").items() if n}
+            if closed_counts:
+                result["closed_without_designation"][lead] = closed_counts
+            standing_counts = part(row, "standing")
+            if standing_counts["standing"]:
+                result["standing_designations"][lead] = standing_counts
+            for i, m in enumerate(months):
+                if row[f"trend__{i}"]:
+                    result["invocations_by_month"].setdefault(m, {})[lead] = row[f"trend__{i}"]
+                if row[f"closures__{i}"]:
+                    by_month = result["closures_by_month"]
+                    by_month[m] = by_month.get(m, 0) + row[f"closures__{i}"]
+        counts = {int(d): n for d, n in part(row, "elsewhere").items() if n}
+        if counts:
+            result["involved_elsewhere"].append(
+                InvolvedRow(lead, row["lead_directorate__name"], counts)
+            )
+    result["involved_elsewhere"].sort(key=lambda r: r.lead_name)
+    return result
+
+
+def warning_figures(ids: list[int], period: Period, months: list[dt.date]) -> dict:
+    """`warnings_given` and `warnings_by_month` in one query."""
+    in_period = _range("given_on", period.start, period.end)
+    spans = _months_of(months)
+    kinds = {"informal": WarningKind.INFORMAL, "formal": WarningKind.FORMAL}
+    rows = (
+        Warning.objects.filter(directorate_id__in=ids)
+        .filter(in_period | _range("given_on", spans[0][0], spans[-1][1]))
+        .values("directorate_id")
+        .annotate(
+            **{f"period__{name}": Count("id", filter=in_period & Q(kind=kind))
+               for name, kind in kinds.items()},
+            **{f"m{i}__{name}": Count("id", filter=_range("given_on", a, b) & Q(kind=kind))
+               for i, (a, b) in enumerate(spans) for name, kind in kinds.items()},
+        )
+        .order_by()
+    )
+    given: dict[int, dict[str, int]] = {}
+    by_month: dict[dt.date, dict[str, int]] = {}
+    for row in rows:
+        counts = {name: row[f"period__{name}"] for name in kinds}
+        if _nonzero(counts):
+            given[row["directorate_id"]] = counts
+        for i, m in enumerate(months):
+            month = {name: row[f"m{i}__{name}"] for name in kinds}
+            if _nonzero(month):
+                total = by_month.setdefault(m, dict.fromkeys(kinds, 0))
+                for name, n in month.items():
+                    total[name] += n
+    return {"warnings_given": given, "warnings_by_month": by_month}
+
+
+def challenge_figures(ids: list[int], period: Period, months: list[dt.date]) -> dict:
+    """`challenges` and `challenges_by_month` in one query."""
+    in_period = _range("received_on", period.start, period.end)
+    spans = _months_of(months)
+    decided = Q(decided_on__isnull=False)
+    figures = {
+        "received": Q(),
+        "late": Q(is_late=True),
+        "upheld": Q(outcome=ChallengeOutcome.UPHOLD),
+        "varied": Q(outcome=ChallengeOutcome.VARY),
+        "withdrawn": Q(outcome=ChallengeOutcome.WITHDRAW),
+        "not_accepted": Q(status=ChallengeStatus.NOT_ACCEPTED),
+        "undecided": Q(status__in=(ChallengeStatus.NEW, *OPEN_CHALLENGE_STATES)),
+        "in_time": decided & Q(decided_on__lte=F("decision_due_on")),
+        "after_time": decided & Q(decided_on__gt=F("decision_due_on")),
+    }
+    rows = (
+        Challenge.objects.filter(_in_scope(ids, "case__"))
+        .filter(in_period | _range("received_on", spans[0][0], spans[-1][1]))
+        .values("case__lead_directorate_id")
+        .annotate(
+            **{f"period__{name}": Count("id", filter=in_period & q)
+               for name, q in figures.items()},
+            **{f"m{i}": Count("id", filter=_range("received_on", a, b))
+               for i, (a, b) in enumerate(spans)},
+        )
+        .order_by()
+    )
+    by_lead: dict[int, dict[str, int]] = {}
+    by_month: dict[dt.date, int] = {}
+    for row in rows:
+        counts = {name: row[f"period__{name}"] for name in figures}
+        if counts["received"]:
+            by_lead[row["case__lead_directorate_id"]] = counts
+        for i, m in enumerate(months):
+            if row[f"m{i}"]:
+                by_month[m] = by_month.get(m, 0) + row[f"m{i}"]
+    return {"challenges": by_lead, "challenges_by_month": by_month}
+
+
 # --- from a figure to its cases (only for casework roles) -------------------------------------
 
 INVOCATION_PARTS = {
@@ -564,6 +742,9 @@ def figure_cases(user, scope: Scope, period: Period, today: dt.date, params) -> 
     return what, (
         cases.filter(in_scope, condition)
         .select_related("customer", "lead_directorate")
+        # What the case table shows: not every column of the case and its customer.
+        .only("id", "reference", "state", "updated_at", "designated_on",
+              "customer__id", "customer__full_name", "lead_directorate__name")
         .order_by("-designated_on", "-updated_at", "-id")
     )
 

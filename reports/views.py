@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cases import access_log
 from letters import rendering
 from reports import forms, periods, selectors
 from reports.report import TABLE_KEYS, ReportBuilder, Table
@@ -178,6 +179,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     period = form.chosen_period()
     what, cases = selectors.figure_cases(request.user, scope, period, today, request.GET)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    # The customers named on this page are in the access log, as a list.
+    access_log.saw(request.user, [case.customer for case in page.object_list])
     params = {k: v for k, v in request.GET.items() if k != "page"}
     return render(request, "reports/cases.html", {
         "what": what,

@@ -11,12 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from accounts.models import Directorate
 from cases.models import SCATTERGUN_CHANNELS, Channel, Contact, Customer, Matter
-from sanctions.models import WEEKDAYS, CallPeriod, Sanction, SanctionKind
+from sanctions.models import WEEKDAYS, CallPeriod, Sanction, SanctionKind, in_force_q
 
 PERSONAL_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
 NOON = dt.time(12, 0)
@@ -46,21 +53,62 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else "the named officer"
 
 
+# What the check reads of a sanction and of its named officer: not the reasons, the
+# council-wide justification or the ending's reasons (long text nobody here shows).
+_SANCTION_DEFERRED = ("reasons", "council_wide_justification", "ended_reason")
+_OFFICER_FIELDS = ("named_officer__username",
+                   "named_officer__first_name", "named_officer__last_name")
+
+
 def sanctions_in_force(
     customer: Customer, at: dt.datetime, directorate: Directorate | None = None
 ) -> list[Sanction]:
     """The customer's sanctions in force at the instant `at` (`Sanction.in_force_at`)."""
-    if not isinstance(at, dt.datetime):
-        raise TypeError("sanctions_in_force takes the instant of the contact, not a day")
+    return sanctions_in_force_at(customer, [at], directorate)[at]
+
+
+def sanctions_in_force_at(
+    customer: Customer, instants: list[dt.datetime], directorate: Directorate | None = None
+) -> dict[dt.datetime, list[Sanction]]:
+    """The customer's sanctions in force at each of `instants`, in one query (and one for
+    the matters, only when a refusal of complaints is among them).
+
+    The front desk asks about now and about the contact being checked: each row carries a
+    flag per instant, made from the same condition as `Sanction.objects.in_force_at`.
+    """
+    for at in instants:
+        if not isinstance(at, dt.datetime):
+            raise TypeError("sanctions_in_force takes the instant of the contact, not a day")
+    distinct = list(dict.fromkeys(instants))
+    if not distinct:
+        return {}
+    flags = {
+        f"in_force_{i}": ExpressionWrapper(in_force_q(at), output_field=BooleanField())
+        for i, at in enumerate(distinct)
+    }
+    anywhen = Q()
+    for at in distinct:
+        anywhen |= in_force_q(at)
     qs = (
-        Sanction.objects.in_force_at(at)
+        Sanction.objects.filter(anywhen)
         .applying_to(directorate)
         .filter(case__customer=customer)
         .select_related("named_officer")
-        .prefetch_related(Prefetch("matters", queryset=Matter.objects.only("id", "reference")))
+        .only(*(f.name for f in Sanction._meta.concrete_fields
+                if f.name not in _SANCTION_DEFERRED), *_OFFICER_FIELDS)
+        .annotate(**flags)
         .order_by("kind", "id")
     )
-    return list(qs)
+    rows = list(qs)
+    refusals = [s for s in rows if s.kind == SanctionKind.REFUSE_COMPLAINTS]
+    if refusals:
+        prefetch_related_objects(
+            refusals, Prefetch("matters", queryset=Matter.objects.only("id", "reference"))
+        )
+    return {
+        at: [s for s in rows if getattr(s, f"in_force_{distinct.index(at)}")]
+        for at in instants
+    }
 
 
 def week_bounds(local_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -76,6 +124,61 @@ def week_bounds(local_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+Window = tuple[dt.datetime, dt.datetime]
+
+
+def call_window(
+    local_day: dt.date, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> Window:
+    """The Monday-to-Sunday week of `local_day`; with `since` and `until`, only the part
+    of it a call limit was in force (a 09:15 call before the designation came into force
+    at 14:00 is not "call 1 this week")."""
+    start, end = week_bounds(local_day)
+    if since is not None:
+        start = max(start, since)
+    if until is not None:
+        end = min(end, until)
+    return start, end
+
+
+def call_windows(sanctions: list[Sanction], channel: str, at: dt.datetime) -> set[Window]:
+    """The weeks whose calls `check_contact` counts for this contact: one per call limit."""
+    if channel != Channel.PHONE:
+        return set()
+    day = timezone.localtime(at).date()
+    return {
+        call_window(day, s.in_force_from, s.in_force_until)
+        for s in sanctions
+        if s.kind == SanctionKind.CALL_LIMIT
+    }
+
+
+def count_calls(
+    customer: Customer, windows: set[Window] | list[Window], *, exclude_id: int | None = None
+) -> dict[Window, int]:
+    """The customer's telephone contacts in each window, in one query whatever the number
+    of windows (a conditional count each), none when there is no window to count."""
+    windows = list(dict.fromkeys(windows))
+    counts = {w: 0 for w in windows if w[0] >= w[1]}
+    open_windows = [w for w in windows if w not in counts]
+    if not open_windows:
+        return counts
+    qs = Contact.objects.filter(
+        customer=customer,
+        channel=Channel.PHONE,
+        occurred_at__gte=min(w[0] for w in open_windows),
+        occurred_at__lt=max(w[1] for w in open_windows),
+    )
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    totals = qs.aggregate(**{
+        f"w{i}": Count("id", filter=Q(occurred_at__gte=start, occurred_at__lt=end))
+        for i, (start, end) in enumerate(open_windows)
+    })
+    counts.update({w: totals[f"w{i}"] for i, w in enumerate(open_windows)})
+    return counts
+
+
 def calls_in_week(
     customer: Customer,
     local_day: dt.date,
@@ -84,20 +187,9 @@ def calls_in_week(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> int:
-    """Telephone contacts in the Monday-to-Sunday week of `local_day`; with `since` and
-    `until`, only those made while a call limit was in force (a 09:15 call before the
-    designation came into force at 14:00 is not "call 1 this week")."""
-    start, end = week_bounds(local_day)
-    if since is not None:
-        start = max(start, since)
-    if until is not None:
-        end = min(end, until)
-    qs = Contact.objects.filter(
-        customer=customer, channel=Channel.PHONE, occurred_at__gte=start, occurred_at__lt=end
-    )
-    if exclude_id is not None:
-        qs = qs.exclude(pk=exclude_id)
-    return qs.count()
+    """Telephone contacts in the Monday-to-Sunday week of `local_day` (see `call_window`)."""
+    window = call_window(local_day, since, until)
+    return count_calls(customer, [window], exclude_id=exclude_id)[window]
 
 
 def _and_list(items: list[str], conjunction: str = "and") -> str:
@@ -173,6 +265,7 @@ def check_contact(
     directorate: Directorate | None = None,
     sanctions: list[Sanction] | None = None,
     exclude_contact_id: int | None = None,
+    call_counts: dict[Window, int] | None = None,
 ) -> Verdict:
     """Is this contact within the restrictions in force? Lists each breach in plain words.
 
@@ -183,6 +276,11 @@ def check_contact(
     day = local.date()
     if sanctions is None:
         sanctions = sanctions_in_force(customer, at, directorate)
+    windows = call_windows(sanctions, channel, at)
+    if call_counts is None or not windows <= call_counts.keys():
+        # One count for every call limit; a page checking several contacts counts them
+        # all at once beforehand (`count_calls`) and passes `call_counts`.
+        call_counts = count_calls(customer, windows, exclude_id=exclude_contact_id)
     breaches: list[Breach] = []
     # Contact routed through an MP, a councillor, a solicitor, the police or the Ombudsman
     # is a third party's, not the customer's: only the refusal of further complaints
@@ -238,10 +336,7 @@ def check_contact(
                     f"Calls are taken in the afternoon only (from 12 noon), "
                     f"not at {local:%H:%M}.",
                 )
-            earlier = calls_in_week(
-                customer, day, exclude_id=exclude_contact_id,
-                since=s.in_force_from, until=s.in_force_until,
-            )
+            earlier = call_counts[call_window(day, s.in_force_from, s.in_force_until)]
             if earlier >= s.calls_per_week:
                 limit = s.calls_per_week
                 breach(

@@ -70,6 +70,19 @@ def end_of_day(on: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(on, dt.time.max))
 
 
+def in_force_q(at: dt.datetime) -> Q:
+    """The condition of `SanctionQuerySet.in_force_at`, as a Q: for a filter, or for a
+    flag annotated per instant when one query reads the sanctions of several instants
+    (`sanctions.checks.sanctions_in_force_at`)."""
+    day = timezone.localdate(at)
+    return Q(
+        in_force_from__lte=at,
+        starts_on__lte=day,
+        ends_on__gte=day,
+        case__review_due_on__gte=day,
+    ) & (Q(in_force_until__isnull=True) | Q(in_force_until__gt=at))
+
+
 class SanctionQuerySet(models.QuerySet):
     def in_force_at(self, at: dt.datetime):
         """Sanctions restricting contact at the instant `at`.
@@ -81,13 +94,7 @@ class SanctionQuerySet(models.QuerySet):
         UK dates). A sanction ends by its review date, so a missed review lapses it by its
         dates; the case's review date is asked too, whatever a sanction's own dates say.
         """
-        day = timezone.localdate(at)
-        return self.filter(
-            in_force_from__lte=at,
-            starts_on__lte=day,
-            ends_on__gte=day,
-            case__review_due_on__gte=day,
-        ).filter(Q(in_force_until__isnull=True) | Q(in_force_until__gt=at))
+        return self.filter(in_force_q(at))
 
     def in_force(self, on: dt.date):
         """In force at the end of the UK day `on` (23:59:59.999999 London): what a page

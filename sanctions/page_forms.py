@@ -22,6 +22,45 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 FURTHEST_CHECK = dt.timedelta(days=366)
 
 
+class _OptionsIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.options():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.options()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.options())
+
+
+class OptionsChoiceField(forms.ModelChoiceField):
+    """A model choice read once per form: the choice sent is looked up among the options
+    the page shows, instead of a query to validate it and another to show the options
+    (a page that checks a contact then shows the form again asked for both)."""
+
+    iterator = _OptionsIterator
+
+    def options(self) -> list:
+        if getattr(self, "_options_of", None) is not self.queryset:
+            self._options = list(self.queryset)
+            self._options_of = self.queryset
+        return self._options
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        for obj in self.options():
+            if str(obj.pk) == str(value):
+                return obj
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class ContactCheckForm(GovukFormMixin, forms.Form):
     """A contact that is about to happen (or just happened), checked without saving it."""
 
@@ -34,13 +73,13 @@ class ContactCheckForm(GovukFormMixin, forms.Form):
     duration_minutes = duration_field(
         "How long, in minutes (optional)", "For a call or a personal contact."
     )
-    officer = forms.ModelChoiceField(
+    officer = OptionsChoiceField(
         queryset=None,
         required=False,
         label="Who would deal with it (optional)",
         empty_label="Not decided yet",
     )
-    matter = forms.ModelChoiceField(
+    matter = OptionsChoiceField(
         queryset=Matter.objects.none(),
         required=False,
         label="Which matter is it about? (optional)",
@@ -53,9 +92,13 @@ class ContactCheckForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, user, customer, **kwargs):
         super().__init__(*args, **kwargs)
         officer = self.fields["officer"]
-        officer.queryset = staff_in_directorates(directorate_ids_for(user))
+        officer.queryset = staff_in_directorates(directorate_ids_for(user)).only(
+            "id", "username", "first_name", "last_name"
+        )
         officer.label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.fields["matter"].queryset = customer.matters.order_by("-received_on", "-id")
+        self.fields["matter"].queryset = customer.matters.only(
+            "id", "reference", "summary"
+        ).order_by("-received_on", "-id")
         self.fields["matter"].label_from_instance = lambda m: f"{m.reference}: {m.summary}"
         if not self.is_bound:
             self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)

@@ -17,7 +17,16 @@ from django.utils import timezone
 from cases import access_log
 from cases.models import Contact, Customer, DesignationCase, Indicator
 from cases.selectors import cases_for
-from sanctions.checks import banner_lines, sanctions_in_force
+from cases.models import Channel
+from sanctions.checks import (
+    Verdict,
+    banner_lines,
+    call_windows,
+    check_contact,
+    count_calls,
+    sanctions_in_force,
+    sanctions_in_force_at,
+)
 from sanctions.models import ContactBreach, FiledItem, Sanction, end_of_day
 
 RECENT_BREACHES = 10
@@ -42,6 +51,53 @@ def restriction_banner(
     return banner_lines(sanctions) if sanctions else None
 
 
+# The front desk's "Right now": what a member of staff at the desk needs to know first.
+RIGHT_NOW_CHANNELS = [
+    (Channel.PHONE, "A telephone call"),
+    (Channel.IN_PERSON, "A visit in person"),
+    (Channel.EMAIL, "An email"),
+    (Channel.LETTER, "A letter"),
+]
+
+
+def front_desk(customer: Customer, check: dict | None = None,
+               now: dt.datetime | None = None) -> dict:
+    """What the front desk shows of a customer: the restrictions in force now, whether
+    they may call, come in, email or write right now, and (with `check`, the clean data
+    of the check form) the verdict on one contact and the restrictions at its instant.
+
+    Every sanction in force, whatever its scope: the front desk serves the whole council.
+    One query for the sanctions at both instants, one for any refused matters, one count
+    of calls for every call limit and both checks: a fixed number whatever is asked.
+    """
+    now = now or timezone.now()
+    instants = [now] + ([check["at"]] if check else [])
+    in_force = sanctions_in_force_at(customer, instants)
+    current = in_force[now]
+    checks = [(channel, now) for channel, _ in RIGHT_NOW_CHANNELS] if current else []
+    windows = set()
+    for channel, at in checks:
+        windows |= call_windows(current, channel, at)
+    if check:
+        windows |= call_windows(in_force[check["at"]], check["channel"], check["at"])
+    calls = count_calls(customer, windows)
+    verdict: Verdict | None = None
+    if check:
+        verdict = check_contact(customer=customer, sanctions=in_force[check["at"]],
+                                call_counts=calls, **check)
+    return {
+        "restrictions": banner_lines(current) if current else None,
+        "right_now": [
+            (label, check_contact(customer=customer, channel=channel, at=now,
+                                  sanctions=current, call_counts=calls))
+            for channel, label in RIGHT_NOW_CHANNELS
+        ] if current else None,
+        "verdict": verdict,
+        "check_restrictions": banner_lines(in_force[check["at"]]) if check else None,
+        "now": now,
+    }
+
+
 def with_restricted_flag(customers: QuerySet[Customer], at: dt.datetime | None = None):
     """Annotate `restricted`: whether any sanction is in force for each customer now."""
     in_force = Sanction.objects.in_force_at(at or timezone.now()).filter(
@@ -60,6 +116,11 @@ def filed_items_to_read(user) -> QuerySet[FiledItem]:
         .select_related(
             "contact__customer", "contact__matter", "contact__directorate", "sanction__case"
         )
+        # What the queue shows: not the contact's text nor every column of the rest.
+        .only("id", "contact__id", "contact__occurred_at", "contact__channel",
+              "contact__customer__id", "contact__customer__full_name",
+              "contact__customer__reference", "contact__matter__reference",
+              "contact__directorate__name", "sanction__id", "sanction__case__reference")
         .order_by("contact__occurred_at", "id")
     )
 

@@ -21,9 +21,7 @@ from accounts.roles import Role, has_role
 from cases import access_log
 from cases import selectors as case_selectors
 from cases.forms import SearchForm
-from cases.models import Channel
 from sanctions import selectors, services
-from sanctions.checks import banner_lines, check_contact, sanctions_in_force
 from sanctions.page_forms import ContactCheckForm, FiledItemReadForm
 from ucp.errors import ServiceError
 from ucp.forms import bind, bind_query
@@ -32,12 +30,6 @@ from ucp.http import casework_required, form_error
 # Who reads filed correspondence: the roles `services.filed_item_mark_read` allows.
 READER_ROLES = (Role.OFFICER, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER)
 SEARCH_RESULTS = 25
-RIGHT_NOW_CHANNELS = [
-    (Channel.PHONE, "A telephone call"),
-    (Channel.IN_PERSON, "A visit in person"),
-    (Channel.EMAIL, "An email"),
-    (Channel.LETTER, "A letter"),
-]
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -68,24 +60,13 @@ def front_desk(request: HttpRequest) -> HttpResponse:
         check_form = bind_query(
             request, ContactCheckForm, when="check", user=user, customer=customer
         )
-        verdict = None
-        check_restrictions = None
+        check = None
         if check_form.is_bound and check_form.is_valid():
-            data = check_form.cleaned_data
-            # Every sanction in force at that moment, whatever its scope: the front desk
-            # serves the whole council.
-            in_force = sanctions_in_force(customer, data["at"])
-            verdict = check_contact(customer=customer, sanctions=in_force, **data)
-            check_restrictions = banner_lines(in_force)
-        restrictions = selectors.restriction_banner(customer)
+            check = check_form.cleaned_data
         context.update(
-            restrictions=restrictions,
-            right_now=_right_now(customer) if restrictions else None,
+            selectors.front_desk(customer, check),
             check_form=check_form,
-            verdict=verdict,
-            check_restrictions=check_restrictions,
             today=timezone.localdate(),
-            now=timezone.now(),
         )
     elif search.is_valid() and search.cleaned_data["q"]:
         query = search.cleaned_data["q"]
@@ -108,18 +89,6 @@ def front_desk(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _right_now(customer) -> list[tuple[str, object]]:
-    """Whether the customer may call, come in, email or write at this moment, as the
-    front desk needs to know before anything else. Who deals with it and for how long are
-    not known yet: the banner gives those limits."""
-    now = timezone.now()
-    in_force = sanctions_in_force(customer, now)
-    return [
-        (label, check_contact(customer=customer, channel=channel, at=now, sanctions=in_force))
-        for channel, label in RIGHT_NOW_CHANNELS
-    ]
-
-
 # --- filed correspondence: the "To be read" queue ------------------------------------------------
 
 
@@ -130,6 +99,8 @@ def filed_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.filed_items_to_read(request.user), 50).get_page(
         request.GET.get("page")
     )
+    # The customers named on this page are in the access log, as a list.
+    access_log.saw(request.user, [item.contact.customer for item in page.object_list])
     return render(request, "sanctions/filed_queue.html", {"page": page, "items": page.object_list})
 
 

@@ -361,6 +361,29 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# --- Cache and sessions -------------------------------------------------------------------
+# With Redis, the cache is Redis (its own key prefix beside Celery's keys, the same short
+# timeouts as the broker) and each request's session is read from it instead of a query
+# (ucp/session_store.py: the database stays the record, and Redis away is not an outage).
+# Without Redis the cache is per process, so sessions stay in the database: another
+# worker's copy of a session would outlive signing out.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ucp",
+            "OPTIONS": {
+                "socket_connect_timeout": BROKER_TIMEOUT,
+                "socket_timeout": BROKER_TIMEOUT,
+            },
+        }
+    }
+    SESSION_ENGINE = "ucp.session_store"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Named tasks only; the sweeps themselves live in the apps (issue 4 adds them).
     "heartbeat": {"task": "ucp.tasks.heartbeat", "schedule": crontab(minute="*/15")},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -108,6 +107,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def _broker_status() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
         return "eager"
+    import redis  # only with a broker: a web process without one never loads the client
+
     try:
         client = redis.Redis.from_url(
             settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1

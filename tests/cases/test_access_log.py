@@ -66,8 +66,11 @@ KINDS = {
 NOT_OPEN_IN_THE_WORLD = {"reviews:challenge_accept_late", "reviews:challenge_refuse_late"}
 # Pages that list customers without naming one in the address: they log who was listed.
 LISTS = {
-    "customers:search": "/customers/?q=Quill",
-    "frontdesk:check": "/front-desk/?q=Quill",
+    "customers:search": ("officer", "/customers/?q=Quill"),
+    "frontdesk:check": ("officer", "/front-desk/?q=Quill"),
+    # The cases behind a report figure, and the filed queue, name customers too.
+    "reports:cases": ("senior_manager", "/reports/cases/?figure=invocations&period=year"),
+    "filed:queue": ("officer", "/filed/"),
 }
 
 
@@ -131,9 +134,10 @@ def test_each_personal_data_url_logs_who_saw_which_customer_and_how(world, route
         assert logged, f"no address of {route.name} was answered with a page to log"
 
 
-@pytest.mark.parametrize(("name", "url"), LISTS.items())
-def test_a_list_of_customers_logs_each_customer_listed_as_search_results(world, name, url):  # noqa: F811
-    client = matrix.client_for(world, "officer")
+@pytest.mark.parametrize(("name", "who_where"), LISTS.items())
+def test_a_list_of_customers_logs_each_customer_listed_as_search_results(world, name, who_where):  # noqa: F811
+    user, url = who_where
+    client = matrix.client_for(world, user)
     before = RecordView.objects.count()
     response = client.get(url)
     assert response.status_code == 200

@@ -51,3 +51,58 @@ def test_the_report_runs_the_same_queries_at_any_volume(quarter, lead, council_w
     page = {user: n for (user, path, params), n in small.items()
             if path == "/reports/" and params == tuple(Q1.items())}
     assert page["lee"] <= 20 and page["cora"] <= 20
+
+
+def _folded_and_separate(ids, period, today):
+    from reports import selectors
+
+    day = period.as_at(today)
+    months = period.trend_months(today)
+    folded = {
+        **selectors.case_figures(ids, period, day, months),
+        **selectors.warning_figures(ids, period, months),
+        **selectors.challenge_figures(ids, period, months),
+    }
+    separate = {
+        "invocations": selectors.invocations(ids, period),
+        "closed_without_designation": selectors.closed_without_designation(ids, period),
+        "standing_designations": selectors.standing_designations(ids, day),
+        "invocations_by_month": selectors.invocations_by_month(ids, months),
+        "closures_by_month": selectors.closures_by_month(ids, months),
+        "involved_elsewhere": selectors.involved_elsewhere(ids, period),
+        "warnings_given": selectors.warnings_given(ids, period),
+        "warnings_by_month": selectors.warnings_by_month(ids, months),
+        "challenges": selectors.challenges(ids, period),
+        "challenges_by_month": selectors.challenges_by_month(ids, months),
+    }
+    return folded, separate
+
+
+def test_the_folded_figures_are_the_separate_definitions(quarter, frozen_today, adults,
+                                                         children, resources):
+    """The page reads the cases', warnings' and challenges' figures as conditional counts
+    of one query each; every number is what its own definition's query gives, for one
+    directorate or all, for a quarter or a year, on the hand-built quarter and at volume."""
+    from reports.periods import quarter_period, year_period
+
+    scopes = [[adults.pk], [children.pk], [adults.pk, children.pk, resources.pk]]
+    periods = [quarter_period(2026, 1), year_period(2025), year_period(2026)]
+    for label in ("hand-built", "volume"):
+        if label == "volume":
+            call_command("seed_volume", customers=200, seed=7, stdout=open("/dev/null", "w"))
+        for ids in scopes:
+            for period in periods:
+                folded, separate = _folded_and_separate(ids, period, frozen_today)
+                assert folded == separate, (label, ids, period)
+        assert any(_folded_and_separate(scopes[2], p, frozen_today)[0]["invocations"]
+                   for p in periods)
+
+
+def test_the_council_wide_page_is_twelve_queries_none_repeated(quarter, council_wide_lead,
+                                                                client):
+    from tests.perf.bounds import page_cost
+
+    client.force_login(council_wide_lead)
+    cost = page_cost(client, "/reports/?period=quarter&year=2026&quarter=1")
+    assert cost.count <= 12, cost
+    assert not cost.repeated, cost
