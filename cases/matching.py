@@ -173,3 +173,21 @@ def identity_changed(customer: Customer, cleaned: dict) -> bool:
         "address": people.address_key(cleaned.get("address")),
     }
     return before != after
+
+
+LOOKUP_MAX = 20
+
+
+def same_contact_details(user, *, phone: str | None = None, email: str | None = None):
+    """The customers the user may see with this phone number or email (the details a
+    caller or sender presents), duplicates included, restricted first, each with
+    `restricted`: the front desk's and the API's lookup. One query, at most 20."""
+    digits = people.phone_digits(phone) if (phone or "").strip() else ""
+    email_key = people.email_key(email)
+    condition = Q(pk__in=[])
+    if digits:
+        condition |= Q(phone_digits=digits)
+    if email_key:
+        condition |= Q(email_key=email_key)
+    qs = with_restricted_flag(selectors.customers_for(user).filter(condition))
+    return list(qs.order_by("-restricted", "full_name", "id")[:LOOKUP_MAX])
