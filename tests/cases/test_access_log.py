@@ -67,6 +67,7 @@ NOT_OPEN_IN_THE_WORLD = {"reviews:challenge_accept_late", "reviews:challenge_ref
 LISTS = {
     "customers:search": "/customers/?q=Quill",
     "frontdesk:check": "/front-desk/?q=Quill",
+    "customers:browse": "/customers/browse/",
 }
 
 
