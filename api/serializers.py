@@ -65,7 +65,19 @@ class UKDateTimeField(serializers.DateTimeField):
 
 
 class RestrictionCheckInput(serializers.Serializer):
-    customer = reference_field("The customer's reference, as shown on their record.")
+    customer = reference_field(
+        "The customer's reference, as shown on their record. Or give `phone` or `email`.",
+        required=False, allow_blank=True,
+    )
+    phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=40,
+        help_text="Instead of `customer`: the phone number the caller presents, in any "
+        "format. Every record with that number is found (duplicates included).",
+    )
+    email = serializers.CharField(
+        required=False, allow_blank=True, max_length=254,
+        help_text="Instead of `customer`: the email address a message came from, any case.",
+    )
     channel = serializers.ChoiceField(
         choices=Channel.choices, help_text="How the customer is contacting the council."
     )
@@ -104,6 +116,12 @@ class RestrictionCheckInput(serializers.Serializer):
 
     def validate_at(self, value: dt.datetime) -> dt.datetime:
         return _within_a_year(value, "The time")
+
+    def validate(self, attrs):
+        if not any((attrs.get(k) or "").strip() for k in ("customer", "phone", "email")):
+            raise serializers.ValidationError(
+                {"customer": ["Give the customer's reference, or a phone number or email."]})
+        return attrs
 
     def validate_officer(self, value: str):
         value = (value or "").strip()
@@ -151,8 +169,20 @@ class BreachOutput(serializers.Serializer):
     )
 
 
+class MatchOutput(serializers.Serializer):
+    customer = serializers.CharField(help_text="A customer's reference.")
+    restricted = serializers.BooleanField(help_text="Whether any sanction is in force now.")
+
+
 class RestrictionCheckOutput(serializers.Serializer):
-    customer = serializers.CharField(help_text="The customer's reference.")
+    customer = serializers.CharField(
+        help_text="The customer's reference: the one checked. Found by phone or email, the "
+        "first restricted record among `matches` (or the first of them).")
+    matches = MatchOutput(many=True, help_text="Every record the reference, phone or email "
+                          "found (at most 20), and whether each is restricted.")
+    any_restricted = serializers.BooleanField(
+        help_text="Whether any of `matches` is restricted: then treat the contact as with a "
+        "restricted person until staff have checked which record it is.")
     within_restrictions = serializers.BooleanField()
     breaches = BreachOutput(many=True)
     restrictions = serializers.ListField(

@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +30,7 @@ from api.serializers import (
     RestrictionsInput,
     RestrictionsOutput,
 )
-from cases import references
+from cases import access_log, matching, references
 from cases import selectors as case_selectors
 from sanctions.checks import banner_lines, check_contact, sanctions_in_force
 from sanctions.selectors import restriction_banner
@@ -125,7 +126,17 @@ class RestrictionCheckView(ApiView):
         given = RestrictionCheckInput(data=data)
         given.is_valid(raise_exception=True)
         values = given.validated_data
-        customer = case_selectors.get_customer_for_user(request.user, values["customer"])
+        if (values.get("customer") or "").strip():
+            customer = case_selectors.get_customer_for_user(request.user, values["customer"])
+            found = [(customer, None)]
+        else:
+            found = [(c, c.restricted) for c in matching.same_contact_details(
+                request.user, phone=values.get("phone"), email=values.get("email"))]
+            if not found:
+                raise NotFound("No customer you may see has that phone number or email.")
+            customer = next((c for c, r in found if r), found[0][0])
+            access_log.saw(request.user, [c for c, _r in found])
+            access_log.noted(request.user, customer)
         matter = None
         if values.get("matter"):
             matter = case_selectors.matter_by_reference(customer, values["matter"])
@@ -148,8 +159,12 @@ class RestrictionCheckView(ApiView):
             directorate=directorate,
             sanctions=in_force,
         )
+        matches = [{"customer": c.reference,
+                    "restricted": bool(in_force) if r is None else r} for c, r in found]
         result = {
             "customer": customer.reference,
+            "matches": matches,
+            "any_restricted": any(m["restricted"] for m in matches),
             "within_restrictions": verdict.within_restrictions,
             "breaches": [
                 {"sanction": b.kind, "message": b.message, "filed": b.filed}

@@ -238,6 +238,14 @@ class CustomerForm(GovukFormMixin, DirectorateChoiceMixin, forms.ModelForm):
         label="Your directorate dealing with this customer",
         error_messages={"required": "Choose the directorate dealing with this customer"},
     )
+    # The duplicate check (cases.matching): shown once likely matches were found.
+    duplicate_reason = forms.CharField(
+        label="Why is this a different person from the records found?",
+        help_text="For example: checked the date of birth with the caller. This is recorded "
+        "with the new record.",
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    duplicates_seen = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Customer

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import GROUP_NAMES, Role, has_role
 from accounts.selectors import directorate_ids_for
-from cases import access_log
+from cases import access_log, people
 from cases.deadlines import add_months
 from cases.models import (
     OPEN_STATES,
@@ -31,6 +31,7 @@ from cases.models import (
     Customer,
     DesignationCase,
     DisputeStatement,
+    DuplicateOverride,
     Indicator,
     IndicatorGroup,
     KeptUpload,
@@ -39,9 +40,7 @@ from cases.models import (
     Warning,
 )
 from cases.references import normalise_reference
-from ucp import phones
 from ucp.http import may_do_casework
-from ucp.postcodes import normalise_postcode
 
 # Roles that take workflow steps on a case (the independent reviewer joins with challenges).
 CASE_ACTING_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT_REVIEWER)
@@ -83,25 +82,34 @@ def get_customer_for_user(user, reference: str) -> Customer:
 
 
 def customer_search(user, query: str) -> QuerySet[Customer]:
-    """Name, reference, email, phone or postcode; phone and postcode ignore spacing."""
+    """One search box (cases.people.search): name in any order or part of it, reference,
+    email or part of it, phone in any format, postcode or its outward code; closest first.
+    Each customer carries `score`; `search_words` is set on the queryset for marking what
+    matched (`people.matched_fields`)."""
     query = (query or "").strip()
     qs = customers_for(user)
     if not query:
         return qs.none()
-    compact = "".join(query.split())
-    condition = (
-        Q(full_name__icontains=query)
-        | Q(reference__iexact=query)
-        | Q(email__iexact=query)
-        | Q(postcode__iexact=normalise_postcode(query))
-        | Q(address__icontains=query)
-    )
-    if sum(ch.isdigit() for ch in compact) >= 6:
-        condition |= Q(phone_digits__contains="".join(ch for ch in compact if ch.isdigit()))
-        e164 = phones.to_e164(query)  # "+44 1228 ..." as well as "01228 ..."
-        if e164:
-            condition |= Q(phone=e164)
-    return qs.filter(condition).order_by("full_name", "id")
+    condition, score, _words = people.search(query, normalise_reference(query))
+    return qs.filter(condition).annotate(score=score).order_by("-score", "full_name", "id")
+
+
+def duplicate_overrides_for(customer: Customer) -> list[DuplicateOverride]:
+    """The latest times an officer saved this record despite likely matches (five)."""
+    return list(customer.duplicate_overrides.select_related("recorded_by")[:5])
+
+
+def browse_customers(user, order: str) -> QuerySet[Customer]:
+    """Every customer of the user's directorates, for the browse list: by name, reference
+    or last contact (most recent first; never contacted last)."""
+    # A subquery, not a join and GROUP BY: sorted by name it runs for the page's rows only.
+    last = Contact.objects.filter(customer_id=OuterRef("pk")).order_by("-occurred_at")
+    qs = customers_for(user).annotate(last_contact=Subquery(last.values("occurred_at")[:1]))
+    if order == "reference":
+        return qs.order_by("reference")
+    if order == "contact":
+        return qs.order_by(F("last_contact").desc(nulls_last=True), "full_name", "id")
+    return qs.order_by("full_name", "id")
 
 
 def cases_for(user) -> QuerySet[DesignationCase]:

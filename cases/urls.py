@@ -6,6 +6,7 @@ customer_patterns = (
     [
         path("", views.customer_search, name="search"),
         path("new/", views.customer_create, name="create"),
+        path("browse/", views.customer_browse, name="browse"),
         path("<str:reference>/", views.customer_detail, name="detail"),
         path("<str:reference>/edit/", views.customer_edit, name="edit"),
         path("<str:reference>/contacts/new/", views.contact_create, name="contact_create"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,7 +13,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
-from cases import access_log, forms, next_steps, rules, sections, selectors, services
+from cases import (
+    access_log,
+    forms,
+    matching,
+    next_steps,
+    people,
+    rules,
+    sections,
+    selectors,
+    services,
+)
 from cases.actions import action_for, available_actions
 from cases.models import (
     Alternative,
@@ -19,6 +31,7 @@ from cases.models import (
     Precondition,
     RecordKind,
 )
+from sanctions.selectors import with_restricted_flag
 from ucp.errors import ServiceError
 from ucp.forms import bind, bind_query
 from ucp.http import casework_required, form_error
@@ -30,6 +43,10 @@ from ucp.http import casework_required, form_error
 CONTACTS_PER_PAGE = 25
 
 
+SEARCH_PER_PAGE = 25
+BROWSE_ORDERS = {"name": "Name", "reference": "Reference", "contact": "Last contact"}
+
+
 @require_GET
 @casework_required
 def customer_search(request: HttpRequest) -> HttpResponse:
@@ -37,11 +54,15 @@ def customer_search(request: HttpRequest) -> HttpResponse:
     results = None
     page = None
     if form.is_valid() and form.cleaned_data["q"]:
-        qs = selectors.customer_search(request.user, form.cleaned_data["q"]).prefetch_related(
-            "directorates"
-        )
-        page = Paginator(qs, 25).get_page(request.GET.get("page"))
-        results = page.object_list
+        query = form.cleaned_data["q"]
+        qs = with_restricted_flag(
+            selectors.customer_search(request.user, query)
+        ).prefetch_related("directorates")
+        page = Paginator(qs, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+        results = list(page.object_list)
+        words = [w for w in people.name_tokens(query)]
+        for c in results:
+            c.matched = people.matched_fields(c, query, words)
         access_log.saw(request.user, results)
     return render(
         request,
@@ -50,25 +71,72 @@ def customer_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+@casework_required
+def customer_browse(request: HttpRequest) -> HttpResponse:
+    """Every customer of the user's directorates, a page at a time, sortable."""
+    order = request.GET.get("order", "name")
+    if order not in BROWSE_ORDERS:
+        order = "name"
+    qs = with_restricted_flag(selectors.browse_customers(request.user, order))
+    page = Paginator(qs.prefetch_related("directorates"), SEARCH_PER_PAGE).get_page(
+        request.GET.get("page"))
+    results = list(page.object_list)
+    access_log.saw(request.user, results)
+    return render(request, "customers/browse.html", {
+        "page": page, "results": results, "order": order, "orders": BROWSE_ORDERS,
+    })
+
+
+def _duplicate_check(request, form, customer=None):
+    """The likely matches of what the form holds (cases.matching), or None when there are
+    none or the officer has given the reason to go on. A blank reason the second time is
+    an error on the form; nothing typed is lost."""
+    data = form.cleaned_data
+    if customer is not None and not matching.identity_changed(customer, data):
+        return None, None
+    matches = matching.likely_matches(request.user, exclude=customer, **data)
+    if not matches:
+        return None, None
+    if data.get("duplicate_reason", "").strip():
+        return None, matches
+    if data.get("duplicates_seen"):
+        form.add_error("duplicate_reason", "Say why this is not the same person as the "
+                       "records found, or use the existing record")
+    return matches, None
+
+
+def _customer_fields(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("duplicates_seen", None)
+    return data
+
+
 @require_http_methods(["GET", "POST"])
 @casework_required
 def customer_create(request: HttpRequest) -> HttpResponse:
     form = bind(request, forms.CustomerForm, user=request.user, creating=True)
     status = 200
+    stopped = None
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        directorate = data.pop("directorate")
-        try:
-            customer = services.customer_create(
-                actor=request.user, directorate=directorate, **data
-            )
-        except (ServiceError, ValidationError) as exc:
-            status = form_error(form, exc)
-        else:
-            messages.success(request, f"Customer {customer.reference} added.")
-            return redirect(customer)
+        stopped, matches = _duplicate_check(request, form)
+        if stopped is None:
+            data = _customer_fields(form)
+            directorate = data.pop("directorate")
+            try:
+                customer = services.customer_create(
+                    actor=request.user, directorate=directorate, matches=matches, **data
+                )
+            except (ServiceError, ValidationError) as exc:
+                status = form_error(form, exc)
+            else:
+                messages.success(request, f"Customer {customer.reference} added.")
+                return redirect(customer)
+        elif form.errors:
+            status = 400
     return render(
-        request, "customers/form.html", {"form": form, "creating": True}, status=status
+        request, "customers/form.html",
+        {"form": form, "creating": True, "matches": stopped}, status=status,
     )
 
 
@@ -78,19 +146,26 @@ def customer_edit(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
     form = bind(request, forms.CustomerForm, instance=customer, user=request.user, creating=False)
     status = 200
+    stopped = None
+    before = copy.copy(customer)  # validating the form sets what was typed on `customer`
     if request.method == "POST" and form.is_valid():
-        try:
-            services.customer_update(
-                actor=request.user, customer=customer, **form.cleaned_data
-            )
-        except (ServiceError, ValidationError) as exc:
-            status = form_error(form, exc)
-        else:
-            messages.success(request, "Customer's details saved.")
-            return redirect(customer)
+        stopped, matches = _duplicate_check(request, form, before)
+        if stopped is None:
+            try:
+                services.customer_update(
+                    actor=request.user, customer=customer, matches=matches,
+                    **_customer_fields(form),
+                )
+            except (ServiceError, ValidationError) as exc:
+                status = form_error(form, exc)
+            else:
+                messages.success(request, "Customer's details saved.")
+                return redirect(customer)
+        elif form.errors:
+            status = 400
     return render(
         request, "customers/form.html",
-        {"form": form, "creating": False, "customer": customer},
+        {"form": form, "creating": False, "customer": customer, "matches": stopped},
         status=status,
     )
 
@@ -123,6 +198,7 @@ def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "can_refer": has_role(request.user, Role.OFFICER),
             "customer_corrections": list(selectors.corrections_for(customer)),
             "customer_disputes": list(selectors.disputes_for(customer)),
+            "duplicate_overrides": selectors.duplicate_overrides_for(customer),
         },
     )
 

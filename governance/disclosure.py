@@ -57,7 +57,8 @@ from sanctions.models import ContactBreach, Sanction
 REDACTED = "[redacted]"
 # Fields a disclosure never shows as fields: internal bookkeeping, or carried another way
 # (a letter's HTML is its PDF, in letters/).
-SKIPPED_FIELDS = {"phone_digits", "html", "version"}
+SKIPPED_FIELDS = {"phone_digits", "name_key", "email_key", "postcode_key", "postcode_outward",
+                  "address_key", "html", "version"}
 # Free text long enough to name someone. The customer's own name is theirs to see.
 FREE_TEXT_MIN_LENGTH = 200
 NOT_FREE_TEXT = {("cases.customer", "full_name"), ("cases.contactattachment", "original_name")}

@@ -41,6 +41,7 @@ from cases.models import (
     Customer,
     DesignationCase,
     DisputeStatement,
+    DuplicateOverride,
     KeptUpload,
     Matter,
     PreconditionCheck,
@@ -77,7 +78,7 @@ DELETED: tuple[type[models.Model], ...] = (
     SarAlert, SarRedaction, SarFileDecision, SubjectAccessRequest, Correction, DisputeStatement,
     CouncilNoticeRecipient, CouncilNotice, Letter, DeadlineAlert, ContactBreach, FiledItem,
     CaseEvent, PreconditionCheck, AlternativeConsideration, ContactAttachment, KeptUpload,
-    Contact, Matter, RecordView, LegalHold, DisposalProposal,
+    Contact, Matter, RecordView, LegalHold, DisposalProposal, DuplicateOverride,
 )
 ANONYMISED: dict[type[models.Model], dict[str, str]] = {
     DesignationCase: {"referral_reason": "", "warning_skip_reason": "",
@@ -89,6 +90,8 @@ ANONYMISED: dict[type[models.Model], dict[str, str]] = {
     Review: {"reasons": ""},
     Customer: {"full_name": ERASED_NAME, "address": "", "postcode": "", "email": "",
                "phone": "", "phone_digits": "", "communication_needs": "",
+               "name_key": "", "email_key": "", "postcode_key": "", "postcode_outward": "",
+               "address_key": "",
                "reasonable_adjustments": "", "representative_name": "",
                "representative_details": "", "preferred_contact_method": ""},
 }
@@ -286,6 +289,7 @@ def dispose_customer(*, actor, proposal: DisposalProposal,
         | _history_ids(DisputeStatement, customer_id=c),
         LegalHold: set(_ids(LegalHold.objects.filter(customer_id=c))),
         DisposalProposal: {proposal.pk},
+        DuplicateOverride: set(_ids(DuplicateOverride.objects.filter(customer_id=c))),
     }
     kept: dict[type[models.Model], set[int]] = {
         DesignationCase: set(_ids(DesignationCase.objects.filter(customer_id=c))),
@@ -324,6 +328,8 @@ def dispose_customer(*, actor, proposal: DisposalProposal,
     CouncilNotice.letters.through.objects.filter(
         Q(councilnotice_id__in=notice_ids) | Q(letter_id__in=letter_ids)).delete()
     Contact.indicators.through.objects.filter(contact_id__in=contact_ids).delete()
+    DuplicateOverride.matches.through.objects.filter(
+        Q(customer_id=c) | Q(duplicateoverride__customer_id=c)).delete()
     counts: dict[str, int] = {}
     history_rows = 0
     for model in DELETED:

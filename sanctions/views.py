@@ -83,6 +83,7 @@ def front_desk(request: HttpRequest) -> HttpResponse:
             "query": query,
             "results": results[:SEARCH_RESULTS] if results is not None else None,
             "more_results": results is not None and len(results) > SEARCH_RESULTS,
+            "any_restricted": any(c.restricted for c in results or ()),
             "customer": customer,
             **context,
         },

@@ -515,6 +515,7 @@ PAGES: dict[str, Page] = {
     "logout": Page(SIGNED_IN, post_only=True, public=True),
     "customers:search": Page(CASEWORK),
     "customers:create": Page(CASEWORK),
+    "customers:browse": Page(CASEWORK),
     "customers:detail": Page(CASEWORK, "customer"),
     "customers:edit": Page(CASEWORK, "customer"),
     "customers:contact_create": Page(CASEWORK, "customer"),

@@ -71,6 +71,7 @@ LISTS = {
     # The cases behind a report figure, and the filed queue, name customers too.
     "reports:cases": ("senior_manager", "/reports/cases/?figure=invocations&period=year"),
     "filed:queue": ("officer", "/filed/"),
+    "customers:browse": ("officer", "/customers/browse/"),
 }
 
 

@@ -269,6 +269,8 @@ class VolumeSeeder:
                 preferred_contact_method=rng.choice(["phone", "email", "letter", ""]),
             ))
             homes.append(rng.choices(self.directorates, lead_weights)[0])
+        for customer in customers:  # bulk_create skips save(): the match keys by hand
+            customer.set_keys()
         Customer.objects.bulk_create(customers, batch_size=self.batch)
 
         matters, contacts, contact_links, informal = [], [], [], []

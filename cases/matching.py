@@ -1,0 +1,193 @@
+"""The duplicate check at the door: before a customer is added (or their name, contact
+details or address are changed), the records that are likely the same person.
+
+Two queries whatever the number of customers: one for the candidates (an indexed lookup of
+the same email, phone or postcode, or the words of the name; on PostgreSQL also names
+spelt a little differently, by trigram similarity) with whether each is restricted and
+whether the user may see it, and one for their directorates. The candidates are then
+judged here (cases.people): a likely match is the same email or phone, or a name that is
+the same or alike (initials, order, accents, nicknames, a near spelling) where the postcode
+or address agrees or nothing says otherwise. The same surname at the same address is not
+enough: households share both.
+
+A candidate the user may not see (another directorate's customer) is reported only as "a
+possible match in <directorate>", never by name, reference or details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from cases import people, selectors
+from cases.models import Customer
+from sanctions.selectors import with_restricted_flag
+
+# Rows judged at most, and candidates shown at most (with a count of the rest).
+CANDIDATE_ROWS = 100
+SHOWN = 10
+IDENTITY_FIELDS = ("full_name", "email", "phone", "postcode", "address")
+
+
+@dataclass
+class Candidate:
+    customer: Customer
+    reasons: list[str]
+    restricted: bool
+    visible: bool
+    score: int
+
+    @property
+    def why(self) -> str:
+        text = ", ".join(self.reasons)
+        return text[:1].upper() + text[1:]
+
+
+@dataclass
+class Matches:
+    shown: list[Candidate] = field(default_factory=list)
+    # Directorate names of the likely matches the user may not see, each once.
+    elsewhere: list[str] = field(default_factory=list)
+    more: int = 0
+    every: list[Candidate] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.every)
+
+    @property
+    def restricted(self) -> bool:
+        return any(c.restricted for c in self.shown)
+
+    def summary(self) -> str:
+        """One line a match, for the record of an officer going on regardless."""
+        lines = [f"{c.customer.reference}: {c.why}" for c in self.every if c.visible]
+        hidden = sum(1 for c in self.every if not c.visible)
+        if hidden:
+            lines.append(f"{hidden} in another directorate")
+        return "\n".join(lines)
+
+
+def likely_matches(user, *, full_name: str = "", email: str = "", phone: str = "",
+                   postcode: str = "", address: str = "", exclude: Customer | None = None,
+                   **_other) -> Matches:
+    email_key = people.email_key(email)
+    digits = people.phone_digits(phone)
+    postcode_key = people.postcode_key(postcode) if people.outward_code(postcode) else ""
+    outward = people.outward_code(postcode)
+    key = people.name_key(full_name)
+    words = [w for w in key.split() if len(w) > 1]
+
+    condition = Q(pk__in=[])
+    if email_key:
+        condition |= Q(email_key=email_key)
+    if digits:
+        condition |= Q(phone_digits=digits)
+    if postcode_key:
+        condition |= Q(postcode_key=postcode_key)
+    if len(words) >= 2 or (words and not outward):
+        every_word = Q()
+        for word in words:
+            every_word &= Q(name_key__contains=word)
+        condition |= every_word
+    elif words:  # one full word and an initial: the surname, near the postcode given
+        condition |= Q(name_key__contains=words[0], postcode_outward=outward)
+    pg = connection.vendor == "postgresql"
+    if pg and len(key) >= 4:
+        condition |= Q(name_key__trigram_similar=key)
+
+    qs = Customer.objects.filter(erased_at__isnull=True).filter(condition)
+    if exclude is not None and exclude.pk:
+        qs = qs.exclude(pk=exclude.pk)
+    seen = selectors.customers_for(user).filter(pk=OuterRef("pk"))
+    qs = with_restricted_flag(qs).annotate(visible=Exists(seen))
+    if pg and key:
+        qs = qs.annotate(likeness=TrigramSimilarity("name_key", key)).order_by("-likeness", "id")
+    else:
+        qs = qs.order_by("id")
+    rows = list(qs.prefetch_related("directorates")[:CANDIDATE_ROWS])
+
+    found = []
+    for row in rows:
+        candidate = _judge(row, full_name=full_name, email_key=email_key, digits=digits,
+                           postcode_key=postcode_key, address=address)
+        if candidate:
+            found.append(candidate)
+    found.sort(key=lambda c: (-c.score, not c.restricted, c.customer.pk))
+    visible = [c for c in found if c.visible]
+    elsewhere: list[str] = []
+    for c in found:
+        if not c.visible:
+            for d in c.customer.directorates.all():
+                if d.name not in elsewhere:
+                    elsewhere.append(d.name)
+    return Matches(shown=visible[:SHOWN], elsewhere=elsewhere,
+                   more=max(0, len(visible) - SHOWN), every=found)
+
+
+def _judge(row: Customer, *, full_name, email_key, digits, postcode_key, address):
+    reasons, score = [], 0
+    name = people.name_likeness(full_name, row.full_name)
+    if name:
+        reasons.append(name)
+        score += 2 if name == "same name" else 1
+    strong = False
+    if email_key and row.email_key == email_key:
+        reasons.append("same email")
+        strong, score = True, score + 3
+    if digits and row.phone_digits == digits:
+        reasons.append("same phone")
+        strong, score = True, score + 3
+    same_postcode = bool(postcode_key) and row.postcode_key == postcode_key
+    similar_address = bool(address) and people.address_likeness(address, row.address)
+    if same_postcode:
+        reasons.append("same postcode")
+        score += 1
+    if similar_address:
+        reasons.append("similar address")
+        score += 1
+    nothing_against = not (postcode_key and row.postcode_key) and not (address and row.address)
+    if not (strong or (name and (same_postcode or similar_address or name == "same name"
+                                 or nothing_against))):
+        return None
+    return Candidate(customer=row, reasons=reasons, restricted=row.restricted,
+                     visible=row.visible, score=score)
+
+
+def identity_changed(customer: Customer, cleaned: dict) -> bool:
+    """Whether an edit changes what the duplicate check compares."""
+    before = {
+        "full_name": people.name_key(customer.full_name),
+        "email": people.email_key(customer.email),
+        "phone": customer.phone_digits,
+        "postcode": people.postcode_key(customer.postcode),
+        "address": people.address_key(customer.address),
+    }
+    after = {
+        "full_name": people.name_key(cleaned.get("full_name")),
+        "email": people.email_key(cleaned.get("email")),
+        "phone": people.phone_digits(cleaned.get("phone")),
+        "postcode": people.postcode_key(cleaned.get("postcode")),
+        "address": people.address_key(cleaned.get("address")),
+    }
+    return before != after
+
+
+LOOKUP_MAX = 20
+
+
+def same_contact_details(user, *, phone: str | None = None, email: str | None = None):
+    """The customers the user may see with this phone number or email (the details a
+    caller or sender presents), duplicates included, restricted first, each with
+    `restricted`: the front desk's and the API's lookup. One query, at most 20."""
+    digits = people.phone_digits(phone) if (phone or "").strip() else ""
+    email_key = people.email_key(email)
+    condition = Q(pk__in=[])
+    if digits:
+        condition |= Q(phone_digits=digits)
+    if email_key:
+        condition |= Q(email_key=email_key)
+    qs = with_restricted_flag(selectors.customers_for(user).filter(condition))
+    return list(qs.order_by("-restricted", "full_name", "id")[:LOOKUP_MAX])

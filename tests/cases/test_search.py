@@ -1,0 +1,147 @@
+"""Search people actually type (cases.people.search) and the browse list."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cases.models import RecordView
+from tests.conftest import db_is_postgres
+from tests.factories import ContactFactory, CustomerFactory
+from tests.perf.bounds import assert_bounded, page_cost
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people_(adults, children):
+    return {
+        "raymond": CustomerFactory(full_name="Raymond Tinkler", address="3 Lonsdale Street\nCarlisle",
+                                   postcode="CA1 1DX", email="r.tinkler@example.net",
+                                   phone="01228 606123", directorates=[adults]),
+        "ian": CustomerFactory(full_name="Ian Sewell", address="7 Penrith Road\nKeswick",
+                               postcode="CA12 4HF", email="ian.sewell@example.com",
+                               phone="017687 72645", directorates=[adults]),
+        "zoe": CustomerFactory(full_name="Zoë Brontë", address="1 Main Street\nCockermouth",
+                               postcode="CA13 9AB", email="zb@example.org",
+                               phone="07700 900777", directorates=[adults]),
+        # Another directorate's: never found by an Adults officer.
+        "hidden": CustomerFactory(full_name="Raymond Tinkler", postcode="CA1 1DX",
+                                  email="other.tinkler@example.net", directorates=[children]),
+    }
+
+
+def found(client, q):
+    response = client.get(reverse("customers:search"), {"q": q})
+    assert response.status_code == 200
+    return response, [c.pk for c in response.context["results"]]
+
+
+@pytest.mark.parametrize(("query", "who"), [
+    ("Tinkler Raymond", ["raymond"]),
+    ("tinkler, ray", ["raymond"]),
+    ("RAYMOND", ["raymond"]),
+    ("tink", ["raymond"]),
+    ("CA12", ["ian"]),
+    ("ca1", ["raymond"]),
+    ("ca12 4hf", ["ian"]),
+    ("CA124HF", ["ian"]),
+    ("sewell@", ["ian"]),
+    ("tinkler@example", ["raymond"]),
+    ("example.com", ["ian"]),
+    ("IAN.SEWELL@EXAMPLE.COM", ["ian"]),
+    ("01768772645", ["ian"]),
+    ("017687 72645", ["ian"]),
+    ("+44 17687 72645", ["ian"]),
+    ("(01228) 606-123", ["raymond"]),
+    ("Zoe Bronte", ["zoe"]),
+    ("bronte", ["zoe"]),
+    ("Sewell Keswick", ["ian"]),
+    ("Penrith Road", ["ian"]),
+    ("Smith CA12", []),
+    ("nobody at all", []),
+])
+def test_search_finds_what_staff_type(login, officer, people_, query, who):
+    _response, pks = found(login(officer), query)
+    assert pks == [people_[k].pk for k in who]
+
+
+def test_search_by_reference_in_any_case(login, officer, people_):
+    _response, pks = found(login(officer), people_["zoe"].reference.lower())
+    assert pks == [people_["zoe"].pk]
+
+
+def test_the_closest_comes_first(login, officer, adults, people_):
+    CustomerFactory(full_name="Raymond Tinklerson", directorates=[adults])
+    CustomerFactory(full_name="Amy Raymond-Tinkler", directorates=[adults])
+    _response, pks = found(login(officer), "Raymond Tinkler")
+    assert pks[0] == people_["raymond"].pk
+    assert len(pks) == 3
+
+
+def test_results_mark_what_matched_and_tag_the_restricted(login, officer, people_):
+    response, _ = found(login(officer), "CA12")
+    html = response.content.decode()
+    assert "<mark>CA12 4HF</mark>" in html
+    [row] = response.context["results"]
+    assert row.matched == {"postcode"}
+    response, _ = found(login(officer), "sewell@")
+    assert "<mark>ian.sewell@example.com</mark>" in response.content.decode()
+
+
+def test_results_are_in_the_access_log(login, officer, people_):
+    client = login(officer)
+    found(client, "tinkler")
+    assert set(RecordView.objects.values_list("customer_id", flat=True)) == {
+        people_["raymond"].pk}
+
+
+@pytest.mark.skipif(not db_is_postgres(), reason="trigram similarity is PostgreSQL's")
+def test_on_postgresql_a_misspelt_name_is_found(login, officer, people_):
+    _response, pks = found(login(officer), "Raymnd Tinkler")
+    assert pks == [people_["raymond"].pk]
+
+
+def test_search_is_paged_at_25_with_the_same_queries_at_two_sizes(login, officer, adults):
+    client = login(officer)
+    url = reverse("customers:search") + "?q=smith"
+    for i in range(30):
+        CustomerFactory(full_name=f"Pat Smith{i}", directorates=[adults])
+    small = page_cost(client, url)
+    for i in range(120):
+        CustomerFactory(full_name=f"Pat Smith{i + 30}", directorates=[adults])
+    large = page_cost(client, url)
+    assert_bounded(small, large)
+    response = client.get(url)
+    assert len(response.context["results"]) == 25
+    assert response.context["page"].paginator.count == 150
+
+
+# --- browse ------------------------------------------------------------------------------------
+
+
+def test_browse_lists_the_directorates_customers_sorted_and_paged(login, officer, adults,
+                                                                  people_):
+    ContactFactory(customer=people_["zoe"], directorate=adults)
+    client = login(officer)
+    url = reverse("customers:browse")
+    names = lambda r: [c.full_name for c in r.context["results"]]  # noqa: E731
+    assert names(client.get(url)) == ["Ian Sewell", "Raymond Tinkler", "Zoë Brontë"]
+    refs = client.get(url, {"order": "reference"}).context["results"]
+    assert [c.reference for c in refs] == sorted(c.reference for c in refs)
+    assert names(client.get(url, {"order": "contact"}))[0] == "Zoë Brontë"
+    assert names(client.get(url, {"order": "nonsense"})) == names(client.get(url))
+    assert "other.tinkler" not in client.get(url).content.decode()
+
+
+def test_browse_is_bounded(login, officer, adults):
+    client = login(officer)
+    url = reverse("customers:browse") + "?order=contact"
+    for i in range(30):
+        CustomerFactory(full_name=f"Pat Smith{i}", directorates=[adults])
+    small = page_cost(client, url)
+    for i in range(100):
+        CustomerFactory(full_name=f"Pat Smith{i + 30}", directorates=[adults])
+    large = page_cost(client, url)
+    assert_bounded(small, large)
+    assert RecordView.objects.filter(user=officer).exists()
