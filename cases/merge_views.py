@@ -28,11 +28,12 @@ from ucp.errors import ServiceError
 from ucp.forms import bind, bind_query
 from ucp.http import casework_required, form_error
 
-MERGE_REFUSED = "Only a service manager or a senior manager can merge customer records."
+MERGE_REFUSED = ("Only a service manager or a senior manager of a directorate that deals "
+                 "with the customer can merge customer records.")
 
 
-def _require_merge_role(user) -> None:
-    if not merge_services.may_merge(user):
+def _require_merge_role(user, customer=None) -> None:
+    if not merge_services.may_merge(user, customer):
         raise PermissionDenied(MERGE_REFUSED)
 
 
@@ -74,6 +75,7 @@ def _comparison(this, other) -> dict:
 def customer_merge(request: HttpRequest, reference: str) -> HttpResponse:
     _require_merge_role(request.user)
     customer = selectors.get_customer_for_user(request.user, reference)
+    _require_merge_role(request.user, customer)
     find = bind_query(request, FindOtherForm)
     other = _other_record(request, find, customer)
     context = {"customer": customer, "find": find, "other": other}
@@ -118,6 +120,7 @@ def customer_merge(request: HttpRequest, reference: str) -> HttpResponse:
 def customer_merge_undo(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     _require_merge_role(request.user)
     customer = selectors.get_customer_for_user(request.user, reference)
+    _require_merge_role(request.user, customer)
     merge = get_object_or_404(
         CustomerMerge.objects.select_related("merged", "merged_by", "closed_case"),
         pk=pk, survivor=customer, undone_at__isnull=True,

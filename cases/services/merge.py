@@ -28,6 +28,7 @@ from django.db.models import Max
 from simple_history.utils import bulk_update_with_history
 
 from accounts.roles import Role, has_role
+from accounts.selectors import directorate_ids_for
 from cases import workflow
 from cases.choices import EventKind
 from cases.models import (
@@ -62,8 +63,27 @@ NOT_ADDITIONS = {"cases.RecordView", "cases.KeptUpload"}
 MERGE_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER)
 
 
-def may_merge(user) -> bool:
-    return has_role(user, *MERGE_ROLES)
+def may_merge(user, customer: Customer | None = None) -> bool:
+    """A service or senior manager; for a given customer, one working in one of the
+    customer's directorates (a reviewer who sees a record only through a challenge does
+    not merge it)."""
+    if not has_role(user, *MERGE_ROLES):
+        return False
+    if customer is None:
+        return True
+    ids = directorate_ids_for(user)
+    return ids is None or customer.directorates.filter(pk__in=ids).exists()
+
+
+def _require_may_merge(actor, *customers: Customer) -> None:
+    if not may_merge(actor):
+        raise NotAllowed("Only a service manager or a senior manager can merge records.")
+    for customer in customers:
+        if not may_merge(actor, customer):
+            raise NotAllowed(
+                f"You work in none of the directorates that deal with {customer.reference}, "
+                "so you cannot merge it."
+            )
 
 
 def _is_history(model) -> bool:
@@ -172,8 +192,7 @@ def customer_merge(
     merged-away record (the rest keep the survivor's). If both have an open case,
     `keep_open` says which stays open (`OpenCasesChoice`); the other is closed as a
     duplicate, naming the case kept."""
-    if not may_merge(actor):
-        raise NotAllowed("Only a service manager or a senior manager can merge records.")
+    _require_may_merge(actor, survivor, merged)
     if survivor.pk == merged.pk:
         raise ServiceError("Choose two different records to merge.")
     reason = workflow.clean_text(reason, "why these records are the same person")
@@ -297,8 +316,7 @@ def added_since(merge: CustomerMerge) -> list[str]:
 @transaction.atomic
 def customer_merge_undo(*, actor, merge: CustomerMerge,
                         now: dt.datetime | None = None) -> CustomerMerge:
-    if not may_merge(actor):
-        raise NotAllowed("Only a service manager or a senior manager can undo a merge.")
+    _require_may_merge(actor, merge.survivor)
     merge = CustomerMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
         raise ServiceError("This merge has already been undone.")

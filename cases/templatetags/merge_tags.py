@@ -22,5 +22,5 @@ def customer_merges(customer, user) -> dict:
     return {
         "rows": rows,
         "total": len(rows) if len(rows) < SHOWN else qs.count(),
-        "may_merge": may_merge(user),
+        "may_merge": may_merge(user, customer),
     }
