@@ -68,6 +68,8 @@ FORM_PAGES = frozenset({
     "customers:correct", "customers:dispute", "customers:matter_correct",
     "customers:matter_dispute", "customers:contact_correct", "customers:contact_dispute",
     "customers:warning_correct", "customers:warning_dispute",
+    # Merging two records (cases.merge_views): the comparison shows both customers.
+    "customers:merge", "customers:merge_undo",
 })
 ACTION_PAGES = frozenset({
     "cases:action", "letters:preview", "letters:inform_council",

@@ -111,6 +111,8 @@ class ClosingReason(models.TextChoices):
     NOT_DESIGNATED = "not_designated", "Senior manager decided not to designate"
     WITHDRAWN = "withdrawn", "Designation withdrawn on challenge"
     LIFTED = "lifted", "Designation lifted at the six-month review"
+    # Two records of one person merged, each with an open case (cases.services.merge).
+    DUPLICATE = "duplicate", "Duplicate: the customer's records were merged"
 
 
 class WarningSkipKind(models.TextChoices):
@@ -202,6 +204,11 @@ class EventKind(models.TextChoices):
     # Corrections and dispute statements (cases.services.corrections).
     RECORD_CORRECTED = "record_corrected", "Record corrected"
     DISPUTE_RECORDED = "dispute_recorded", "Customer disputes a record"
+    # Merging two records of one person (cases.services.merge).
+    CLOSE_AS_DUPLICATE = "close_as_duplicate", "Closed: duplicate record merged"
+    REOPEN_AFTER_UNMERGE = "reopen_after_unmerge", "Reopened: merge undone"
+    CUSTOMER_MERGED = "customer_merged", "Customer records merged"
+    CUSTOMER_MERGE_UNDONE = "customer_merge_undone", "Merge of customer records undone"
 
 
 class RecordKind(models.TextChoices):

@@ -19,7 +19,10 @@ def transitions() -> list[tuple[str, str, str, str]]:
     for t in field.get_all_transitions(DesignationCase):
         step = steps.get(steps.CASE, t.name)
         label = step.title if step is not None else t.custom.get("label", t.name)
-        rows.append((str(t.source), str(t.target), t.name, label))
+        # A target chosen at run time (RETURN_VALUE: the reopened case's earlier state)
+        # is drawn to each state it may return.
+        for target in getattr(t.target, "allowed_states", None) or [t.target]:
+            rows.append((str(t.source), str(target), t.name, label))
     order = {state: i for i, state in enumerate(CaseState.values)}
     rows.sort(key=lambda r: (order.get(r[0], 99), r[3]))
     return rows

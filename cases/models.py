@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Directorate
@@ -138,6 +138,13 @@ class Customer(models.Model):
     # every personal field is blank, and the row stays only so that the closed cases the
     # directorate report counts keep their customer. Casework never lists it.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when a manager merged this record into another (cases.services.merge): the row
+    # and its history stay, its reference redirects to the survivor, casework never lists it.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        editable=False,
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[directorates])
 
@@ -697,6 +704,34 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
     def reinstate(self) -> None:
         """A late six-month review that continues or varies the designation."""
 
+    # -- two records of one person merged (cases.services.merge) ------------------------
+
+    @transition(
+        field=state,
+        source=list(OPEN_STATES),
+        target=CaseState.CLOSED,
+        permission=rules.may_merge,
+        custom={"label": "Close as a duplicate (records merged)", "automatic": True},
+    )
+    def close_as_duplicate(self, *, note: str, at) -> None:
+        """The manager merging two records chose to keep the other record's case open."""
+        self._close(ClosingReason.DUPLICATE, note, at)
+
+    @transition(
+        field=state,
+        source=CaseState.CLOSED,
+        target=RETURN_VALUE(*OPEN_STATES),
+        conditions=[rules.closed_as_duplicate],
+        permission=rules.may_merge,
+        custom={"label": "Reopen (merge undone)", "automatic": True},
+    )
+    def reopen_after_unmerge(self, *, state: str) -> str:
+        """Undoing the merge that closed it puts the case back in the state it was in."""
+        self.closing_reason = ""
+        self.closing_note = ""
+        self.closed_at = None
+        return state
+
     def _close(self, reason: str, note: str, at) -> None:
         self.closing_reason = reason
         self.closing_note = note
@@ -926,3 +961,64 @@ class DisputeStatement(RecordNote):
 
     def __str__(self) -> str:
         return f"Dispute received {self.received_on:%d %b %Y}"
+
+
+# --- Merging two records of one person (issue 12) -----------------------------------------
+
+
+class OpenCasesChoice(models.TextChoices):
+    """What a merge did about the rule that a customer has at most one open case."""
+
+    NONE = "none", "At most one of the records had an open case"
+    KEEP_SURVIVOR = "keep_survivor", (
+        "Keep the surviving record's case open; close the other as a duplicate")
+    KEEP_MERGED = "keep_merged", (
+        "Keep the merged-away record's case open; close the surviving record's as a duplicate")
+
+
+class CustomerMerge(models.Model):
+    """One merge: which record went into which, who did it and when, what moved.
+
+    `moved` is {model label: [ids]} of exactly the rows whose customer was changed, and
+    `directorates_added` the directorates the survivor gained, so an undo moves back those
+    and nothing else. `fields_taken` is {field: [survivor's old value, value taken]}.
+    """
+
+    survivor = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="merges_in")
+    merged = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="merges_out")
+    merged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField()
+    reason = models.TextField()
+    fields_taken = models.JSONField(default=dict, blank=True)
+    moved = models.JSONField(default=dict, blank=True)
+    directorates_added = models.JSONField(default=list, blank=True)
+    # The highest id of each related model (and of CaseEvent) just after the merge: a row of
+    # the survivor's above it was added since, and undo is refused.
+    high_water = models.JSONField(default=dict, blank=True)
+    open_cases = models.CharField(
+        max_length=20, choices=OpenCasesChoice.choices, default=OpenCasesChoice.NONE
+    )
+    closed_case = models.ForeignKey(
+        DesignationCase, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closed_case_state = models.CharField(max_length=30, blank=True)
+    undone_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        indexes = [
+            models.Index(fields=["survivor", "merged_at"]),
+            models.Index(fields=["merged", "merged_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} merged into {self.survivor_id} at {self.merged_at:%d %b %Y}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.undone_at is None

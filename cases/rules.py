@@ -42,6 +42,18 @@ def is_senior_manager(case, user) -> bool:
     return has_role(user, Role.SENIOR_MANAGER) and works_on_case(case, user)
 
 
+def may_merge(case, user) -> bool:
+    """Who merges two records of one person, and so may close or reopen a case as a
+    duplicate: a service or senior manager working on the case."""
+    return has_role(user, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER) and works_on_case(
+        case, user)
+
+
+def closed_as_duplicate(case) -> bool:
+    """Only a case a merge closed as a duplicate is reopened when the merge is undone."""
+    return case.closing_reason == "duplicate"
+
+
 def may_decide(case, user) -> bool:
     """Who decides whether to designate, and at the six-month review whether it goes on: a
     senior manager of the case's lead directorate, or the senior manager the case names to

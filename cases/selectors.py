@@ -55,7 +55,8 @@ def customers_for(user) -> QuerySet[Customer]:
         return Customer.objects.none()
     ids = directorate_ids_for(user)
     # A customer disposed of under retention is an empty row kept for the report's counts.
-    qs = Customer.objects.filter(erased_at__isnull=True)
+    # A record merged into another stays only for its history; its reference redirects.
+    qs = Customer.objects.filter(erased_at__isnull=True, merged_into__isnull=True)
     if ids is None:
         return qs
     through = Customer.directorates.through
@@ -69,6 +70,15 @@ def customers_for(user) -> QuerySet[Customer]:
     return qs.filter(scope)
 
 
+class CustomerMerged(Http404):
+    """The reference is of a record merged into `survivor`, which this user may see: the
+    page answers with a redirect to the survivor's (`cases.merge_views`'s middleware)."""
+
+    def __init__(self, reference: str, survivor: Customer, merge) -> None:
+        super().__init__("No customer found")
+        self.reference, self.survivor, self.merge = reference, survivor, merge
+
+
 def get_customer_for_user(user, reference: str) -> Customer:
     reference = normalise_reference(reference)
     if reference is None:
@@ -76,9 +86,27 @@ def get_customer_for_user(user, reference: str) -> Customer:
     try:
         customer = customers_for(user).get(reference=reference)
     except Customer.DoesNotExist:
+        _raise_if_merged(user, reference)
         raise Http404("No customer found") from None
     access_log.noted(user, customer)
     return customer
+
+
+def _raise_if_merged(user, reference: str) -> None:
+    """A merged-away reference resolves to its survivor (followed through a chain of merges),
+    for a user who may see the survivor; for anyone else it is the 404 it always was."""
+    merged = Customer.objects.filter(reference=reference, merged_into__isnull=False).first()
+    if merged is None:
+        return
+    merge = merged.merges_out.filter(undone_at__isnull=True).select_related(
+        "merged_by", "survivor").first()
+    survivor = merged.merged_into
+    for _ in range(10):  # a chain of merges (A into B, then B into C), never a loop
+        if survivor.merged_into_id is None:
+            break
+        survivor = survivor.merged_into
+    if survivor is not None and customers_for(user).filter(pk=survivor.pk).exists():
+        raise CustomerMerged(reference, survivor, merge)
 
 
 def customer_search(user, query: str) -> QuerySet[Customer]:

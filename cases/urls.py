@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import merge_views, views
 
 customer_patterns = (
     [
@@ -18,6 +18,13 @@ customer_patterns = (
         ),
         path("<str:reference>/warnings/new/", views.warning_create, name="warning_create"),
         path("<str:reference>/refer/", views.refer, name="refer"),
+        # Merging two records of one person (cases/merge_views.py).
+        path("<str:reference>/merge/", merge_views.customer_merge, name="merge"),
+        path(
+            "<str:reference>/merges/<int:pk>/undo/",
+            merge_views.customer_merge_undo,
+            name="merge_undo",
+        ),
         # Corrections and the customer's dispute statements, one pair per kind of record.
         path("<str:reference>/correct/", views.customer_correct, name="correct"),
         path("<str:reference>/dispute/", views.customer_dispute, name="dispute"),

@@ -48,6 +48,7 @@ from accounts.models import AccessChange
 from accounts.roles import ADMINISTRATOR_PERMISSIONS, Role
 from accounts.services import AccessSnapshot, record_access_changes
 from cases import services as case_services
+from cases.services import merge as merge_services
 from cases.models import (
     Channel,
     ContactAttachment,
@@ -166,6 +167,7 @@ class World:
     challenges: list[Challenge] = field(default_factory=list)
     filed: list[FiledItem] = field(default_factory=list)
     sars: list[SubjectAccessRequest] = field(default_factory=list)
+    merges: list = field(default_factory=list)
     admin_objects: dict[str, list] = field(default_factory=dict)
 
     def customer_key(self, customer_id: int) -> str:
@@ -315,6 +317,13 @@ def build_world() -> World:
         reason="Names a neighbour.",
     )
     w.sars.append(sar_services.sar_release(actor=ig, sar=sar))
+    # A duplicate record of Ada's, merged into hers (its undo page names the merge).
+    w.merges.append(merge_services.customer_merge(
+        actor=w.users["service_manager"], survivor=w.customers["ada"],
+        merged=factories.CustomerFactory(full_name="Mervyn Duplicate",
+                                         directorates=[dirs["adults"]]),
+        reason="The same person, recorded twice.",
+    ))
     Token.objects.create(user=w.users["officer"])
     officer = w.users["officer"]
     record_access_changes(
@@ -533,6 +542,9 @@ PAGES: dict[str, Page] = {
     "customers:matter_dispute": Page(CORRECTING, "customer", refused=not_of_home),
     "customers:warning_correct": Page(CORRECTING, "customer", refused=not_of_warning),
     "customers:warning_dispute": Page(CORRECTING, "customer", refused=not_of_warning),
+    # Merging two records: managers working in one of the customer's directorates.
+    "customers:merge": Page(frozenset({SM, SEN}), "customer", refused=not_of_customer),
+    "customers:merge_undo": Page(frozenset({SM, SEN}), "customer", refused=not_of_customer),
     "cases:detail": Page(CASEWORK, "case"),
     "cases:action": Page(CASE_ACTING, "case", PAGE_OR_BACK),
     "cases:precondition": Page(CASE_ACTING, "case", post_only=True),
@@ -745,6 +757,11 @@ def _fill(w: World, route: Route) -> list[tuple[str, str | None]]:
         for key, warning in w.warnings.items():
             url = r.replace("<str:reference>", w.customers[key].reference)
             out.append((url.replace("<int:pk>", str(warning.pk)), f"customer:{key}"))
+    elif name == "customers:merge_undo":
+        for merge in w.merges:
+            key = w.customer_key(merge.survivor_id)
+            url = r.replace("<str:reference>", w.customers[key].reference)
+            out.append((url.replace("<int:pk>", str(merge.pk)), f"customer:{key}"))
     elif name.startswith("governance:sar_") and "<int:pk>" in r:
         for sar in w.sars:
             key = w.customer_key(sar.customer_id)

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     # The personal data access log: what the scoped selectors handed out, in one INSERT
     # once the view has answered (cases/access_log.py).
     "cases.access_log.AccessLogMiddleware",
+    # A merged-away customer reference redirects to the surviving record (cases.merge_views).
+    "cases.merge_views.MergedReferenceMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -34,6 +34,7 @@ from cases.services.customers import (
     matter_create,
     matter_update,
 )
+from cases.services.merge import customer_merge, customer_merge_undo
 from cases.services.uploads import upload_keep, uploads_discard, uploads_remove_stale
 from cases.services.warnings import warning_give_informal
 from cases.services.workflow import (
@@ -75,6 +76,8 @@ __all__ = [
     "contact_log",
     "customer_correct",
     "customer_create",
+    "customer_merge",
+    "customer_merge_undo",
     "customer_update",
     "dispute_record",
     "matter_correct",

@@ -13,3 +13,10 @@ register = template.Library()
 def restriction_banner(customer) -> dict:
     # A page with no customer yet (adding one) passes "" from the template context.
     return {"lines": selectors.restriction_banner(customer) if customer else None}
+
+
+@register.simple_tag
+def restriction_lines(customer) -> list[str]:
+    """`{% restriction_lines customer as lines %}`: the banner's lines, for a page that shows
+    two customers side by side (merging records)."""
+    return selectors.restriction_banner(customer) or [] if customer else []

@@ -37,6 +37,8 @@ KINDS = {
     "customers:contact_dispute": AccessKind.FORM,
     "customers:warning_correct": AccessKind.FORM,
     "customers:warning_dispute": AccessKind.FORM,
+    "customers:merge": AccessKind.FORM,
+    "customers:merge_undo": AccessKind.FORM,
     "reviews:bundle": AccessKind.DOWNLOAD,
     "governance:sar_detail": AccessKind.PAGE,
     "governance:sar_passages": AccessKind.PAGE,

@@ -56,7 +56,8 @@ NOT_CASEWORK = {
     "api:schema",
 }
 # The apps whose every page shows or changes a customer's record.
-CASEWORK_VIEW_MODULES = ("cases.views", "letters.views", "reviews.views", "sanctions.views")
+CASEWORK_VIEW_MODULES = ("cases.views", "cases.merge_views", "letters.views", "reviews.views",
+                         "sanctions.views")
 
 
 def _patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):
