@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0016_customer_erased_at'),
+        ('cases', '0018_customer_match_keys_fill_and_trigram'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
