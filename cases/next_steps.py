@@ -22,13 +22,16 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import (
     Case,
+    F,
     IntegerField,
     Prefetch,
     QuerySet,
     Value,
     When,
+    Window,
     prefetch_related_objects,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -44,9 +47,10 @@ SUBJECT_ORDER = (
 )
 
 # The home page shows this many cases, most urgent first, and looks at no more than
-# HOME_SCAN of a user's open cases to find them: a fixed cost whatever the council holds.
+# HOME_SCAN_PER_STATE of a user's open cases in each open state to find them: a fixed cost
+# whatever the council holds (seven open states, about 200 cases).
 HOME_LIMIT = 10
-HOME_SCAN = 200
+HOME_SCAN_PER_STATE = 30
 
 
 class Status(models.TextChoices):
@@ -254,19 +258,30 @@ def home_steps(user, *, now: dt.datetime | None = None, limit: int = HOME_LIMIT)
 
     A fixed number of queries however many cases there are: the open cases are read once,
     with every relation the registered steps read prefetched, most urgent first and at
-    most HOME_SCAN of them (and one more, to know whether there were more).
+    most HOME_SCAN_PER_STATE of each state (and one more, to know whether there were more).
     """
     scope = cases_for(user).exclude(state__in=[CaseState.CLOSED, CaseState.NEW])
     # One more than the scan, rather than a count of every open case: whether the scan saw
     # them all is all the page says.
-    cases = list(
-        _by_urgency(scope)
-        .select_related("customer", "lead_directorate", "key_officer", "formal_warning")
-        .prefetch_related(*_prefetches(user))[:HOME_SCAN + 1]
+    # Each state gets its own share of the scan (a window per state), so that hundreds of
+    # cases awaiting a decision cannot crowd out the referrals a service manager acts on.
+    # One more than the share per state says whether that state had more.
+    ranked = _by_urgency(scope).annotate(
+        state_rank=Window(
+            RowNumber(), partition_by=[F("state")],
+            order_by=[F("review_due_on").asc(nulls_last=True), F("updated_at"), F("id")],
+        )
     )
-    scanned_all = len(cases) <= HOME_SCAN
+    cases = list(
+        ranked.filter(state_rank__lte=HOME_SCAN_PER_STATE + 1)
+        .select_related("customer", "lead_directorate", "key_officer", "formal_warning")
+        .prefetch_related(*_prefetches(user))
+    )
+    scanned_all = all(case.state_rank <= HOME_SCAN_PER_STATE for case in cases)
     rows = []
-    for case in cases[:HOME_SCAN]:
+    for case in cases:
+        if case.state_rank > HOME_SCAN_PER_STATE:
+            continue
         mine = [s for s in next_steps(case, user, now=now) if s.is_yours_now and s.home]
         if mine:
             rows.append(HomeRow(case=case, steps=mine))
