@@ -8,10 +8,11 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the models are loaded: registers the case's step pages.
-        from cases import actions  # noqa: F401
         # Search's `name_key__trigram_similar` (pg_trgm's `%`, which the GIN index serves)
         # without django.contrib.postgres as an app; used only on PostgreSQL.
         from django.contrib.postgres.lookups import TrigramSimilar
         from django.db.models import CharField
+
+        from cases import actions  # noqa: F401
 
         CharField.register_lookup(TrigramSimilar)

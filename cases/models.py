@@ -173,6 +173,9 @@ class Customer(models.Model):
         self.set_keys()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", args=[self.reference])
+
     def set_keys(self) -> None:
         """The normalised copies of the details (see `name_key`); bulk_create callers call
         this themselves, as save() does."""
@@ -182,9 +185,6 @@ class Customer(models.Model):
         self.postcode_key = people.postcode_key(self.postcode)[:10]
         self.postcode_outward = people.outward_code(self.postcode)
         self.address_key = people.address_key(self.address)
-
-    def get_absolute_url(self) -> str:
-        return reverse("customers:detail", args=[self.reference])
 
     def clean(self) -> None:
         """The postcode and the phone number, checked and put in the one form they are
@@ -221,7 +221,9 @@ class DuplicateOverride(models.Model):
     matches, and said why ("a different person: checked date of birth with the caller").
     Shown on the customer's page; the merge of two records is the remedy when it was wrong."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="duplicate_overrides")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="duplicate_overrides"
+    )
     # The records the check showed; those the officer could not see are counted only.
     matches = models.ManyToManyField(Customer, related_name="+", blank=True)
     why_matched = models.TextField(help_text="What the check found, one match a line.")

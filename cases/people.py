@@ -2,9 +2,9 @@
 the duplicate check compare, and the rules that say two sets of details are one person.
 
 Functions of values (no queries): `cases.models.Customer.set_keys()` stores their results
-on the row, `cases.selectors.customer_search` and `cases.matching` query them. The same function normalises what is stored and
-what is typed, so "Bob Smith", "SMITH, Robert" and "Róbert Smith" all have the name key
-"robert smith".
+on the row, `cases.selectors.customer_search` and `cases.matching` query them. The same
+function normalises what is stored and what is typed, so "Bob Smith", "SMITH, Robert" and
+"Róbert Smith" all have the name key "robert smith".
 """
 
 from __future__ import annotations

@@ -48,7 +48,6 @@ from accounts.models import AccessChange
 from accounts.roles import ADMINISTRATOR_PERMISSIONS, Role
 from accounts.services import AccessSnapshot, record_access_changes
 from cases import services as case_services
-from cases.services import merge as merge_services
 from cases.models import (
     Channel,
     ContactAttachment,
@@ -57,6 +56,7 @@ from cases.models import (
     KeptUpload,
     WarningMethod,
 )
+from cases.services import merge as merge_services
 from governance import disclosure
 from governance import services as sar_services
 from governance.models import SubjectAccessRequest

@@ -303,7 +303,8 @@ def added_since(merge: CustomerMerge) -> list[str]:
         count = model._default_manager.filter(
             **{field.name: survivor}, pk__gt=marks.get(label, 0)).count()
         if count:
-            found.append(f"{count} {model._meta.verbose_name_plural if count > 1 else model._meta.verbose_name}")
+            meta = model._meta
+            found.append(f"{count} {meta.verbose_name_plural if count > 1 else meta.verbose_name}")
     events = CaseEvent.objects.filter(case__customer=survivor,
                                       pk__gt=marks.get("cases.CaseEvent", 0)).count()
     if events:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def duplicate(rules, adults):
+def duplicate(rules, adults):  # noqa: F811 - the imported fixture
     """A second, unrestricted record of the restricted customer: same phone and email,
     written differently."""
     restricted = rules.customer

@@ -27,6 +27,7 @@ from cases.models import (
     Customer,
     CustomerMerge,
     DesignationCase,
+    DuplicateOverride,
     OpenCasesChoice,
     RecordView,
 )
@@ -65,7 +66,8 @@ def duplicate(customer, make_case, officer, service_manager, senior_manager, adu
     """The record to merge away, with a row of every kind that points at a customer: a
     matter, a contact with an upload, a kept upload, an informal warning, a designation in
     force with sanctions, its letter, a challenge, a correction and a dispute statement, a
-    subject access request, a legal hold and the access log; and a second directorate."""
+    subject access request, a legal hold, the access log and a duplicate check's override;
+    and a second directorate."""
     case = make_case("designated", customer=customer)
     letter_issue(actor=senior_manager, kind="designation", case=case)
     case_inform_council(actor=senior_manager, case=case, staff=[senior_manager])
@@ -94,6 +96,9 @@ def duplicate(customer, make_case, officer, service_manager, senior_manager, adu
     sar_record(actor=ig, customer=customer, received_on=timezone.localdate())
     legal_hold_place(actor=ig, customer=customer, reason="litigation")
     RecordView.objects.create(user=officer, customer=customer, case=case, path="/x/")
+    DuplicateOverride.objects.create(customer=customer, why_matched="Same phone",
+                                     reason="A different person: checked with the caller.",
+                                     recorded_by=officer)
     customer.directorates.add(children)
     customer.refresh_from_db()
     return customer
@@ -411,7 +416,7 @@ def test_a_merge_form_without_a_reason_keeps_what_was_chosen(
         "survivor": duplicate.reference, "field_email": duplicate.reference, "reason": ""})
     assert response.status_code == 422
     page = response.content.decode()
-    assert 'value="%s" checked' % duplicate.reference in page or \
+    assert f'value="{duplicate.reference}" checked' in page or \
         f'value="{duplicate.reference}"\n' in page or "checked" in page
     assert not CustomerMerge.objects.exists()
 

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people_(adults, children):
     return {
-        "raymond": CustomerFactory(full_name="Raymond Tinkler", address="3 Lonsdale Street\nCarlisle",
+        "raymond": CustomerFactory(full_name="Raymond Tinkler",
+                                   address="3 Lonsdale Street\nCarlisle",
                                    postcode="CA1 1DX", email="r.tinkler@example.net",
                                    phone="01228 606123", directorates=[adults]),
         "ian": CustomerFactory(full_name="Ian Sewell", address="7 Penrith Road\nKeswick",

@@ -32,7 +32,9 @@ def query_shape(sql: str) -> str:
 
 # Statements that are not the page's reading: the transaction and savepoint bookkeeping
 # around the access log's bulk write and the session's save.
-_BOOKKEEPING = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|COMMIT)\b", re.I)
+_BOOKKEEPING = re.compile(
+    r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|COMMIT)\b", re.I
+)
 
 
 @dataclass
@@ -77,4 +79,5 @@ def assert_bounded(small: PageCost, large: PageCost, *, max_queries: int = MAX_Q
         assert cost.bytes <= max_bytes, f"over {max_bytes} bytes\n{cost}"
     assert large.count == small.count, f"query count grew\n{small}\n{large}"
     # Names and references differ in length between rows; the number of rows must not grow.
-    assert large.bytes <= small.bytes + byte_slack, f"page grew {small.bytes} -> {large.bytes} bytes"
+    assert large.bytes <= small.bytes + byte_slack, (
+        f"page grew {small.bytes} -> {large.bytes} bytes")
