@@ -507,12 +507,21 @@ class CustomerScript:
 
 
 
+class _GovernanceClock:
+    """`Seeder.clock()` for the governance records, which belong to no customer's script:
+    now, or the instant given for a record backdated past its retention period."""
+
+    def clock(self, at: dt.datetime | None = None) -> dict[str, dt.datetime]:
+        return {"now": at or timezone.now()}
+
+
 def seed_governance(actors: dict, directorates: dict[str, Directorate]) -> None:
     """What the `ig` user sees on each governance page (`data.GOVERNANCE`), through the
     services: run once, with the customers' scripts, so seed_demo stays idempotent. The
     disposal proposal itself comes from the seed's run of the daily sweep."""
     spec = data.GOVERNANCE
     ig = actors["ig"]
+    clock = _GovernanceClock()
     today = timezone.localdate()
 
     def customer(name: str) -> Customer:
@@ -522,14 +531,14 @@ def seed_governance(actors: dict, directorates: dict[str, Directorate]) -> None:
     sar = governance.sar_record(
         actor=ig, customer=customer(sar_spec["customer"]),
         received_on=today - dt.timedelta(days=sar_spec["received"]),
-        how_received=sar_spec["how_received"],
+        how_received=sar_spec["how_received"], **clock.clock(),
     )
     governance.sar_check_identity(
         actor=ig, sar=sar, checked_on=today - dt.timedelta(days=sar_spec["identity_checked"]),
-        how=sar_spec["identity_how"],
+        how=sar_spec["identity_how"], **clock.clock(),
     )
     governance.sar_extend(actor=ig, sar=sar, months=sar_spec["extension_months"],
-                          reason=sar_spec["extension_reason"])
+                          reason=sar_spec["extension_reason"], **clock.clock())
 
     correction = spec["correction"]
     contact = (Contact.objects.filter(customer=customer(correction["customer"]))
@@ -543,17 +552,17 @@ def seed_governance(actors: dict, directorates: dict[str, Directorate]) -> None:
 
     hold = spec["legal_hold"]
     governance.legal_hold_place(actor=ig, customer=customer(hold["customer"]),
-                                reason=hold["reason"], note=hold["note"])
+                                reason=hold["reason"], note=hold["note"], **clock.clock())
 
     old = spec["past_retention"]
     then = days_before(timezone.now(), 365 * old["years_ago"] + 2)
     officer = actors["officer"]
     person = services.customer_create(actor=officer, directorate=directorates["adults"],
-                                      **old["fields"], now=then)
+                                      **old["fields"], **clock.clock(then))
     services.contact_log(
         actor=officer, customer=person, directorate=directorates["adults"],
         channel=Channel.PHONE, direction="inbound", occurred_at=then, handled_by=officer,
-        summary=old["summary"], duration_minutes=5, now=then,
+        summary=old["summary"], duration_minutes=5, **clock.clock(then),
     )
     # The record's own stamp says when it was made (auto_now_add): as long ago as its
     # contact, so the retention rule sees a customer last heard from years ago.

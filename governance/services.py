@@ -39,6 +39,7 @@ from cases.models import (
     ContactAttachment,
     Correction,
     Customer,
+    CustomerMerge,
     DesignationCase,
     DisputeStatement,
     DuplicateOverride,
@@ -78,7 +79,7 @@ DELETED: tuple[type[models.Model], ...] = (
     SarAlert, SarRedaction, SarFileDecision, SubjectAccessRequest, Correction, DisputeStatement,
     CouncilNoticeRecipient, CouncilNotice, Letter, DeadlineAlert, ContactBreach, FiledItem,
     CaseEvent, PreconditionCheck, AlternativeConsideration, ContactAttachment, KeptUpload,
-    Contact, Matter, RecordView, LegalHold, DisposalProposal, DuplicateOverride,
+    Contact, Matter, RecordView, LegalHold, DisposalProposal, DuplicateOverride, CustomerMerge,
 )
 ANONYMISED: dict[type[models.Model], dict[str, str]] = {
     DesignationCase: {"referral_reason": "", "warning_skip_reason": "",
@@ -290,6 +291,9 @@ def dispose_customer(*, actor, proposal: DisposalProposal,
         LegalHold: set(_ids(LegalHold.objects.filter(customer_id=c))),
         DisposalProposal: {proposal.pk},
         DuplicateOverride: set(_ids(DuplicateOverride.objects.filter(customer_id=c))),
+        # A merge record keeps the values each record had: it goes with either side.
+        CustomerMerge: set(_ids(CustomerMerge.objects.filter(
+            Q(survivor_id=c) | Q(merged_id=c)))),
     }
     kept: dict[type[models.Model], set[int]] = {
         DesignationCase: set(_ids(DesignationCase.objects.filter(customer_id=c))),
@@ -297,7 +301,9 @@ def dispose_customer(*, actor, proposal: DisposalProposal,
         Sanction: set(_ids(Sanction.objects.filter(case_id__in=case_ids))),
         Challenge: set(_ids(Challenge.objects.filter(**by_case))),
         Review: set(_ids(Review.objects.filter(**by_case))),
-        Customer: {c},
+        # The records merged into this one: their rows moved here, and what is left of
+        # them (the details and their history) is this person's too.
+        Customer: {c} | set(_ids(Customer.objects.filter(merged_into_id=c))),
     }
     kept_history: dict[type[models.Model], set[int]] = {
         **kept,

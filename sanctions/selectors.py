@@ -15,9 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases import access_log
-from cases.models import Contact, Customer, DesignationCase, Indicator
+from cases.models import Channel, Contact, Customer, DesignationCase, Indicator
 from cases.selectors import cases_for
-from cases.models import Channel
 from sanctions.checks import (
     Verdict,
     banner_lines,

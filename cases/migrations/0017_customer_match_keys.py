@@ -30,52 +30,52 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='customer',
             name='address_key',
-            field=models.TextField(blank=True, editable=False),
+            field=models.TextField(blank=True, db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='customer',
             name='email_key',
-            field=models.CharField(blank=True, editable=False, max_length=254),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=254),
         ),
         migrations.AddField(
             model_name='customer',
             name='name_key',
-            field=models.CharField(blank=True, editable=False, max_length=200),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=200),
         ),
         migrations.AddField(
             model_name='customer',
             name='postcode_key',
-            field=models.CharField(blank=True, editable=False, max_length=10),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=10),
         ),
         migrations.AddField(
             model_name='customer',
             name='postcode_outward',
-            field=models.CharField(blank=True, editable=False, max_length=4),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=4),
         ),
         migrations.AddField(
             model_name='historicalcustomer',
             name='address_key',
-            field=models.TextField(blank=True, editable=False),
+            field=models.TextField(blank=True, db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='historicalcustomer',
             name='email_key',
-            field=models.CharField(blank=True, editable=False, max_length=254),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=254),
         ),
         migrations.AddField(
             model_name='historicalcustomer',
             name='name_key',
-            field=models.CharField(blank=True, editable=False, max_length=200),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=200),
         ),
         migrations.AddField(
             model_name='historicalcustomer',
             name='postcode_key',
-            field=models.CharField(blank=True, editable=False, max_length=10),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=10),
         ),
         migrations.AddField(
             model_name='historicalcustomer',
             name='postcode_outward',
-            field=models.CharField(blank=True, editable=False, max_length=4),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=4),
         ),
         migrations.AddIndex(
             model_name='customer',

@@ -42,6 +42,7 @@ from accounts.roles import Role
 from api.serializers import RestrictionCheckInput, RestrictionsInput
 from cases import services as case_services
 from cases.models import Channel, ContactAttachment
+from cases.services import merge as merge_services
 from governance import disclosure
 from governance import services as sar_services
 from governance.models import DisposalProposal, HoldReason, LegalHold, RetentionRule
@@ -145,8 +146,8 @@ def query_names_read_by_views() -> set[str]:
 
 
 @pytest.fixture
-def world(time_machine, make_case, customer, officer, senior_manager, reviewer, adults,
-          letter_storage, eager_celery):
+def world(time_machine, make_case, customer, officer, senior_manager, service_manager,
+          reviewer, adults, letter_storage, eager_celery):
     """Four designations in force (one with nothing pending and its review open, one with
     a late request for a review, one whose challenge is the reviewer's to decide, one whose
     challenge waits for a reviewer and whose refused complaints are filed) and a
@@ -208,6 +209,12 @@ def world(time_machine, make_case, customer, officer, senior_manager, reviewer, 
                                     due_since=dt.date(2026, 1, 1))
     LegalHold.objects.create(customer=customer, reason=HoldReason.OMBUDSMAN,
                              placed_by=senior_manager)
+    # A duplicate record merged into Customer 3's, whose undo page the customer page links.
+    merge_services.customer_merge(
+        actor=service_manager, survivor=with_reviewer.customer,
+        merged=factories.CustomerFactory(full_name="Customer Three", directorates=[adults]),
+        reason="The same person, recorded twice.",
+    )
     return {"cases": [*cases, assessment], "customers": [c.customer for c in cases] + [other]}
 
 
