@@ -130,3 +130,19 @@ def subject_access_due(received_on: dt.date, extension_months: int = 0) -> dt.da
     if not 0 <= extension_months <= SUBJECT_ACCESS_MAX_EXTENSION_MONTHS:
         raise ValueError("a subject access request can be extended by at most two months")
     return add_months(received_on, SUBJECT_ACCESS_MONTHS + extension_months)
+
+
+KEYS_PER_QUERY = 5000
+
+
+def not_done(keyed, ledger) -> list:
+    """The daily sweep's filter: `keyed` is (key, item) pairs, a key None for an item that
+    needs nothing today; the items whose key is not yet in `ledger` (a model with a unique
+    `key`: reviews' `DeadlineAlert`, governance's `SarAlert`), in order. One query per
+    5,000 keys, so a sweep's cost follows what is due, not what was done before."""
+    keyed = [(key, item) for key, item in keyed if key is not None]
+    done: set[str] = set()
+    for start in range(0, len(keyed), KEYS_PER_QUERY):
+        chunk = [key for key, _item in keyed[start:start + KEYS_PER_QUERY]]
+        done.update(ledger.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return [item for key, item in keyed if key not in done]

@@ -4,7 +4,8 @@ is overdue.
 
 Idempotent as the rest of the sweep (reviews/sweeps.py): each thing done is a `SarAlert`
 with a unique key, checked under the request's lock, and its email goes through the outbox
-in the same transaction.
+in the same transaction. Only requests whose alert for today is not yet in the ledger are
+claimed (`cases.deadlines.not_done`).
 """
 
 from __future__ import annotations
@@ -33,8 +34,17 @@ def subject_access_deadlines(now: dt.datetime, today: dt.date, report) -> None:
     horizon = today + dt.timedelta(days=max(deadlines.reminder_offsets() or [0]))
     candidates = SubjectAccessRequest.objects.filter(
         status=SarStatus.OPEN, due_on__lte=horizon
-    ).values_list("pk", flat=True)
-    for pk in list(candidates):
+    ).values_list("pk", "due_on")
+
+    def key(pk: int, due: dt.date) -> str | None:
+        # The alert this request needs today, whose key the ledger may already hold: a
+        # request overdue for a month is not claimed again every morning.
+        if due < today:
+            return f"sar:{pk}:{due}:overdue"
+        offset = deadlines.reminder_due(due, today)
+        return None if offset is None else f"sar:{pk}:{due}:reminder:{offset}"
+
+    for pk in deadlines.not_done(((key(*row), row[0]) for row in candidates), SarAlert):
         with transaction.atomic():
             sar = (SubjectAccessRequest.objects.select_for_update(skip_locked=True)
                    .filter(pk=pk, status=SarStatus.OPEN).first())

@@ -18,6 +18,12 @@ idempotent and safe to run late or twice at once:
 - a sweep that runs a week late catches up: windows still close, the nearest reminder is
   sent (not every one it missed), and overdue items are escalated.
 
+Its cost follows what is due today, not the history: each step works out, from one query on
+stored dates, the key of what each candidate needs today, drops (one more query) the keys
+already in the ledger (`cases.deadlines.not_done`), and claims only what is left. An item
+escalated last month is not locked again every morning; the check under the lock stays,
+for two sweeps racing.
+
 Mail goes through the outbox in the same transaction as the alert it reports.
 """
 
@@ -29,6 +35,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -129,9 +136,12 @@ def _mail(alert: DeadlineAlert) -> None:
 def open_reviews(now: dt.datetime, today: dt.date, report: SweepReport) -> None:
     """Open the six-month review record ahead of its due date."""
     horizon = today + dt.timedelta(days=settings.REVIEW_OPEN_DAYS_BEFORE)
+    has_review = Review.objects.filter(case=OuterRef("pk"), due_on=OuterRef("review_due_on"))
     candidates = DesignationCase.objects.filter(
         state__in=(CaseState.ACTIVE, CaseState.LAPSED), review_due_on__lte=horizon
-    ).exclude(reviews__status=ReviewStatus.OPEN).values_list("pk", flat=True)
+    ).exclude(reviews__status=ReviewStatus.OPEN).exclude(Exists(has_review)).values_list(
+        "pk", flat=True
+    )
     for pk in list(candidates):
         with transaction.atomic():
             case = _claim_case(pk, state__in=(CaseState.ACTIVE, CaseState.LAPSED))
@@ -181,8 +191,17 @@ def challenge_deadlines(now: dt.datetime, today: dt.date, report: SweepReport) -
     candidates = Challenge.objects.filter(
         status__in=ESCALATED_CHALLENGE_STATES,
         decision_due_on__lte=today + dt.timedelta(days=max(deadlines.reminder_offsets() or [0])),
-    ).values_list("pk", flat=True)
-    for pk in list(candidates):
+    ).values_list("pk", "decision_due_on", "status")
+
+    def key(pk: int, due: dt.date, status: str) -> str | None:
+        if due < today:
+            return f"challenge:{pk}:overdue"
+        offset = deadlines.reminder_due(due, today)
+        if offset is None or status == ChallengeStatus.LATE:
+            return None
+        return f"challenge:{pk}:reminder:{offset}"
+
+    for pk in deadlines.not_done(((key(*row), row[0]) for row in candidates), DeadlineAlert):
         with transaction.atomic():
             challenge = _claim_challenge(pk, status__in=ESCALATED_CHALLENGE_STATES)
             if challenge is None:
@@ -220,8 +239,15 @@ def review_deadlines(now: dt.datetime, today: dt.date, report: SweepReport) -> N
     horizon = today + dt.timedelta(days=max(deadlines.reminder_offsets() or [0]))
     candidates = DesignationCase.objects.filter(
         state=CaseState.ACTIVE, review_due_on__lte=horizon
-    ).values_list("pk", flat=True)
-    for pk in list(candidates):
+    ).values_list("pk", "review_due_on")
+
+    def key(pk: int, due: dt.date) -> str | None:
+        if due < today:
+            return f"review:{pk}:{due}:lapse"
+        offset = deadlines.reminder_due(due, today)
+        return None if offset is None else f"review:{pk}:{due}:reminder:{offset}"
+
+    for pk in deadlines.not_done(((key(*row), row[0]) for row in candidates), DeadlineAlert):
         with transaction.atomic():
             case = _claim_case(pk, state=CaseState.ACTIVE)
             if case is None or case.review_due_on is None:
@@ -267,10 +293,13 @@ def review_escalations_for_lapsed(
     candidates = Review.objects.filter(
         status=ReviewStatus.OPEN, lapsed_at__isnull=False, case__state=CaseState.LAPSED
     ).values_list("pk", "case_id", "lapsed_at", "due_on")
-    for review_pk, case_pk, lapsed_at, due in list(candidates):
+    keyed = []
+    for review_pk, case_pk, lapsed_at, due in candidates:
         weeks = (today - timezone.localdate(lapsed_at)).days // 7
-        if weeks < 1:
-            continue
+        if weeks >= 1:
+            keyed.append((f"review:{case_pk}:{due}:overdue:week{weeks}",
+                          (review_pk, case_pk, due, weeks)))
+    for review_pk, case_pk, due, weeks in deadlines.not_done(keyed, DeadlineAlert):
         with transaction.atomic():
             case = _claim_case(case_pk, state=CaseState.LAPSED)
             if case is None:
@@ -295,8 +324,9 @@ def unnotified_designations(now: dt.datetime, today: dt.date, report: SweepRepor
     latest = today - dt.timedelta(days=settings.NOTIFY_WITHIN_DAYS)
     candidates = DesignationCase.objects.filter(
         state=CaseState.DESIGNATED, designated_on__lt=latest
-    ).values_list("pk", flat=True)
-    for pk in list(candidates):
+    ).values_list("pk", "designated_on")
+    keyed = ((f"notify:{pk}:{on}", pk) for pk, on in candidates)
+    for pk in deadlines.not_done(keyed, DeadlineAlert):
         with transaction.atomic():
             case = _claim_case(pk, state=CaseState.DESIGNATED)
             if case is None:

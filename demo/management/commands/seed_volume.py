@@ -16,6 +16,7 @@ no report reads. Deterministic for a given `--seed` and day; run it again to add
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import Directorate, StaffProfile
 from accounts.roles import GROUP_NAMES, Role
+from cases.choices import Direction
 from cases.deadlines import add_months, challenge_decision_due, challenge_last_day, review_due
 from cases.models import (
     Alternative,
@@ -60,7 +62,15 @@ User = get_user_model()
 
 FIRST = ["Alan", "Beverley", "Carl", "Denise", "Edward", "Fiona", "Gordon", "Hazel", "Ian",
          "Janet", "Keith", "Linda", "Martin", "Norma", "Owen", "Pauline", "Raymond", "Sandra",
-         "Trevor", "Una", "Vernon", "Wendy", "Yvonne", "Zach"]
+         "Trevor", "Una", "Vernon", "Wendy", "Yvonne", "Zach", "John", "Steven", "Catherine",
+         "Philip"]
+# The same name as someone else writes it down (a near-duplicate customer's first name).
+SPELLINGS = {"John": "Jon", "Steven": "Stephen", "Catherine": "Katherine", "Philip": "Phillip",
+             "Alan": "Allan", "Carl": "Karl", "Ian": "Iain", "Zach": "Zack",
+             "Vernon": "Vernan", "Denise": "Denice"}
+# About one customer in 65 is a near-duplicate of one already made: the same person entered
+# again, as a front desk would (duplicate detection's test data).
+NEAR_DUPLICATES = 0.015
 LAST = ["Armstrong", "Bell", "Carruthers", "Dixon", "Elliot", "Graham", "Harrison", "Irving",
         "Jackson", "Kirkpatrick", "Little", "Nixon", "Pattinson", "Routledge", "Stephenson",
         "Tinkler", "Wilson", "Hodgson", "Moffat", "Storey"]
@@ -104,7 +114,7 @@ class Plan:
     referral: list[Indicator] = field(default_factory=list)
     decision: list[Indicator] = field(default_factory=list)
     involved: Directorate | None = None
-    evidence: list[Contact] = field(default_factory=list)
+    evidence: list[int] = field(default_factory=list)  # contacts' ids
     warning: Warning | None = None
     checks: int = 0  # preconditions recorded; -1: one failed
     alternatives: bool = False
@@ -113,11 +123,6 @@ class Plan:
     reviews: list[Review] = field(default_factory=list)
 
 
-ANALYSED = [
-    Customer, Matter, Contact, Contact.indicators.through, Warning, DesignationCase,
-    DesignationCase.decision_indicators.through, DesignationCase.involved_directorates.through,
-    Sanction, Challenge, Review,
-]
 
 
 def _put(record, name: str, value: str) -> None:
@@ -140,24 +145,31 @@ class Command(BaseCommand):
                                  "data (default: %(default)s).")
         parser.add_argument("--days", type=int, default=730,
                             help="How far back referrals go, in days (default: %(default)s).")
+        parser.add_argument("--contacts-per-customer", type=int, default=9,
+                            help="Contacts per customer on average, from a third of it to "
+                                 "five thirds (default: %(default)s; 10 makes 1,000,000 "
+                                 "contacts for 100,000 customers).")
 
-    def handle(self, *args, customers: int, seed: int, days: int, **options) -> None:
+    def handle(self, *args, customers: int, seed: int, days: int, contacts_per_customer: int,
+               **options) -> None:
         if customers < 1:
             raise CommandError("--customers must be at least 1.")
+        if contacts_per_customer < 1:
+            raise CommandError("--contacts-per-customer must be at least 1.")
         if days < 200:
             raise CommandError("--days must be at least 200 (a designation needs time to "
                                "reach its review).")
         started = time.monotonic()
         with transaction.atomic():
-            counts = VolumeSeeder(random.Random(seed), timezone.localdate(), days).run(
-                customers
-            )
+            seeder = VolumeSeeder(random.Random(seed), timezone.localdate(), days,
+                                  contacts_per_customer=contacts_per_customer)
+            counts = seeder.run(customers)
         if connection.vendor == "postgresql":
             # Fresh planner statistics: straight after a bulk load they say the tables are
             # nearly empty, and the planner picks plans that are slow at volume.
             with connection.cursor() as cursor:
-                for model in ANALYSED:
-                    cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+                for table in sorted(seeder.filled):
+                    cursor.execute(f'ANALYZE "{table}"')
         self.stdout.write(
             f"Created in {time.monotonic() - started:.1f}s: "
             + ", ".join(f"{n} {what}" for what, n in counts.items())
@@ -167,10 +179,15 @@ class Command(BaseCommand):
 class VolumeSeeder:
     batch = 2000
 
-    def __init__(self, rng: random.Random, today: dt.date, days: int) -> None:
+    def __init__(self, rng: random.Random, today: dt.date, days: int, *,
+                 contacts_per_customer: int = 9) -> None:
         self.rng = rng
         self.today = today
         self.days = days
+        self.contacts_low = max(1, round(contacts_per_customer / 3))
+        self.contacts_high = max(self.contacts_low, round(contacts_per_customer * 5 / 3))
+        self.filled: set[str] = set()  # tables written to, for ANALYZE
+        self.created_at = timezone.now()
         self.directorates = self._directorates()
         self.staff = {d.pk: self._staff(d) for d in self.directorates}
         self.indicators = list(Indicator.objects.filter(active=True).order_by("id"))
@@ -252,26 +269,17 @@ class VolumeSeeder:
         rng = self.rng
         lead_weights = [max(1, 6 - i) for i in range(len(self.directorates))]
         customers, homes = [], []
+        people: list[tuple[str, str, str]] = []  # (first, last, email) of each made
         for _ in range(n):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            town, district = rng.choice(TOWNS)
-            # Stored as the services store it (ucp.phones): E.164, national digits.
-            phone = phones.to_e164(f"07700 900{rng.randint(0, 999):03d}")
-            customers.append(Customer(
-                reference=self._reference("C"),
-                full_name=f"{first} {last}",
-                address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}\n{town}",
-                postcode=f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}"
-                         f"{rng.choice('LNPQRSTUWXYZ')}",
-                email=f"{first}.{last}{rng.randint(1, 999)}@example.com".lower(),
-                phone=phone,
-                phone_digits=phones.digits(phone),
-                preferred_contact_method=rng.choice(["phone", "email", "letter", ""]),
-            ))
+            if people and rng.random() < NEAR_DUPLICATES:
+                customers.append(self._near_duplicate(customers, people))
+            else:
+                customers.append(self._person(people))
             homes.append(rng.choices(self.directorates, lead_weights)[0])
         for customer in customers:  # bulk_create skips save(): the match keys by hand
             customer.set_keys()
         Customer.objects.bulk_create(customers, batch_size=self.batch)
+        self.filled.add(Customer._meta.db_table)
 
         matters, contacts, contact_links, informal = [], [], [], []
         plans: list[Plan] = []
@@ -293,18 +301,18 @@ class VolumeSeeder:
                     created_by=staff.officer,
                 ))
             customer_contacts = []
-            for _ in range(rng.randint(4, 14)):
+            for _ in range(rng.randint(self.contacts_low, self.contacts_high)):
                 day = referred_on - dt.timedelta(days=rng.randint(-20, 120))
                 day = min(day, self.today - dt.timedelta(days=1))
                 channel = self.weighted(CHANNEL_WEIGHTS)
-                contact = Contact(
-                    customer=customer, directorate=home, channel=channel,
-                    occurred_at=self.at(day), handled_by=staff.officer, logged_by=staff.officer,
-                    duration_minutes=rng.randint(5, 75)
-                    if channel in (Channel.PHONE, Channel.IN_PERSON) else None,
-                    summary="Called again about the same matter; demanded a manager.",
-                )
-                contacts.append(contact)
+                # A row (CONTACT_COLUMNS), not a model: a million of them are copied in.
+                contact = len(contacts)  # its id, once ids are reserved, is first + this
+                contacts.append([
+                    None, customer.pk, home.pk, channel, self.at(day),
+                    rng.randint(5, 75) if channel in (Channel.PHONE, Channel.IN_PERSON)
+                    else None,
+                    staff.officer.pk, staff.officer.pk,
+                ])
                 customer_contacts.append(contact)
                 if rng.random() < 0.5:
                     contact_links.append((contact, self.pick_indicators(1, 2)))
@@ -331,19 +339,25 @@ class VolumeSeeder:
                 plans.append(earlier)
 
         Matter.objects.bulk_create(matters, batch_size=self.batch)
-        Contact.objects.bulk_create(contacts, batch_size=self.batch)
-        through = Contact.indicators.through
-        through.objects.bulk_create(
-            [through(contact_id=c.pk, indicator_id=i.pk) for c, inds in contact_links
-             for i in inds],
-            batch_size=self.batch,
-        )
-        links = Customer.directorates.through
-        links.objects.bulk_create(
-            [links(customer_id=c, directorate_id=d) for c, d in sorted(customer_dirs)],
-            batch_size=self.batch, ignore_conflicts=True,
-        )
+        self.filled.add(Matter._meta.db_table)
+        first = self.reserve_ids(Contact, len(contacts))
+        summary = "Called again about the same matter; demanded a manager."
+        for n, row in enumerate(contacts):
+            row[0] = first + n
+        self.write(Contact, ["id", "customer_id", "directorate_id", "channel", "occurred_at",
+                             "duration_minutes", "handled_by_id", "logged_by_id", "matter_id",
+                             "direction", "recipients", "summary", "created_at"],
+                   (row + [None, Direction.INBOUND, 1, summary, self.created_at]
+                    for row in contacts))
+        for plan in plans:
+            plan.evidence = [first + n for n in plan.evidence]
+        self.write(Contact.indicators.through, ["contact_id", "indicator_id"],
+                   ((first + c, i.pk) for c, inds in contact_links for i in inds))
+        self.write(Customer.directorates.through, ["customer_id", "directorate_id"],
+                   sorted(customer_dirs))
+        self.filled.add(Warning._meta.db_table)
         Warning.objects.bulk_create(informal, batch_size=self.batch)
+        self.filled.add(Warning._meta.db_table)
         self._write_cases(plans)
         return {
             "customers": len(customers),
@@ -356,6 +370,58 @@ class VolumeSeeder:
             "reviews": sum(len(p.reviews) for p in plans),
             "warnings": len(informal) + sum(1 for p in plans if p.warning),
         }
+
+    def _person(self, people: list[tuple[str, str, str]]) -> Customer:
+        rng = self.rng
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        town, district = rng.choice(TOWNS)
+        # Stored as the services store it (ucp.phones): E.164, national digits.
+        phone = phones.to_e164(f"07700 900{rng.randint(0, 999):03d}")
+        email = f"{first}.{last}{rng.randint(1, 999)}@example.com".lower()
+        people.append((first, last, email))
+        return Customer(
+            reference=self._reference("C"),
+            full_name=f"{first} {last}",
+            address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}\n{town}",
+            postcode=f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}"
+                     f"{rng.choice('LNPQRSTUWXYZ')}",
+            email=email,
+            phone=phone,
+            phone_digits=phones.digits(phone),
+            preferred_contact_method=rng.choice(["phone", "email", "letter", ""]),
+        )
+
+    def _near_duplicate(self, customers: list[Customer],
+                        people: list[tuple[str, str, str]]) -> Customer:
+        """Someone already made, entered again: the same address, and one of a variant
+        spelling of the first name, first and last name swapped, the phone typed another
+        way (stored the same, as the services store it), the email in other letter case,
+        or the first name as an initial."""
+        rng = self.rng
+        index = rng.randrange(len(customers))
+        was, (first, last, email) = customers[index], people[index]
+        people.append((first, last, email))
+        twin = Customer(
+            reference=self._reference("C"), full_name=was.full_name, address=was.address,
+            postcode=was.postcode, email="", phone="", phone_digits="",
+            preferred_contact_method=was.preferred_contact_method,
+        )
+        how = rng.choice(["spelling", "swapped", "phone", "email", "initial"])
+        if how == "spelling" and first in SPELLINGS:
+            twin.full_name = f"{SPELLINGS[first]} {last}"
+            twin.email = email
+        elif how == "swapped":
+            twin.full_name = f"{last} {first}"
+        elif how == "phone" and was.phone:
+            # "07700 900123" on one form, "+44 7700 900123" on the other.
+            twin.phone = phones.to_e164("+44 " + phones.display(was.phone).lstrip("0"))
+            twin.phone_digits = phones.digits(twin.phone)
+        elif how == "email":
+            twin.email = email.title().replace("@Example.Com", "@Example.com")
+        else:
+            twin.full_name = f"{first[0]} {last}"
+            twin.phone, twin.phone_digits = was.phone, was.phone_digits
+        return twin
 
     def _referral_day(self, path: str) -> dt.date:
         recent = {"referred": (1, 30), "warned": (15, 90), "assessment": (30, 120),
@@ -624,43 +690,70 @@ class VolumeSeeder:
 
     # -- writing ----------------------------------------------------------------------------
 
+    def reserve_ids(self, model, n: int) -> int:
+        """The first of `n` consecutive ids no other row will take, for rows written with
+        `write` that others point to before they exist (contacts, from cases' evidence)."""
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                sequence = cursor.fetchone()[0]
+                cursor.execute("SELECT nextval(%s)", [sequence])
+                first = cursor.fetchone()[0]
+                if n > 1:
+                    cursor.execute("SELECT setval(%s, %s)", [sequence, first + n - 1])
+                return first
+            cursor.execute(f'SELECT MAX("id") FROM "{table}"')
+            return (cursor.fetchone()[0] or 0) + 1
+
+    def write(self, model, columns: list[str], rows) -> None:
+        """Write plain rows (tuples in `columns` order, database values) without making a
+        model for each: PostgreSQL's COPY (psycopg's `cursor.copy`), else `bulk_create`."""
+        self.filled.add(model._meta.db_table)
+        if connection.vendor == "postgresql":
+            names = ", ".join(f'"{model._meta.get_field(c).column}"' for c in columns)
+            with connection.cursor() as cursor, cursor.cursor.copy(
+                f'COPY "{model._meta.db_table}" ({names}) FROM STDIN'
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        attnames = [model._meta.get_field(c).attname for c in columns]
+        objects = (model(**dict(zip(attnames, row, strict=True))) for row in rows)
+        while chunk := list(itertools.islice(objects, self.batch)):
+            model.objects.bulk_create(chunk)
+
     def _write_cases(self, plans: list[Plan]) -> None:
         batch = self.batch
+        self.filled.add(DesignationCase._meta.db_table)
         DesignationCase.objects.bulk_create([p.case for p in plans], batch_size=batch)
         warnings = []
         for p in plans:
             if p.warning is not None:
                 p.warning.case = p.case
                 warnings.append(p.warning)
+        self.filled.add(Warning._meta.db_table)
         Warning.objects.bulk_create(warnings, batch_size=batch)
         with_warning = [p.case for p in plans if p.warning is not None]
         for p in plans:
             if p.warning is not None:
                 p.case.formal_warning = p.warning
         DesignationCase.objects.bulk_update(with_warning, ["formal_warning"], batch_size=batch)
-        behaviours = Warning.behaviours.through
-        behaviours.objects.bulk_create(
-            [behaviours(warning_id=p.warning.pk, indicator_id=i.pk)
-             for p in plans if p.warning is not None for i in p.referral],
-            batch_size=batch,
-        )
-
-        refer = DesignationCase.referral_indicators.through
-        refer.objects.bulk_create(
-            [refer(designationcase_id=p.case.pk, indicator_id=i.pk)
-             for p in plans for i in p.referral], batch_size=batch)
-        decide = DesignationCase.decision_indicators.through
-        decide.objects.bulk_create(
-            [decide(designationcase_id=p.case.pk, indicator_id=i.pk)
-             for p in plans for i in p.decision], batch_size=batch)
-        involved = DesignationCase.involved_directorates.through
-        involved.objects.bulk_create(
-            [involved(designationcase_id=p.case.pk, directorate_id=p.involved.pk)
-             for p in plans if p.involved is not None], batch_size=batch)
-        evidence = DesignationCase.evidence_contacts.through
-        evidence.objects.bulk_create(
-            [evidence(designationcase_id=p.case.pk, contact_id=c.pk)
-             for p in plans for c in p.evidence], batch_size=batch)
+        self.write(Warning.behaviours.through, ["warning_id", "indicator_id"],
+                   ((p.warning.pk, i.pk) for p in plans if p.warning is not None
+                    for i in p.referral))
+        self.write(DesignationCase.referral_indicators.through,
+                   ["designationcase_id", "indicator_id"],
+                   ((p.case.pk, i.pk) for p in plans for i in p.referral))
+        self.write(DesignationCase.decision_indicators.through,
+                   ["designationcase_id", "indicator_id"],
+                   ((p.case.pk, i.pk) for p in plans for i in p.decision))
+        self.write(DesignationCase.involved_directorates.through,
+                   ["designationcase_id", "directorate_id"],
+                   ((p.case.pk, p.involved.pk) for p in plans if p.involved is not None))
+        self.write(DesignationCase.evidence_contacts.through,
+                   ["designationcase_id", "contact_id"],
+                   ((p.case.pk, c) for p in plans for c in p.evidence))
 
         checks, alternatives = [], []
         preconditions = list(Precondition.values)
@@ -685,22 +778,23 @@ class VolumeSeeder:
                         reason="Considered.", recorded_by=staff.manager,
                         recorded_on=min(on, self.today),
                     ))
+        self.filled.add(PreconditionCheck._meta.db_table)
         PreconditionCheck.objects.bulk_create(checks, batch_size=batch)
+        self.filled.add(AlternativeConsideration._meta.db_table)
         AlternativeConsideration.objects.bulk_create(alternatives, batch_size=batch)
 
-        CaseEvent.objects.bulk_create(
-            [CaseEvent(case=p.case, kind=kind, at=at, from_state=src, to_state=dst,
-                       summary=summary[:300],
-                       actor=None if kind == "lapse" else self.staff[
-                           p.case.lead_directorate_id].senior)
-             for p in plans for kind, at, src, dst, summary in p.events],
-            batch_size=batch,
-        )
+        self.write(CaseEvent, ["case_id", "kind", "at", "from_state", "to_state", "summary",
+                               "actor_id", "details"],
+                   ((p.case.pk, kind, at, src, dst, summary[:300],
+                     None if kind == "lapse" else self.staff[p.case.lead_directorate_id].senior.pk,
+                     "")
+                    for p in plans for kind, at, src, dst, summary in p.events))
         sanctions = [s for p in plans for s in p.sanctions]
+        self.filled.add(Sanction._meta.db_table)
         Sanction.objects.bulk_create(sanctions, batch_size=batch)
-        scope = Sanction.directorates.through
-        scope.objects.bulk_create(
-            [scope(sanction_id=s.pk, directorate_id=s.case.lead_directorate_id)
-             for s in sanctions], batch_size=batch)
+        self.write(Sanction.directorates.through, ["sanction_id", "directorate_id"],
+                   ((s.pk, s.case.lead_directorate_id) for s in sanctions))
+        self.filled.add(Challenge._meta.db_table)
         Challenge.objects.bulk_create([c for p in plans for c in p.challenges], batch_size=batch)
+        self.filled.add(Review._meta.db_table)
         Review.objects.bulk_create([r for p in plans for r in p.reviews], batch_size=batch)
