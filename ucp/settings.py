@@ -177,6 +177,11 @@ DATABASES = {
     )
 }
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if DATABASE_IS_POSTGRES:
+    # No JIT compilation: it pays off for long analytical queries, and a page's queries are
+    # short. At 100,000 customers PostgreSQL chose to JIT a case count and spent 28 ms of
+    # its 118 compiling it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite connections are per thread and cheap; keeping them open only adds lock waits.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
