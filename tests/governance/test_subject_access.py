@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,6 +242,56 @@ def test_the_index_pdf_is_tagged_with_a_title_and_language(ig, customer):
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert str(root["/Lang"]).lower().startswith("en")
     assert customer.reference in pdf.metadata.title
+
+
+@time_machine.travel(dt.datetime(2025, 6, 3, 10, 0, tzinfo=LONDON), tick=False)
+def test_the_index_pdf_lists_each_kind_of_record_every_file_and_who_looked(
+    ig, full_customer, monkeypatch
+):
+    f = full_customer
+    customer = f["customer"]
+    made: list[str] = []
+    monkeypatch.setattr(disclosure, "html_to_tagged_pdf",
+                        lambda html: made.append(html) or b"%PDF-1.7 stand-in")
+    sar = services.sar_record(actor=ig, customer=customer, received_on=timezone.localdate())
+    services.sar_produce(actor=ig, sar=sar)
+    (index,) = made
+    # The customer's own record in full; the rest counted, each in index.html in detail.
+    assert customer.address.splitlines()[0] in index
+    assert re.search(r'data-section="contacts"><td>Contacts</td><td>'
+                     rf'{customer.contacts.count()}</td>', index)
+    assert re.search(r'data-section="chronology"><td>Case chronology</td><td>'
+                     rf'{f["case"].events.count()}</td>', index)
+    attachment = f["contact"].attachments.get()
+    for name in (disclosure.attachment_name(attachment), disclosure.letter_name(f["letter"])):
+        assert f'data-file="{name}"' in index
+    # Who looked, by person: the officer's one view (the export is logged after the index).
+    assert index.count('data-access-person="1"') == 1 and "Olivia" in index
+    assert "Shouted about" not in index  # contact summaries are in index.html only
+
+
+def test_the_disclosure_costs_the_same_queries_for_three_contacts_or_thirty(
+    ig, customer, adults, officer
+):
+    sar = services.sar_record(actor=ig, customer=customer, received_on=timezone.localdate())
+
+    def produce() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            data = disclosure.build_zip(sar, redactions=disclosure.NO_REDACTIONS,
+                                        release=False, now=timezone.now())
+        return len(queries), _zip(data).read("index.html").decode()
+
+    made = factories.ContactFactory.create_batch(3, customer=customer, directorate=adults,
+                                                 handled_by=officer)
+    few, _html = produce()
+    factories.ContactFactory.create_batch(27, customer=customer, directorate=adults,
+                                          handled_by=officer)
+    made[0].summary = "Rang to say the bins were late again."
+    made[0].save()
+    many, html = produce()
+    assert many == few
+    # The history is still each record's own: the changed summary, old and new.
+    assert f"{made[0].history.earliest().summary} → Rang to say the bins were late" in html
 
 
 # --- the sweep and /deadlines/ -----------------------------------------------------------------
