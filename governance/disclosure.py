@@ -119,7 +119,8 @@ def file_key(obj: ContactAttachment | Letter) -> str:
 @dataclass
 class FileDecisions:
     """The decisions of one request on its files, by file key: withheld (with the reason)
-    and included after review. A file with neither goes in as it is."""
+    and included after review. A file with neither is included (the release needs a
+    decision on every file, `services.sar_release`, so only the internal copy has any)."""
 
     withheld: dict[str, str] = field(default_factory=dict)
     reviewed: set[str] = field(default_factory=set)
@@ -651,3 +652,9 @@ def files_of(customer: Customer) -> list[tuple[str, str, ContactAttachment | Let
               f"{_show(a.contact.occurred_at)}", a) for a in attachments]
             + [(file_key(x), f"{x.get_kind_display()} sent {_show(x.issued_on)}", x)
                for x in letters])
+
+
+def file_count(customer: Customer) -> int:
+    """How many files a disclosure carries (each needs a decision before release)."""
+    return (ContactAttachment.objects.filter(contact__customer=customer).count()
+            + customer.letters.count())

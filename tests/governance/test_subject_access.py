@@ -195,6 +195,8 @@ def test_redactions_apply_to_the_release_copy_only(ig, full_customer):
                                 reason="About a neighbour throughout.")
     services.sar_check_identity(actor=ig, sar=sar, checked_on=timezone.localdate(),
                                 how="Passport seen.")
+    services.sar_include_files(actor=ig, sar=sar, files=[
+        key for key, _what, _obj in disclosure.files_of(f["customer"])])
     sar = services.sar_release(actor=ig, sar=sar)
 
     released = _index(sar, "release_copy")
