@@ -569,6 +569,9 @@ def _access_by_person(entries: list[access.AccessEntry]) -> list[tuple[str, int,
     return sorted((tuple(row) for row in found.values()), key=lambda row: (-row[1], row[0]))
 
 
+INDEX_PDF_TEMPLATE = "governance/disclosure_index_pdf.html"
+
+
 def render_index_pdf_html(context: dict, records: Records, files: FileDecisions, *,
                           release: bool) -> str:
     """The HTML of `index.pdf`: the index of the disclosure, not a second copy of it.
@@ -584,7 +587,7 @@ def render_index_pdf_html(context: dict, records: Records, files: FileDecisions,
                files.status(file_key(a), release=release)) for a in records.attachments]
     listed += [(letter_name(x), f"{x.get_kind_display()} sent {_show(x.issued_on)}",
                 files.status(file_key(x), release=release)) for x in records.letters]
-    return render_to_string("governance/disclosure_index_pdf.html", {
+    return render_to_string(INDEX_PDF_TEMPLATE, {
         **context,
         "record": sections[0],
         "sections": sections[1:],

@@ -32,6 +32,7 @@ from reviews.sweeps import run_sweep
 from sanctions.models import ContactBreach
 from tests import factories
 from tests.conftest import LONDON
+from tests.tagged_pdf import assert_tagged
 from ucp.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
@@ -233,17 +234,35 @@ def test_nothing_is_released_before_identity_is_checked(ig, customer):
 
 
 @pytest.mark.real_pdf
-def test_the_index_pdf_is_tagged_with_a_title_and_language(ig, customer):
+def test_the_index_pdf_is_tagged_with_a_title_and_language(ig, customer, officer, adults):
     import pypdf
 
+    factories.ContactFactory(customer=customer, directorate=adults, handled_by=officer)
     sar = services.sar_record(actor=ig, customer=customer, received_on=timezone.localdate())
     sar = services.sar_produce(actor=ig, sar=sar)
     with sar.internal_copy.open("rb") as handle:
-        pdf = pypdf.PdfReader(io.BytesIO(_zip(handle.read()).read("index.pdf")))
-    root = pdf.trailer["/Root"]
-    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
-    assert str(root["/Lang"]).lower().startswith("en")
-    assert customer.reference in pdf.metadata.title
+        data = _zip(handle.read()).read("index.pdf")
+    assert_tagged(data, customer.reference)
+    pdf = pypdf.PdfReader(io.BytesIO(data))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "What the council holds about you" in text and customer.full_name in text
+    # Its tables are tagged as tables, with header cells, for a screen reader to walk.
+    kinds = set()
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                kinds.add(str(node["/S"]))
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+                walk(kid)
+        elif isinstance(node, pypdf.generic.ArrayObject):
+            for kid in node:
+                walk(kid)
+
+    walk(pdf.trailer["/Root"]["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD"} <= kinds
 
 
 @time_machine.travel(dt.datetime(2025, 6, 3, 10, 0, tzinfo=LONDON), tick=False)
