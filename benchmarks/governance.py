@@ -6,7 +6,9 @@
 
 Migrates the database DATABASE_URL names (PostgreSQL only: the access log is bulk-inserted
 in SQL), tops it up with `manage.py seed_volume --customers` until it holds at least
-`--customers` customers, then adds what the issue asks to measure, reusing what an earlier
+`--customers` customers (an already seeded database is used as it is: a copy of the
+shared `vol100k`, say, with `--customers 100000`; it refuses to write to `vol20k` or
+`vol100k` themselves), then adds what the issue asks to measure, reusing what an earlier
 run left (a second run starts timing at once):
 
 - one customer with 300 contacts (with history rows, as the services would write them) and
@@ -80,6 +82,8 @@ SUBJECT_POSTCODE = "CA1 1BM"
 SUBJECT_CONTACTS = 300
 SUBJECT_ATTACHMENTS = 50
 SUBJECT_VIEWS = 2000
+# The seeded databases others read: never written to.
+SHARED = {"vol20k", "vol100k"}
 
 
 def seed(target: int) -> int:
@@ -217,6 +221,9 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Point DATABASE_URL at PostgreSQL: this benchmark bulk-loads in SQL.")
+    if settings.DATABASES["default"]["NAME"] in SHARED:
+        sys.exit("This benchmark writes (the subject, access-log rows, the ZIPs): run it on a "
+                 "copy, e.g. CREATE DATABASE sar_copy TEMPLATE vol100k, and drop it after.")
 
     print(f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}")
     call_command("migrate", verbosity=0)
@@ -233,6 +240,10 @@ def main() -> None:
           f"attachments, {RecordView.objects.filter(customer=customer).count()} views; "
           f"busiest member of staff {person.username}: {busiest['n']} views", flush=True)
 
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=90)
+    month_end = today - dt.timedelta(days=180)
+    month_start = month_end - dt.timedelta(days=30)
     client = Client()
     client.force_login(ig)
     pages = [
@@ -246,6 +257,16 @@ def main() -> None:
          {"person": person.username, "page": str(-(-busiest["n"] // 50))}),
         ("what they looked at, CSV export (first 20,000)", "/governance/access-log/staff/",
          {"person": person.username, "format": "csv"}),
+        # Filtered: a date range and a kind, as the information governance role narrows.
+        ("who has looked, last 90 days, pages only", "/governance/access-log/customer/",
+         {"customer": customer.reference, "from_date": since.isoformat(),
+          "to_date": today.isoformat(), "kind": "page"}),
+        ("what they looked at, one month, downloads", "/governance/access-log/staff/",
+         {"person": person.username, "from_date": month_start.isoformat(),
+          "to_date": month_end.isoformat(), "kind": "download"}),
+        ("the same as CSV", "/governance/access-log/staff/",
+         {"person": person.username, "from_date": month_start.isoformat(),
+          "to_date": month_end.isoformat(), "kind": "download", "format": "csv"}),
     ]
     with override_settings(STORAGES=STATIC):
         for label, path, params in pages:
@@ -273,6 +294,9 @@ def main() -> None:
             selectors.access_log(customer=customer)[:50])
     explain("what the busiest staff member looked at, page 1",
             selectors.access_log(user=person)[:50])
+    explain("what they looked at in one month, downloads, page 1",
+            selectors.access_log(user=person, from_date=month_start, to_date=month_end,
+                                 kind="download")[:50])
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM cases_recordview "
                        "WHERE user_id = %s", [person.pk])

@@ -195,6 +195,8 @@ class SarFileDecisionForm(GovukFormMixin, forms.Form):
         choices=[("include", "Include as it is"),
                  ("reviewed", "Include: I have read it and it is theirs to see"),
                  ("withhold", "Withhold")],
+        error_messages={"required": "Choose whether to include the file, include it after "
+                        "review, or withhold it"},
     )
     reason = forms.CharField(
         label="Why (needed to withhold)", max_length=300, required=False,

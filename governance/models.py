@@ -239,9 +239,10 @@ class SarFileChoice(models.TextChoices):
 
 class SarFileDecision(models.Model):
     """What the release copy does with one file of the disclosure: an uploaded piece of
-    correspondence or a letter. A file with no decision goes in as it is; a withheld one
-    is left out of the release copy and listed in its index with the reason; a reviewed
-    one goes in marked as reviewed. The internal copy always keeps every file."""
+    correspondence or a letter. Every file needs one before the release copy is made
+    (`sar_release` refuses, listing the files still undecided); a withheld one is left out
+    of the release copy and listed in its index with the reason; a reviewed one goes in
+    marked as reviewed. The internal copy always keeps every file."""
 
     request = models.ForeignKey(
         SubjectAccessRequest, on_delete=models.CASCADE, related_name="file_decisions"

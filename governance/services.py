@@ -507,18 +507,8 @@ def sar_remove_redaction(*, actor, mark: SarRedaction) -> None:
     mark.delete()
 
 
-@transaction.atomic
-def sar_decide_file(*, actor, sar: SubjectAccessRequest, file: str, decision: str,
-                    reason: str = "", now: dt.datetime | None = None) -> SarFileDecision:
-    """Decide what the release copy does with one file (a piece of correspondence or a
-    letter): include it, include it as reviewed, or withhold it with the reason. Deciding
-    again replaces the decision; the history keeps every one."""
-    _require_ig(actor)
-    now = workflow.now_or(now)
-    sar = _lock(sar)
-    _require_open(sar)
-    if file not in {key for key, _what, _obj in disclosure.files_of(sar.customer)}:
-        raise ServiceError("That file is not in this customer's records.")
+def _decide(actor, sar: SubjectAccessRequest, file: str, decision: str, reason: str,
+            now: dt.datetime) -> SarFileDecision:
     if decision not in SarFileChoice.values:
         raise ServiceError("Choose whether to include the file, include it as reviewed, or "
                            "withhold it.")
@@ -532,6 +522,41 @@ def sar_decide_file(*, actor, sar: SubjectAccessRequest, file: str, decision: st
     found.decided_by, found.decided_at = actor, now
     workflow.save(found, actor, at=now)
     return found
+
+
+@transaction.atomic
+def sar_decide_file(*, actor, sar: SubjectAccessRequest, file: str, decision: str,
+                    reason: str = "", now: dt.datetime | None = None) -> SarFileDecision:
+    """Decide what the release copy does with one file (a piece of correspondence or a
+    letter): include it, include it as reviewed, or withhold it with the reason. Deciding
+    again replaces the decision; the history keeps every one."""
+    _require_ig(actor)
+    now = workflow.now_or(now)
+    sar = _lock(sar)
+    _require_open(sar)
+    if file not in {key for key, _what, _obj in disclosure.files_of(sar.customer)}:
+        raise ServiceError("That file is not in this customer's records.")
+    return _decide(actor, sar, file, decision, reason, now)
+
+
+@transaction.atomic
+def sar_include_files(*, actor, sar: SubjectAccessRequest, files: Iterable[str],
+                      now: dt.datetime | None = None) -> int:
+    """Include as they are the files of `files` that have no decision yet (the files
+    review page offers it for the files it shows); a file already decided keeps its
+    decision. Each is a decision of its own, with history. Returns how many were decided."""
+    _require_ig(actor)
+    now = workflow.now_or(now)
+    sar = _lock(sar)
+    _require_open(sar)
+    files = list(dict.fromkeys(files))
+    if not set(files) <= {key for key, _what, _obj in disclosure.files_of(sar.customer)}:
+        raise ServiceError("That file is not in this customer's records.")
+    decided = set(sar.file_decisions.values_list("file", flat=True))
+    undecided = [key for key in files if key not in decided]
+    for key in undecided:
+        _decide(actor, sar, key, SarFileChoice.INCLUDE, "", now)
+    return len(undecided)
 
 
 @transaction.atomic
@@ -559,7 +584,9 @@ def sar_produce(*, actor, sar: SubjectAccessRequest,
 def sar_release(*, actor, sar: SubjectAccessRequest,
                 now: dt.datetime | None = None) -> SubjectAccessRequest:
     """Make the release copy, with the marked redactions applied, and record that it went to
-    the customer. Identity must have been checked first."""
+    the customer. Identity must have been checked first, and every file (correspondence and
+    letters) decided: a file nobody looked at is not released by default. The refusal lists
+    the files still undecided (`ServiceError.reasons`)."""
     _require_ig(actor)
     now = workflow.now_or(now)
     sar = _lock(sar)
@@ -568,8 +595,19 @@ def sar_release(*, actor, sar: SubjectAccessRequest,
         raise ServiceError("Check the requester's identity before releasing anything.")
     if sar.produced_at is None:
         raise ServiceError("Produce the disclosure and review its passages before releasing it.")
+    decisions = list(sar.file_decisions.all())
+    decided = {d.file for d in decisions}
+    undecided = [what for key, what, _obj in disclosure.files_of(sar.customer)
+                 if key not in decided]
+    if undecided:
+        raise ServiceError(
+            f"Decide what the release copy does with every file first: {len(undecided)} "
+            f"file{'s have' if len(undecided) != 1 else ' has'} no decision (include it, "
+            "include it after review, or withhold it with the reason). Nothing was released.",
+            reasons=undecided,
+        )
     redactions = disclosure.Redactions.of(sar.redactions.all())
-    files = disclosure.FileDecisions.of(sar.file_decisions.all())
+    files = disclosure.FileDecisions.of(decisions)
     data = disclosure.build_zip(sar, redactions=redactions, release=True, now=now, files=files)
     sar.release_copy.save(f"sar-{sar.pk}-release.zip", ContentFile(data), save=False)
     sar.released_at, sar.released_by = now, actor

@@ -291,8 +291,10 @@ def _detail(request: HttpRequest, sar: SubjectAccessRequest, status: int = 200,
         "extend_form": forms.get("extend_form") or SarExtendForm(prefix="extend"),
         "close_form": forms.get("close_form") or SarCloseForm(prefix="close"),
         "release_errors": forms.get("release_errors", []),
+        "undecided_files": forms.get("undecided_files", []),
         "marks": marks,
         "file_decisions": sar.file_decisions.count(),
+        "file_count": disclosure.file_count(sar.customer),
         "can_extend": sar.is_open and sar.extension_months
         < deadlines.SUBJECT_ACCESS_MAX_EXTENSION_MONTHS,
         "history": sar.history.select_related("history_user").order_by("-history_date")[:50],
@@ -353,7 +355,8 @@ def _action(request: HttpRequest, pk: int, call, done: str) -> HttpResponse:
     try:
         call(sar)
     except ServiceError as exc:
-        return _detail(request, sar, status_for(exc), release_errors=[exc.message])
+        return _detail(request, sar, status_for(exc), release_errors=[exc.message],
+                       undecided_files=exc.reasons)
     messages.success(request, done)
     return redirect(sar)
 
@@ -452,6 +455,18 @@ def sar_files(request: HttpRequest, pk: int) -> HttpResponse:
     form = bind(request, SarFileDecisionForm, auto_id=f"file-{index}-%s")
     status = 200
     page_number = request.GET.get("page")
+    if request.method == "POST" and "include_undecided" in request.POST:
+        # "Include the undecided files on this page as they are": the keys it listed.
+        try:
+            count = services.sar_include_files(actor=request.user, sar=sar,
+                                               files=request.POST.getlist("include_undecided"))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{count} file{'s' if count != 1 else ''} included as "
+                             f"{'they are' if count != 1 else 'it is'}.")
+        back = request.POST.get("page", "")
+        return redirect(f"{request.path}?page={back}" if back.isdigit() else request.path)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -475,10 +490,11 @@ def sar_files(request: HttpRequest, pk: int) -> HttpResponse:
         decided = decisions.get(key)
         rows.append((key, what, obj, decided, form if i == index else SarFileDecisionForm(
             auto_id=f"file-{i}-%s",
-            initial={"file": key, "decision": decided.decision if decided else "include",
+            initial={"file": key, "decision": decided.decision if decided else None,
                      "reason": decided.reason if decided else ""})))
     withheld = sum(1 for d in decisions.values() if d.decision == "withhold")
     return render(request, "governance/sar_files.html", {
         "sar": sar, "rows": rows, "page": page, "form": form, "total": len(found),
         "decided": len(decisions), "withheld": withheld,
+        "undecided_here": [key for key, _what, _obj, decided, _form in rows if not decided],
     }, status=status)

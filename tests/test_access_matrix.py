@@ -316,6 +316,8 @@ def build_world() -> World:
         actor=ig, sar=sar, passage=disclosure.passages(w.customers["rita"])[0].key,
         reason="Names a neighbour.",
     )
+    sar_services.sar_include_files(actor=ig, sar=sar, files=[
+        key for key, _what, _obj in disclosure.files_of(w.customers["rita"])])
     w.sars.append(sar_services.sar_release(actor=ig, sar=sar))
     # A duplicate record of Ada's, merged into hers (its undo page names the merge).
     w.merges.append(merge_services.customer_merge(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from cases.models import Channel
+from cases.models import Channel, RecordView
 from cases.services import contact_log
 from governance import disclosure, services
 from governance.models import SarFileDecision
@@ -64,6 +64,11 @@ def _ready(ig, customer):
     services.sar_check_identity(actor=ig, sar=sar, checked_on=timezone.localdate(),
                                 how="Passport seen.")
     return services.sar_produce(actor=ig, sar=sar)
+
+
+def _include_all(ig, sar) -> None:
+    services.sar_include_files(actor=ig, sar=sar, files=[
+        key for key, _what, _obj in disclosure.files_of(sar.customer)])
 
 
 def test_a_withheld_file_is_left_out_of_the_release_and_listed_with_its_reason(ig, with_files):
@@ -133,6 +138,7 @@ def test_a_letter_quoting_a_redacted_phrase_is_remade_from_its_redacted_text(ig,
     sar = _ready(ig, f["customer"])
     services.sar_mark_redaction(actor=ig, sar=sar, passage=passage.key, phrase=phrase,
                                 reason="Names a neighbour.")
+    _include_all(ig, sar)
     sar = services.sar_release(actor=ig, sar=sar)
     redacted_html = disclosure.redact_letter_html(letter.html,
                                                   disclosure.Redactions.of(sar.redactions.all()))
@@ -177,3 +183,59 @@ def test_the_files_page_decides_and_keeps_a_bad_decision_as_typed(client, ig, wi
     assert "Withhold: Third party." in client.get(url).content.decode()
     response = client.post(url, {"file": "attachment:999999", "decision": "include"})
     assert response.status_code == 422
+
+
+def test_releasing_with_an_undecided_file_is_refused_listing_it_and_loses_nothing(
+    client, ig, with_files
+):
+    f = with_files
+    sar = _ready(ig, f["customer"])
+    theirs = disclosure.file_key(f["theirs"])
+    services.sar_decide_file(actor=ig, sar=sar, file=theirs, decision="withhold",
+                             reason="Another person's health data.")
+    passage = disclosure.passages(f["customer"])[0]
+    services.sar_mark_redaction(actor=ig, sar=sar, passage=passage.key, reason="A neighbour.")
+    client.force_login(ig)
+    response = client.post(reverse("governance:sar_release", args=[sar.pk]))
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "2 files have no decision" in body and "Nothing was released" in body
+    undecided = re.findall(r"<li data-undecided-file>(.*?)</li>", body)
+    assert len(undecided) == 2
+    assert any("mine.txt" in u for u in undecided) and any("sent" in u for u in undecided)
+    assert not any("theirs.txt" in u for u in undecided)
+    # Nothing lost, nothing released.
+    sar.refresh_from_db()
+    assert sar.is_open and not sar.release_copy and sar.released_at is None
+    assert SarFileDecision.objects.get(request=sar).file == theirs
+    assert sar.redactions.get().passage == passage.key
+    assert not RecordView.objects.filter(customer=f["customer"], path__contains="released").exists()
+
+    # The files page includes what it shows undecided; the withheld file stays withheld.
+    url = reverse("governance:sar_files", args=[sar.pk])
+    page = client.get(url).content.decode()
+    assert page.count('name="include_undecided"') == 2
+    response = client.post(url, {"include_undecided": [disclosure.file_key(f["mine"]),
+                                                       disclosure.file_key(f["letter"]),
+                                                       theirs]})
+    assert response.status_code == 302
+    decisions = dict(SarFileDecision.objects.values_list("file", "decision"))
+    assert decisions == {theirs: "withhold", disclosure.file_key(f["mine"]): "include",
+                         disclosure.file_key(f["letter"]): "include"}
+    sar = services.sar_release(actor=ig, sar=sar)
+    assert disclosure.attachment_name(f["theirs"]) not in _archive(sar.release_copy).namelist()
+
+
+def test_a_file_decision_must_be_chosen_not_assumed(client, ig, with_files):
+    f = with_files
+    sar = services.sar_record(actor=ig, customer=f["customer"], received_on=timezone.localdate())
+    client.force_login(ig)
+    url = reverse("governance:sar_files", args=[sar.pk])
+    assert "checked" not in "".join(re.findall(r'<input[^>]*type="radio"[^>]*>',
+                                               client.get(url).content.decode()))
+    response = client.post(url, {"file": disclosure.file_key(f["mine"])})
+    assert response.status_code == 422
+    assert "Choose whether to include the file" in response.content.decode()
+    assert not SarFileDecision.objects.exists()
+    response = client.post(url, {"include_undecided": ["attachment:999999"]})
+    assert response.status_code == 302 and not SarFileDecision.objects.exists()

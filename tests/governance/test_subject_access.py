@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +32,7 @@ from reviews.sweeps import run_sweep
 from sanctions.models import ContactBreach
 from tests import factories
 from tests.conftest import LONDON
+from tests.tagged_pdf import assert_tagged
 from ucp.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +196,8 @@ def test_redactions_apply_to_the_release_copy_only(ig, full_customer):
                                 reason="About a neighbour throughout.")
     services.sar_check_identity(actor=ig, sar=sar, checked_on=timezone.localdate(),
                                 how="Passport seen.")
+    services.sar_include_files(actor=ig, sar=sar, files=[
+        key for key, _what, _obj in disclosure.files_of(f["customer"])])
     sar = services.sar_release(actor=ig, sar=sar)
 
     released = _index(sar, "release_copy")
@@ -228,17 +234,85 @@ def test_nothing_is_released_before_identity_is_checked(ig, customer):
 
 
 @pytest.mark.real_pdf
-def test_the_index_pdf_is_tagged_with_a_title_and_language(ig, customer):
+def test_the_index_pdf_is_tagged_with_a_title_and_language(ig, customer, officer, adults):
     import pypdf
 
+    factories.ContactFactory(customer=customer, directorate=adults, handled_by=officer)
     sar = services.sar_record(actor=ig, customer=customer, received_on=timezone.localdate())
     sar = services.sar_produce(actor=ig, sar=sar)
     with sar.internal_copy.open("rb") as handle:
-        pdf = pypdf.PdfReader(io.BytesIO(_zip(handle.read()).read("index.pdf")))
-    root = pdf.trailer["/Root"]
-    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
-    assert str(root["/Lang"]).lower().startswith("en")
-    assert customer.reference in pdf.metadata.title
+        data = _zip(handle.read()).read("index.pdf")
+    assert_tagged(data, customer.reference)
+    pdf = pypdf.PdfReader(io.BytesIO(data))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "What the council holds about you" in text and customer.full_name in text
+    # Its tables are tagged as tables, with header cells, for a screen reader to walk.
+    kinds = set()
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if "/S" in node:
+                kinds.add(str(node["/S"]))
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+                walk(kid)
+        elif isinstance(node, pypdf.generic.ArrayObject):
+            for kid in node:
+                walk(kid)
+
+    walk(pdf.trailer["/Root"]["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD"} <= kinds
+
+
+@time_machine.travel(dt.datetime(2025, 6, 3, 10, 0, tzinfo=LONDON), tick=False)
+def test_the_index_pdf_lists_each_kind_of_record_every_file_and_who_looked(
+    ig, full_customer, monkeypatch
+):
+    f = full_customer
+    customer = f["customer"]
+    made: list[str] = []
+    monkeypatch.setattr(disclosure, "html_to_tagged_pdf",
+                        lambda html: made.append(html) or b"%PDF-1.7 stand-in")
+    sar = services.sar_record(actor=ig, customer=customer, received_on=timezone.localdate())
+    services.sar_produce(actor=ig, sar=sar)
+    (index,) = made
+    # The customer's own record in full; the rest counted, each in index.html in detail.
+    assert customer.address.splitlines()[0] in index
+    assert re.search(r'data-section="contacts"><td>Contacts</td><td>'
+                     rf'{customer.contacts.count()}</td>', index)
+    assert re.search(r'data-section="chronology"><td>Case chronology</td><td>'
+                     rf'{f["case"].events.count()}</td>', index)
+    attachment = f["contact"].attachments.get()
+    for name in (disclosure.attachment_name(attachment), disclosure.letter_name(f["letter"])):
+        assert f'data-file="{name}"' in index
+    # Who looked, by person: the officer's one view (the export is logged after the index).
+    assert index.count('data-access-person="1"') == 1 and "Olivia" in index
+    assert "Shouted about" not in index  # contact summaries are in index.html only
+
+
+def test_the_disclosure_costs_the_same_queries_for_three_contacts_or_thirty(
+    ig, customer, adults, officer
+):
+    sar = services.sar_record(actor=ig, customer=customer, received_on=timezone.localdate())
+
+    def produce() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            data = disclosure.build_zip(sar, redactions=disclosure.NO_REDACTIONS,
+                                        release=False, now=timezone.now())
+        return len(queries), _zip(data).read("index.html").decode()
+
+    made = factories.ContactFactory.create_batch(3, customer=customer, directorate=adults,
+                                                 handled_by=officer)
+    few, _html = produce()
+    factories.ContactFactory.create_batch(27, customer=customer, directorate=adults,
+                                          handled_by=officer)
+    made[0].summary = "Rang to say the bins were late again."
+    made[0].save()
+    many, html = produce()
+    assert many == few
+    # The history is still each record's own: the changed summary, old and new.
+    assert f"{made[0].history.earliest().summary} → Rang to say the bins were late" in html
 
 
 # --- the sweep and /deadlines/ -----------------------------------------------------------------

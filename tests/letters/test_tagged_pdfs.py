@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases import services as case_services
+from governance import disclosure
 from letters import rendering, services
 from letters.models import LetterKind
 from reviews import bundle
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Every template whose HTML becomes a PDF.
-PDF_TEMPLATES = [*rendering.TEMPLATES.values(), "reports/quarterly.html", bundle.TEMPLATE]
+PDF_TEMPLATES = [*rendering.TEMPLATES.values(), "reports/quarterly.html", bundle.TEMPLATE,
+                 disclosure.INDEX_PDF_TEMPLATE]
 
 
 def _source_with_parents(name: str) -> str:

@@ -354,6 +354,8 @@ def seed_subject_access(ig, customers) -> None:
     released = sar_services.sar_record(actor=ig, customer=customers[1], received_on=today)
     sar_services.sar_check_identity(actor=ig, sar=released, checked_on=today, how="Passport.")
     sar_services.sar_produce(actor=ig, sar=released)
+    sar_services.sar_include_files(actor=ig, sar=released, files=[
+        key for key, _what, _obj in disclosure.files_of(customers[1])])
     sar_services.sar_release(actor=ig, sar=released)
 
 
