@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
@@ -83,6 +84,25 @@ def capped(qs: QuerySet, limit: int) -> Capped:
     is a window over the whole result, computed before the LIMIT."""
     rows = list(qs.annotate(capped_total=Window(Count("pk")))[:limit])
     return Capped(rows, rows[0].capped_total if rows else 0)
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose page counts the whole list in its own query (`COUNT(*) OVER ()`
+    on the rows fetched): a page of a timeline costs one query, not a count and then the
+    rows. A page past the end, or of an empty list, is found the ordinary way."""
+
+    def get_page(self, number) -> Page:
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list.annotate(capped_total=Window(Count("pk")))[
+            bottom:bottom + self.per_page])
+        if not rows:
+            return super().get_page(number)
+        self.__dict__["count"] = rows[0].capped_total  # Paginator.count is a cached_property
+        return self._get_page(rows, number, self)
 
 
 class SubqueryCount(Subquery):
@@ -201,21 +221,23 @@ def cases_for(user) -> QuerySet[DesignationCase]:
     return qs.in_directorates(ids, also=also)
 
 
-def get_case_for_user(user, reference: str, *, write: bool = False) -> DesignationCase:
+def get_case_for_user(user, reference: str, *, write: bool = False,
+                      full: bool = True) -> DesignationCase:
     """The case, with everything its page and its guards need, or a 404.
 
     `write=True` is for views that change the case: a user whose role never acts on a case
     (an officer, who refers but does not decide) is refused with a 403 before any form is
-    read. The transition's own permission still decides each step.
+    read. The transition's own permission still decides each step. `full=False`: the case
+    and its customer only, for a page that lists one part of it (the whole chronology).
     """
     if write and not has_role(user, *CASE_ACTING_ROLES):
         raise PermissionDenied("Your role does not allow you to change a case.")
-    qs = (
-        cases_for(user)
-        .select_related("customer", "lead_directorate", "key_officer", "referred_by",
-                        "decided_by", "deciding_manager", "formal_warning",
-                        "warning_skipped_by")
-        .prefetch_related(
+    qs = cases_for(user).select_related("customer")
+    if full:
+        qs = qs.select_related(
+            "lead_directorate", "key_officer", "referred_by", "decided_by",
+            "deciding_manager", "formal_warning", "warning_skipped_by",
+        ).prefetch_related(
             Prefetch("involved_directorates",
                      queryset=Directorate.objects.order_by("name", "id")),
             # The person with each row (one query a relation, not two).
@@ -226,7 +248,6 @@ def get_case_for_user(user, reference: str, *, write: bool = False) -> Designati
             "referral_indicators",
             "decision_indicators",
         )
-    )
     reference = normalise_reference(reference)
     if reference is None:
         raise Http404("No case found")

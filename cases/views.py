@@ -191,7 +191,7 @@ def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
                              matters=matters)
     # A page of the timeline, whatever the number of contacts; a bad filter is a message on
     # the filter form and the timeline is shown unfiltered.
-    contacts = Paginator(
+    contacts = selectors.CountedPaginator(
         selectors.contacts_for_customer(request.user, customer, notes=False,
                                         **filter_form.filters()),
         CONTACTS_PER_PAGE,
@@ -241,10 +241,9 @@ def _customer_list(request: HttpRequest, reference: str, kind: str) -> HttpRespo
         qs = selectors.warnings_for_customer(customer, notes=False)
     else:
         qs = selectors.cases_for_customer(request.user, customer).order_by("-referred_at", "-id")
-    page = Paginator(qs, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    page = selectors.CountedPaginator(qs, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page)
     if kind != "cases":
-        prefetch_related_objects([customer], "directorates")
         selectors.attach_notes(customer, **{kind: rows})
     return render(request, "customers/list.html", {
         "customer": customer, "kind": kind, "title": CUSTOMER_LISTS[kind], "page": page,
@@ -520,9 +519,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @casework_required
 def case_chronology(request: HttpRequest, reference: str) -> HttpResponse:
     """The whole chronology of a case, oldest first, a page at a time."""
-    case = selectors.get_case_for_user(request.user, reference)
-    page = Paginator(selectors.case_events(case), CHRONOLOGY_PER_PAGE).get_page(
-        request.GET.get("page"))
+    case = selectors.get_case_for_user(request.user, reference, full=False)
+    page = selectors.CountedPaginator(
+        selectors.case_events(case), CHRONOLOGY_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cases/chronology.html", {
         "case": case, "customer": case.customer, "page": page, "events": list(page),
     })
@@ -532,8 +531,8 @@ def case_chronology(request: HttpRequest, reference: str) -> HttpResponse:
 @casework_required
 def case_evidence(request: HttpRequest, reference: str) -> HttpResponse:
     """Every contact the case relies on, newest first, a page at a time."""
-    case = selectors.get_case_for_user(request.user, reference)
-    page = Paginator(selectors.case_evidence_contacts(case, notes=False),
+    case = selectors.get_case_for_user(request.user, reference, full=False)
+    page = selectors.CountedPaginator(selectors.case_evidence_contacts(case, notes=False),
                      EVIDENCE_PER_PAGE).get_page(request.GET.get("page"))
     contacts = list(page)
     selectors.attach_notes(case.customer, contacts=contacts)
