@@ -532,11 +532,34 @@ class ContactFilterForm(GovukFormMixin, forms.Form):
         error_messages={"invalid": "Enter the 'to' date as a real date, like 31/05/2025"},
     )
 
-    def __init__(self, *args, customer, **kwargs):
+    def __init__(self, *args, customer, matters=None, **kwargs):
+        """`matters`: the matters the page lists (`selectors.Capped`, the latest). The
+        drop-down offers those, not every matter of a customer with hundreds; any of the
+        customer's matters is still a valid filter (from the list of all matters)."""
         super().__init__(*args, **kwargs)
-        matters = self.fields["matter"]
-        matters.queryset = customer.matters.order_by("-received_on", "-id")
-        matters.label_from_instance = lambda m: f"{m.reference}: {m.summary[:60]}"
+        field = self.fields["matter"]
+        field.queryset = customer.matters.order_by("-received_on", "-id")
+        field.label_from_instance = self._matter_label
+        self._shown = None
+        if matters is not None:
+            self._shown = {m.pk for m in matters}
+            field.widget.choices = [("", field.empty_label),
+                                    *((m.reference, self._matter_label(m)) for m in matters)]
+            if getattr(matters, "more", False):
+                field.help_text = (f"The latest {len(matters)} of {matters.total} matters; "
+                                   "for an older one, use its link in the list of matters")
+
+    @staticmethod
+    def _matter_label(matter) -> str:
+        return f"{matter.reference}: {matter.summary[:60]}"
+
+    def clean_matter(self):
+        matter = self.cleaned_data.get("matter")
+        if matter is not None and self._shown is not None and matter.pk not in self._shown:
+            # An older matter, chosen from the list of all of them, stays chosen.
+            widget = self.fields["matter"].widget
+            widget.choices = [*widget.choices, (matter.reference, self._matter_label(matter))]
+        return matter
 
     def clean(self):
         cleaned = super().clean()

@@ -12,10 +12,24 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import Directorate
 from accounts.roles import GROUP_NAMES, Role, has_role
 from accounts.selectors import directorate_ids_for
 from cases import access_log, people
@@ -23,6 +37,7 @@ from cases.deadlines import add_months
 from cases.models import (
     OPEN_STATES,
     Alternative,
+    AlternativeConsideration,
     CaseEvent,
     CaseState,
     Contact,
@@ -37,6 +52,7 @@ from cases.models import (
     KeptUpload,
     Matter,
     Precondition,
+    PreconditionCheck,
     Warning,
 )
 from cases.references import normalise_reference
@@ -48,6 +64,53 @@ CASE_ACTING_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT
 
 # A record's corrections and dispute statements, shown wherever the record is.
 NOTES = ("corrections__corrected_by", "disputes__recorded_by")
+
+
+class Capped(list):
+    """The first rows of a list too long to show whole, and how many there are in all
+    (`total`), so a page says "Showing 25 of 140" and links to the rest."""
+
+    def __init__(self, rows, total: int) -> None:
+        super().__init__(rows)
+        self.total = total
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self)
+
+
+def capped(qs: QuerySet, limit: int) -> Capped:
+    """The first `limit` rows of `qs` and the count of all of them, in one query: the count
+    is a window over the whole result, computed before the LIMIT."""
+    rows = list(qs.annotate(capped_total=Window(Count("pk")))[:limit])
+    return Capped(rows, rows[0].capped_total if rows else 0)
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose page counts the whole list in its own query (`COUNT(*) OVER ()`
+    on the rows fetched): a page of a timeline costs one query, not a count and then the
+    rows. A page past the end, or of an empty list, is found the ordinary way."""
+
+    def get_page(self, number) -> Page:
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list.annotate(capped_total=Window(Count("pk")))[
+            bottom:bottom + self.per_page])
+        if not rows:
+            return super().get_page(number)
+        self.__dict__["count"] = rows[0].capped_total  # Paginator.count is a cached_property
+        return self._get_page(rows, number, self)
+
+
+class SubqueryCount(Subquery):
+    """`(SELECT COUNT(*) FROM (<qs>))`: a count as a column of another query, so several
+    counts of different tables cost one query between them."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
 
 
 def customers_for(user) -> QuerySet[Customer]:
@@ -159,28 +222,31 @@ def cases_for(user) -> QuerySet[DesignationCase]:
     return qs.in_directorates(ids, also=also)
 
 
-def get_case_for_user(user, reference: str, *, write: bool = False) -> DesignationCase:
+def get_case_for_user(user, reference: str, *, write: bool = False,
+                      full: bool = True) -> DesignationCase:
     """The case, with everything its page and its guards need, or a 404.
 
     `write=True` is for views that change the case: a user whose role never acts on a case
     (an officer, who refers but does not decide) is refused with a 403 before any form is
-    read. The transition's own permission still decides each step.
+    read. The transition's own permission still decides each step. `full=False`: the case
+    and its customer only, for a page that lists one part of it (the whole chronology).
     """
     if write and not has_role(user, *CASE_ACTING_ROLES):
         raise PermissionDenied("Your role does not allow you to change a case.")
-    qs = (
-        cases_for(user)
-        .select_related("customer", "lead_directorate", "key_officer", "referred_by",
-                        "decided_by", "deciding_manager", "formal_warning",
-                        "warning_skipped_by")
-        .prefetch_related(
-            "involved_directorates",
-            "precondition_checks__confirmed_by",
-            "alternatives__recorded_by",
-            "referral_indicators",
-            "decision_indicators",
+    qs = cases_for(user).select_related("customer")
+    if full:
+        qs = qs.select_related(
+            "lead_directorate", "key_officer", "referred_by", "decided_by",
+            "deciding_manager", "formal_warning", "warning_skipped_by",
+        ).prefetch_related(
+            Prefetch("involved_directorates",
+                     queryset=Directorate.objects.order_by("name", "id")),
+            # The person with each row (one query a relation, not two).
+            Prefetch("precondition_checks",
+                     queryset=PreconditionCheck.objects.select_related("confirmed_by")),
+            Prefetch("alternatives",
+                     queryset=AlternativeConsideration.objects.select_related("recorded_by")),
         )
-    )
     reference = normalise_reference(reference)
     if reference is None:
         raise Http404("No case found")
@@ -188,19 +254,43 @@ def get_case_for_user(user, reference: str, *, write: bool = False) -> Designati
         case = qs.get(reference=reference)
     except DesignationCase.DoesNotExist:
         raise Http404("No case found") from None
+    if full:
+        _prefetch_indicators(case)
     access_log.noted(user, case.customer_id, case)
     return case
+
+
+def _prefetch_indicators(case: DesignationCase) -> None:
+    """The indicators the referral and the decision cite, in one query rather than one per
+    relation, set as both relations' prefetched rows."""
+    referral = DesignationCase.referral_indicators.through.objects.filter(
+        designationcase_id=case.pk, indicator_id=OuterRef("pk"))
+    decision = DesignationCase.decision_indicators.through.objects.filter(
+        designationcase_id=case.pk, indicator_id=OuterRef("pk"))
+    rows = list(Indicator.objects.annotate(in_referral=Exists(referral),
+                                           in_decision=Exists(decision))
+                .filter(Q(in_referral=True) | Q(in_decision=True)))
+    set_prefetched(case, "referral_indicators", [i for i in rows if i.in_referral])
+    set_prefetched(case, "decision_indicators", [i for i in rows if i.in_decision])
 
 
 def case_events(case: DesignationCase) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "id")
 
 
-def case_evidence_contacts(case: DesignationCase) -> QuerySet[Contact]:
+def latest_case_events(case: DesignationCase, limit: int) -> Capped:
+    """The latest `limit` events of the chronology, oldest first, and how many there are."""
+    latest = capped(case.events.select_related("actor").order_by("-at", "-id"), limit)
+    return Capped(reversed(latest), latest.total)
+
+
+def case_evidence_contacts(case: DesignationCase, *, notes: bool = True) -> QuerySet[Contact]:
+    """The contacts the case relies on, newest first. `notes=False` leaves their
+    corrections and disputes to `attach_notes` (one query for every record on a page)."""
     return (
         case.evidence_contacts.select_related("handled_by", "directorate", "matter")
-        .prefetch_related("indicators", "attachments", "breaches", *NOTES)
-        .order_by("-occurred_at")
+        .prefetch_related("indicators", "attachments", "breaches", *(NOTES if notes else ()))
+        .order_by("-occurred_at", "-id")
     )
 
 
@@ -218,6 +308,7 @@ def contacts_for_customer(
     breach: bool | None = None,
     from_date: dt.date | None = None,
     to_date: dt.date | None = None,
+    notes: bool = True,
 ) -> QuerySet[Contact]:
     """The customer's contacts, newest first, narrowed by the timeline's filters.
 
@@ -245,7 +336,7 @@ def contacts_for_customer(
         qs = qs.filter(Exists(breaches)) if breach else qs.exclude(Exists(breaches))
     return (
         qs.select_related("handled_by", "directorate", "matter")
-        .prefetch_related("indicators", "attachments", "breaches", *NOTES)
+        .prefetch_related("indicators", "attachments", "breaches", *(NOTES if notes else ()))
         .order_by("-occurred_at", "-id")
     )
 
@@ -283,20 +374,63 @@ def indicators_seen_for_customer(
     }
 
 
-def matters_for_customer(customer: Customer) -> QuerySet[Matter]:
+def matters_for_customer(customer: Customer, *, notes: bool = True) -> QuerySet[Matter]:
     return (
         customer.matters.select_related("directorate")
-        .prefetch_related(*NOTES)
+        .prefetch_related(*(NOTES if notes else ()))
         .order_by("-received_on", "-id")
     )
 
 
-def warnings_for_customer(customer: Customer) -> QuerySet[Warning]:
+def warnings_for_customer(customer: Customer, *, notes: bool = True) -> QuerySet[Warning]:
+    # The letters' text and PDF stay in the database: the list links to them.
+    letters = Prefetch("letters", queryset=Warning.letters.rel.related_model.objects.only(
+        "id", "warning_id", "version", "issued_on", "issued_at"))
     return (
         customer.warnings.select_related("given_by", "directorate")
-        .prefetch_related("behaviours", "letters", *NOTES)
+        .prefetch_related("behaviours", letters, *(NOTES if notes else ()))
         .order_by("-given_on", "-id")
     )
+
+
+def set_prefetched(record, name: str, rows: list) -> None:
+    """Give `record.<name>.all()` the rows already fetched, as `prefetch_related` would,
+    for rows fetched for many records of different kinds at once (`attach_notes`)."""
+    qs = getattr(record, name).all()
+    qs._result_cache = list(rows)
+    qs._prefetch_done = True
+    record.__dict__.setdefault("_prefetched_objects_cache", {})[name] = qs
+
+
+def attach_notes(customer: Customer, *, contacts=(), matters=(), warnings=(),
+                 own: bool = False) -> tuple[list[Correction], list[DisputeStatement]]:
+    """The corrections and dispute statements of every record a page shows, in two queries
+    rather than two per kind of record: each contact's, matter's and warning's are set as
+    its prefetched `corrections` and `disputes`; the customer's own details' (`own=True`)
+    are returned. Only the records shown are asked about, so the page does not grow with
+    the customer's history."""
+    kinds = {"contact": list(contacts), "matter": list(matters), "warning": list(warnings)}
+    where = Q(pk__in=[])
+    for key, records in kinds.items():
+        if records:
+            where |= Q(**{f"{key}_id__in": [r.pk for r in records]})
+    if own:
+        where |= Q(matter=None, contact=None, warning=None)
+    found = []
+    for model, name, person in ((Correction, "corrections", "corrected_by"),
+                                (DisputeStatement, "disputes", "recorded_by")):
+        rows = list(model.objects.filter(where, customer=customer).select_related(person))
+        for key, records in kinds.items():
+            by_record: dict[int, list] = {}
+            for row in rows:
+                record_id = getattr(row, f"{key}_id")
+                if record_id is not None:
+                    by_record.setdefault(record_id, []).append(row)
+            for record in records:
+                set_prefetched(record, name, by_record.get(record.pk, []))
+        found.append([r for r in rows if r.matter_id is None and r.contact_id is None
+                      and r.warning_id is None])
+    return found[0], found[1]
 
 
 def cases_for_customer(user, customer: Customer) -> QuerySet[DesignationCase]:

@@ -9,6 +9,9 @@ customer_patterns = (
         path("browse/", views.customer_browse, name="browse"),
         path("<str:reference>/", views.customer_detail, name="detail"),
         path("<str:reference>/edit/", views.customer_edit, name="edit"),
+        path("<str:reference>/matters/", views.customer_matters, name="matters"),
+        path("<str:reference>/warnings/", views.customer_warnings, name="warnings"),
+        path("<str:reference>/cases/", views.customer_cases, name="cases"),
         path("<str:reference>/contacts/new/", views.contact_create, name="contact_create"),
         path("<str:reference>/matters/new/", views.matter_create, name="matter_create"),
         path(
@@ -65,6 +68,8 @@ customer_patterns = (
 case_patterns = (
     [
         path("<str:reference>/", views.case_detail, name="detail"),
+        path("<str:reference>/chronology/", views.case_chronology, name="chronology"),
+        path("<str:reference>/evidence/", views.case_evidence, name="evidence"),
         path("<str:reference>/act/<slug:action>/", views.case_action, name="action"),
         path(
             "<str:reference>/preconditions/", views.precondition_record, name="precondition"

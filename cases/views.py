@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -170,18 +171,38 @@ def customer_edit(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+# The customer page lists the latest matters, warnings and cases, each with a count and a
+# link to the whole list, a page at a time.
+MATTERS_SHOWN = 10
+WARNINGS_SHOWN_CUSTOMER = 10
+CASES_SHOWN = 10
+RECORDS_PER_PAGE = 25
+
+
 @require_GET
 @casework_required
 def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
     customer = selectors.get_customer_for_user(request.user, reference)
-    filter_form = bind_query(request, forms.ContactFilterForm, customer=customer)
+    # Read by the details, the correction links and the merge link: one query for all.
+    prefetch_related_objects([customer], "directorates")
+    matters = selectors.capped(selectors.matters_for_customer(customer, notes=False),
+                               MATTERS_SHOWN)
+    filter_form = bind_query(request, forms.ContactFilterForm, customer=customer,
+                             matters=matters)
     # A page of the timeline, whatever the number of contacts; a bad filter is a message on
     # the filter form and the timeline is shown unfiltered.
-    contacts = Paginator(
-        selectors.contacts_for_customer(request.user, customer, **filter_form.filters()),
+    contacts = selectors.CountedPaginator(
+        selectors.contacts_for_customer(request.user, customer, notes=False,
+                                        **filter_form.filters()),
         CONTACTS_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    cases = list(selectors.cases_for_customer(request.user, customer))
+    cases = selectors.capped(
+        selectors.cases_for_customer(request.user, customer).order_by("-referred_at", "-id"),
+        CASES_SHOWN)
+    warnings = selectors.capped(selectors.warnings_for_customer(customer, notes=False),
+                                WARNINGS_SHOWN_CUSTOMER)
+    corrections, disputes = selectors.attach_notes(
+        customer, contacts=contacts.object_list, matters=matters, warnings=warnings, own=True)
     return render(
         request,
         "customers/detail.html",
@@ -191,16 +212,61 @@ def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "filter_form": filter_form,
             "filtered": bool(filter_form.query()),
             "filter_query": "".join(f"&{k}={v}" for k, v in filter_form.query().items()),
-            "matters": list(selectors.matters_for_customer(customer)),
-            "warnings": list(selectors.warnings_for_customer(customer)),
+            "matters": matters,
+            "warnings": warnings,
             "cases": cases,
+            # A customer has one open case at most, and it is the latest referred.
             "open_case": next((c for c in cases if c.is_open), None),
             "can_refer": has_role(request.user, Role.OFFICER),
-            "customer_corrections": list(selectors.corrections_for(customer)),
-            "customer_disputes": list(selectors.disputes_for(customer)),
+            "customer_corrections": corrections,
+            "customer_disputes": disputes,
             "duplicate_overrides": selectors.duplicate_overrides_for(customer),
         },
     )
+
+
+# The customer's whole lists, behind the customer page's "see all" links.
+CUSTOMER_LISTS = {
+    "matters": "Matters",
+    "warnings": "Warnings",
+    "cases": "Cases",
+}
+
+
+def _customer_list(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
+    customer = selectors.get_customer_for_user(request.user, reference)
+    if kind == "matters":
+        qs = selectors.matters_for_customer(customer, notes=False)
+    elif kind == "warnings":
+        qs = selectors.warnings_for_customer(customer, notes=False)
+    else:
+        qs = selectors.cases_for_customer(request.user, customer).order_by("-referred_at", "-id")
+    page = selectors.CountedPaginator(qs, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page)
+    if kind != "cases":
+        selectors.attach_notes(customer, **{kind: rows})
+    return render(request, "customers/list.html", {
+        "customer": customer, "kind": kind, "title": CUSTOMER_LISTS[kind], "page": page,
+        "rows": rows, "matters": rows, "warnings": rows, "cases": rows,
+    })
+
+
+@require_GET
+@casework_required
+def customer_matters(request: HttpRequest, reference: str) -> HttpResponse:
+    return _customer_list(request, reference, "matters")
+
+
+@require_GET
+@casework_required
+def customer_warnings(request: HttpRequest, reference: str) -> HttpResponse:
+    return _customer_list(request, reference, "warnings")
+
+
+@require_GET
+@casework_required
+def customer_cases(request: HttpRequest, reference: str) -> HttpResponse:
+    return _customer_list(request, reference, "cases")
 
 
 def _breach_message(verdict) -> str:
@@ -380,7 +446,24 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- cases ---------------------------------------------------------------------------------
 
 
+# The case page shows the latest events of the chronology, the latest evidence and the
+# customer's latest warnings, each with a count and a link to the rest, a page at a time:
+# it costs the same for a case with 500 events as for one with 5.
+CHRONOLOGY_SHOWN = 25
+CHRONOLOGY_PER_PAGE = 50
+EVIDENCE_SHOWN = 10
+EVIDENCE_PER_PAGE = 25
+WARNINGS_SHOWN = 10
+
+
 def _case_context(request: HttpRequest, case, *, error_form=None, error_item=None) -> dict:
+    # What the letters, reviews and monitoring sections and the next steps read, once each.
+    prefetch_related_objects([case], *sections.prefetches())
+    evidence = selectors.capped(
+        selectors.case_evidence_contacts(case, notes=False), EVIDENCE_SHOWN)
+    warnings = selectors.capped(
+        selectors.warnings_for_customer(case.customer, notes=False), WARNINGS_SHOWN)
+    selectors.attach_notes(case.customer, contacts=evidence, warnings=warnings)
     checks = {c.precondition: c for c in case.precondition_checks.all()}
     records = {a.alternative: a for a in case.alternatives.all()}
     can_edit_checklist = case.state in services.CHECKLIST_STATES and rules.is_service_manager(
@@ -406,9 +489,9 @@ def _case_context(request: HttpRequest, case, *, error_form=None, error_item=Non
     return {
         "case": case,
         "customer": case.customer,
-        "events": list(selectors.case_events(case)),
-        "evidence": list(selectors.case_evidence_contacts(case)),
-        "warnings": list(selectors.warnings_for_customer(case.customer)),
+        "events": selectors.latest_case_events(case, CHRONOLOGY_SHOWN),
+        "evidence": evidence,
+        "warnings": warnings,
         "preconditions": preconditions,
         "alternatives": alternatives,
         "preconditions_done": sum(1 for c in checks.values() if c.met),
@@ -430,6 +513,32 @@ def _case_context(request: HttpRequest, case, *, error_form=None, error_item=Non
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.get_case_for_user(request.user, reference)
     return render(request, "cases/detail.html", _case_context(request, case))
+
+
+@require_GET
+@casework_required
+def case_chronology(request: HttpRequest, reference: str) -> HttpResponse:
+    """The whole chronology of a case, oldest first, a page at a time."""
+    case = selectors.get_case_for_user(request.user, reference, full=False)
+    page = selectors.CountedPaginator(
+        selectors.case_events(case), CHRONOLOGY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/chronology.html", {
+        "case": case, "customer": case.customer, "page": page, "events": list(page),
+    })
+
+
+@require_GET
+@casework_required
+def case_evidence(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every contact the case relies on, newest first, a page at a time."""
+    case = selectors.get_case_for_user(request.user, reference, full=False)
+    page = selectors.CountedPaginator(selectors.case_evidence_contacts(case, notes=False),
+                     EVIDENCE_PER_PAGE).get_page(request.GET.get("page"))
+    contacts = list(page)
+    selectors.attach_notes(case.customer, contacts=contacts)
+    return render(request, "cases/evidence.html", {
+        "case": case, "customer": case.customer, "page": page, "contacts": contacts,
+    })
 
 
 @require_http_methods(["GET", "POST"])

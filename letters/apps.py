@@ -11,6 +11,6 @@ class LettersConfig(AppConfig):
         # below letters: registers the letter steps and the case page's letters section.
         from cases import sections
         from letters import steps  # noqa: F401
-        from letters.selectors import case_letters_context
+        from letters.selectors import CASE_PAGE_PREFETCH, case_letters_context
 
-        sections.register(case_letters_context)
+        sections.register(case_letters_context, prefetch=CASE_PAGE_PREFETCH)

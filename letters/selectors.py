@@ -10,16 +10,30 @@ shares the customer may not see a case another directorate leads, nor its letter
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cases import access_log, steps
 from cases.models import CaseState, Customer, DesignationCase, Warning
 from cases.selectors import cases_for, customers_for
 from letters.forms import InformCouncilForm
-from letters.models import CouncilNotice, Letter, LetterKind
-from letters.services import copy_recipients, current_policy
+from letters.models import CouncilNotice, CouncilNoticeRecipient, Letter, LetterKind, PolicyVersion
+from letters.services import copy_recipients
 from letters.steps import INFORM_COUNCIL
+
+# The case page's letters and notices, fetched once with the case (`cases.sections`): a
+# letter's text and PDF, and the enclosed policy's, stay in the database; the page links to
+# them.
+CASE_PAGE_PREFETCH = (
+    Prefetch("letters", queryset=Letter.objects.select_related("issued_by", "policy_version")
+             .defer("html", "pdf", "policy_version__text", "policy_version__pdf")
+             .order_by("-issued_at", "-id")),
+    Prefetch("notices", queryset=CouncilNotice.objects.select_related("sent_by")
+             .prefetch_related(Prefetch(
+                 "recipients",
+                 queryset=CouncilNoticeRecipient.objects.select_related("directorate")))
+             .order_by("-sent_at", "-id")),
+)
 
 
 def letters_for_case(case: DesignationCase) -> list[Letter]:
@@ -81,7 +95,9 @@ def case_letters_context(case: DesignationCase, user) -> dict:
     """
     designation = steps.get(steps.LETTER, LetterKind.DESIGNATION)
     formal_warning = steps.get(steps.LETTER, LetterKind.FORMAL_WARNING)
-    letters = letters_for_case(case)
+    # Prefetched with the case page (CASE_PAGE_PREFETCH); sorted here for any other caller.
+    letters = sorted(case.letters.all(), key=lambda x: (x.issued_at, x.pk), reverse=True)
+    notices = sorted(case.notices.all(), key=lambda n: (n.sent_at, n.pk), reverse=True)
     designated = case.state in (CaseState.DESIGNATED, CaseState.ACTIVE)
     can_inform = INFORM_COUNCIL.may(user, case)
     has_designation_letter = any(x.kind == LetterKind.DESIGNATION for x in letters)
@@ -89,7 +105,7 @@ def case_letters_context(case: DesignationCase, user) -> dict:
     return {
         "letters_section": {
             "letters": letters,
-            "notices": notices_for_case(case) if designated or case.notices.exists() else [],
+            "notices": notices,
             "designated": designated,
             "can_issue_designation": designation.may(user, case),
             "designation_url": designation.url(case.reference),
@@ -99,7 +115,8 @@ def case_letters_context(case: DesignationCase, user) -> dict:
             "formal_warning_url": formal_warning.url(case.reference),
             "formal_warning_title": formal_warning.title,
             "has_formal_letter": has_formal_letter,
-            "policy_missing": designated and current_policy() is None,
+            "policy_missing": designated
+            and not PolicyVersion.objects.filter(is_current=True).exists(),
             "can_inform": can_inform,
             "inform_form": InformCouncilForm(case=case) if can_inform else None,
             "inform_url": INFORM_COUNCIL.url(case.reference),

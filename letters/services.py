@@ -481,7 +481,9 @@ def case_set_customer_notified(
 
 def copy_recipients(case: DesignationCase) -> list[dict]:
     """The Assistant Director and Service Manager of the lead and involved directorates."""
-    directorates = [case.lead_directorate, *case.involved_directorates.order_by("name")]
+    # `.all()`, sorted here: the case page has them prefetched.
+    involved = sorted(case.involved_directorates.all(), key=lambda d: (d.name, d.pk))
+    directorates = [case.lead_directorate, *involved]
     seen: set[str] = set()
     people = []
     for d in directorates:
@@ -498,7 +500,7 @@ def copy_recipients(case: DesignationCase) -> list[dict]:
 
 def staff_who_may_be_informed(case: DesignationCase):
     """Active staff of the case's directorates, with an email address."""
-    ids = {case.lead_directorate_id, *case.involved_directorates.values_list("id", flat=True)}
+    ids = {case.lead_directorate_id, *(d.pk for d in case.involved_directorates.all())}
     return staff_in_directorates(ids).exclude(email="")
 
 

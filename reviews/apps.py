@@ -11,6 +11,6 @@ class ReviewsConfig(AppConfig):
         # below reviews: registers the challenge and review steps and the case page's section.
         from cases import sections
         from reviews import steps  # noqa: F401
-        from reviews.selectors import case_reviews_context
+        from reviews.selectors import CASE_PAGE_PREFETCH, case_reviews_context
 
-        sections.register(case_reviews_context)
+        sections.register(case_reviews_context, prefetch=CASE_PAGE_PREFETCH)

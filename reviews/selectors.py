@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -92,6 +92,16 @@ def _challenge_actions(case: DesignationCase, challenge: Challenge, user) -> lis
     return [(label, url, secondary) for _order, label, url, secondary in sorted(found)]
 
 
+# The case page's challenges and reviews, fetched once with the case (`cases.sections`),
+# with everyone the section names; the next steps read the same rows.
+CASE_PAGE_PREFETCH = (
+    Prefetch("challenges", queryset=Challenge.objects.select_related(
+        "recorded_by", "late_decided_by", "reviewer", "decided_by").order_by("received_on", "id")),
+    Prefetch("reviews", queryset=Review.objects.select_related(
+        "decided_by", "opened_by").order_by("due_on", "id")),
+)
+
+
 def case_reviews_context(case: DesignationCase, user, today: dt.date | None = None) -> dict:
     """Everything `templates/reviews/_case_section.html` needs, under one key.
 
@@ -102,11 +112,8 @@ def case_reviews_context(case: DesignationCase, user, today: dt.date | None = No
     if case.designated_on is None:
         return {"reviews_section": None}
     today = today or timezone.localdate()
-    challenges = list(
-        case.challenges.select_related(
-            "recorded_by", "late_decided_by", "reviewer", "decided_by"
-        ).order_by("received_on", "id")
-    )
+    # Prefetched with the case page (CASE_PAGE_PREFETCH); sorted here for any other caller.
+    challenges = sorted(case.challenges.all(), key=lambda ch: (ch.received_on, ch.pk))
     rows = []
     for ch in challenges:
         ch.case = case  # the rules read the case's prefetched directorates
@@ -128,7 +135,7 @@ def case_reviews_context(case: DesignationCase, user, today: dt.date | None = No
                 for t in Challenge(case=case).get_available_user_status_transitions(user))
     )
 
-    reviews = list(case.reviews.select_related("decided_by", "opened_by").order_by("due_on"))
+    reviews = sorted(case.reviews.all(), key=lambda r: (r.due_on, r.pk))
     open_review = next((r for r in reviews if r.status == ReviewStatus.OPEN), None)
     can_review = case.state in REVIEWABLE_STATES and any(
         t.name == "decide"

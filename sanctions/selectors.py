@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases import access_log
 from cases.models import Channel, Contact, Customer, DesignationCase, Indicator
-from cases.selectors import cases_for
+from cases.selectors import SubqueryCount, capped, cases_for
 from sanctions.checks import (
     Verdict,
     banner_lines,
@@ -29,6 +29,8 @@ from sanctions.checks import (
 from sanctions.models import ContactBreach, FiledItem, Sanction, end_of_day
 
 RECENT_BREACHES = 10
+# Filed items that raised something, latest first: the page shows these and says how many.
+FLAGGED_SHOWN = 10
 
 
 def restriction_banner(
@@ -165,12 +167,12 @@ def case_monitoring(case: DesignationCase) -> dict:
     if since is None or case.designated_on is None:
         return {}
     breaches = ContactBreach.objects.filter(sanction__case=case, filed=False)
-    recent_breaches = list(
+    recent_breaches = capped(
         breaches.select_related("contact__handled_by", "sanction").order_by(
             "-contact__occurred_at", "-id"
-        )[:RECENT_BREACHES]
+        ),
+        RECENT_BREACHES,
     )
-    breach_count = breaches.count()
     # The customer and date in WHERE, before the count (filter() ahead of annotate() counts
     # over the same join): as a FILTER clause of the COUNT instead, every contact in the
     # council was joined to its indicators on each view of the page (1 s at 100,000
@@ -182,27 +184,33 @@ def case_monitoring(case: DesignationCase) -> dict:
         .annotate(contacts_since=Count("contacts"))
         .order_by("-contacts_since", "group", "order", "id")
     )
-    contacts_since = Contact.objects.filter(
-        customer_id=case.customer_id, occurred_at__gte=since
-    ).count()
-    filed = FiledItem.objects.filter(sanction__case=case).aggregate(
-        read=Count("id", filter=Q(read_at__isnull=False)),
-        unread=Count("id", filter=Q(read_at__isnull=True)),
+    filed = FiledItem.objects.filter(sanction__case=case)
+    # Three counts of two tables as one row.
+    counts = (
+        DesignationCase.objects.filter(pk=case.pk)
+        .annotate(
+            contacts_since=SubqueryCount(Contact.objects.filter(
+                customer_id=case.customer_id, occurred_at__gte=since).values("pk")),
+            filed_read=SubqueryCount(filed.filter(read_at__isnull=False).values("pk")),
+            filed_unread=SubqueryCount(filed.filter(read_at__isnull=True).values("pk")),
+        )
+        .values("contacts_since", "filed_read", "filed_unread")
+        .get()
     )
-    flagged = list(
-        FiledItem.objects.filter(sanction__case=case)
-        .filter(Q(significant_new_information=True) | Q(safeguarding_concern=True))
+    flagged = capped(
+        filed.filter(Q(significant_new_information=True) | Q(safeguarding_concern=True))
         .select_related("contact", "read_by")
-        .order_by("-read_at", "-id")
+        .order_by("-read_at", "-id"),
+        FLAGGED_SHOWN,
     )
     return {
         "since": since,
-        "breach_count": breach_count,
+        "breach_count": recent_breaches.total,
         "recent_breaches": recent_breaches,
-        "contacts_since": contacts_since,
+        "contacts_since": counts["contacts_since"],
         "by_indicator": by_indicator,
-        "filed_read": filed["read"],
-        "filed_unread": filed["unread"],
+        "filed_read": counts["filed_read"],
+        "filed_unread": counts["filed_unread"],
         "flagged": flagged,
     }
 

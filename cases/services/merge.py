@@ -72,7 +72,8 @@ def may_merge(user, customer: Customer | None = None) -> bool:
     if customer is None:
         return True
     ids = directorate_ids_for(user)
-    return ids is None or customer.directorates.filter(pk__in=ids).exists()
+    # `.all()`: the customer page has them prefetched.
+    return ids is None or any(d.pk in ids for d in customer.directorates.all())
 
 
 def _require_may_merge(actor, *customers: Customer) -> None:

@@ -53,9 +53,12 @@ def test_a_long_case_page_prints_on_a_few_a4_pages_without_the_tools(
     # Eight pages in Chromium for 60 notes and the rest of a designated case (fifteen at
     # the screen's type sizes).
     assert 2 <= len(pages) <= 10, len(pages)
-    # The record is all there, the first note and the last...
+    # The record is there: the latest 25 events of the chronology, saying how many there
+    # are (the whole chronology is its own paged page, and the Ombudsman bundle)...
     assert case.reference in text and customer.full_name in text
-    assert "call number 1." in text and f"call number {NOTES}." in text
+    assert f"call number {NOTES - 24}." in text and f"call number {NOTES}." in text
+    assert f"call number {NOTES - 25}." not in text
+    assert "Showing the latest 25 of" in " ".join(text.split())
     # ...and the tools are not: navigation, buttons, forms, the bundle's link.
     for tool in ("Front desk", "Deadlines", "Sign out", "Download the Ombudsman bundle",
                  "Record this precondition", "Back to "):

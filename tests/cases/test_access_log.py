@@ -23,6 +23,9 @@ pytestmark = [
 # What kind of access each page is, said here rather than read from cases/access_log.py.
 KINDS = {
     "customers:detail": AccessKind.PAGE,
+    "customers:matters": AccessKind.PAGE,
+    "customers:warnings": AccessKind.PAGE,
+    "customers:cases": AccessKind.PAGE,
     "customers:edit": AccessKind.FORM,
     "customers:contact_create": AccessKind.FORM,
     "customers:matter_create": AccessKind.FORM,
@@ -45,6 +48,8 @@ KINDS = {
     "governance:sar_files": AccessKind.PAGE,
     "governance:sar_download": AccessKind.DOWNLOAD,
     "cases:detail": AccessKind.PAGE,
+    "cases:chronology": AccessKind.PAGE,
+    "cases:evidence": AccessKind.PAGE,
     "cases:action": AccessKind.ACTION,
     "cases:attachment": AccessKind.DOWNLOAD,
     "letters:html": AccessKind.DOWNLOAD,
