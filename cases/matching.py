@@ -98,7 +98,9 @@ def likely_matches(user, *, full_name: str = "", email: str = "", phone: str = "
     if pg and len(key) >= 4:
         condition |= Q(name_key__trigram_similar=key)
 
-    qs = Customer.objects.filter(erased_at__isnull=True).filter(condition)
+    # A merged-away row keeps its details for its history; its survivor is the record.
+    qs = Customer.objects.filter(erased_at__isnull=True, merged_into__isnull=True).filter(
+        condition)
     if exclude is not None and exclude.pk:
         qs = qs.exclude(pk=exclude.pk)
     seen = selectors.customers_for(user).filter(pk=OuterRef("pk"))
@@ -181,7 +183,8 @@ LOOKUP_MAX = 20
 def same_contact_details(user, *, phone: str | None = None, email: str | None = None):
     """The customers the user may see with this phone number or email (the details a
     caller or sender presents), duplicates included, restricted first, each with
-    `restricted`: the front desk's and the API's lookup. One query, at most 20."""
+    `restricted`: the front desk's and the API's lookup. One query, at most 20. A record
+    merged into one the user may see is found as that survivor."""
     digits = people.phone_digits(phone) if (phone or "").strip() else ""
     email_key = people.email_key(email)
     condition = Q(pk__in=[])
@@ -189,5 +192,9 @@ def same_contact_details(user, *, phone: str | None = None, email: str | None = 
         condition |= Q(phone_digits=digits)
     if email_key:
         condition |= Q(email_key=email_key)
-    qs = with_restricted_flag(selectors.customers_for(user).filter(condition))
+    # A record merged away keeps the details it had; the person answers for it (its
+    # survivor), so a caller presenting the old number is still known to be restricted.
+    merged_away = Customer.objects.filter(condition, merged_into=OuterRef("pk"))
+    qs = selectors.customers_for(user).filter(condition | Q(Exists(merged_away)))
+    qs = with_restricted_flag(qs)
     return list(qs.order_by("-restricted", "full_name", "id")[:LOOKUP_MAX])

@@ -92,6 +92,18 @@ def get_customer_for_user(user, reference: str) -> Customer:
     return customer
 
 
+def get_customer_or_survivor_for_user(user, reference: str) -> tuple[Customer, str | None]:
+    """The API's reading of a reference: the customer, or, for a reference merged away into
+    a record this user may see, that survivor and the reference asked for. The person's
+    answer, not a redirect: a telephony system asking "is this caller restricted?" gets the
+    restricted person's answer in one round trip."""
+    try:
+        return get_customer_for_user(user, reference), None
+    except CustomerMerged as merged:
+        access_log.noted(user, merged.survivor)
+        return merged.survivor, merged.reference
+
+
 def _raise_if_merged(user, reference: str) -> None:
     """A merged-away reference resolves to its survivor (followed through a chain of merges),
     for a user who may see the survivor; for anyone else it is the 404 it always was."""

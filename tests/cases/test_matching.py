@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import matching, people
 from cases.models import Customer, DuplicateOverride
@@ -121,6 +122,16 @@ def test_a_record_is_not_its_own_duplicate(officer, ian):
 def test_a_disposed_customer_is_no_match(officer, ian):
     Customer.objects.filter(pk=ian.pk).update(erased_at="2025-01-01T00:00Z")
     assert not matching.likely_matches(officer, **IAN)
+
+
+def test_a_merged_away_record_is_no_match_its_survivor_is(officer, adults, ian):
+    """The merged-away row keeps its details for its history; offered as a candidate it
+    would read as "a possible match in another directorate" (no one may see it)."""
+    survivor = CustomerFactory(**{**IAN, "full_name": "Ian J Sewell"}, directorates=[adults])
+    Customer.objects.filter(pk=ian.pk).update(merged_into=survivor, merged_at=timezone.now())
+    matches = matching.likely_matches(officer, **IAN)
+    assert [c.customer for c in matches.every] == [survivor]
+    assert not matches.elsewhere
 
 
 def test_the_check_costs_the_same_queries_however_many_customers(officer, adults):
