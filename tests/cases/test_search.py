@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import RecordView
+from cases.views import CappedPaginator
 from tests.conftest import db_is_postgres
 from tests.factories import ContactFactory, CustomerFactory
 from tests.perf.bounds import assert_bounded, page_cost
@@ -116,6 +117,19 @@ def test_search_is_paged_at_25_with_the_same_queries_at_two_sizes(login, officer
     response = client.get(url)
     assert len(response.context["results"]) == 25
     assert response.context["page"].paginator.count == 150
+
+
+def test_past_the_cap_the_count_stops_and_says_so(login, officer, adults, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 20)
+    for i in range(30):
+        CustomerFactory(full_name=f"Pat Smith{i}", directorates=[adults])
+    response, pks = found(login(officer), "smith")
+    assert len(pks) == 20  # the closest 20, on one page
+    page = response.content.decode()
+    assert "More than 20 customers found" in page and "Add a word to find fewer" in page
+    assert response.context["page"].paginator.num_pages == 1
+    _response, pks = found(login(officer), "smith1")  # Smith1, Smith10-19: under the cap
+    assert "11 customers found" in _response.content.decode()
 
 
 # --- browse ------------------------------------------------------------------------------------
