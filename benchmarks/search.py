@@ -20,6 +20,9 @@ From the customers the user may see it picks (deterministically, `--seed`) peopl
   outward code ("CA12", "ca1"), a full postcode, part of an email, a phone number in
   another format, a reference.
 
+- the browse list (`cases.views.browse_results`) by name, reference and last contact, its
+  first page and its 200th.
+
 Each runs `--repeat` times (cycling over `--variants` different people) after a warm-up.
 It prints a table of the median and 95th percentile in milliseconds, the queries a call
 runs, and the rows found. `--explain` then prints `EXPLAIN (ANALYZE, BUFFERS)` of the main
@@ -58,7 +61,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from cases import matching, people, selectors  # noqa: E402
 from cases.models import Customer  # noqa: E402
-from cases.views import search_results  # noqa: E402
+from cases.views import browse_results, search_results  # noqa: E402
 from ucp import phones  # noqa: E402
 
 NEW_FIRST = ["Xanthe", "Ottoline", "Peregrine", "Isolde", "Lysander", "Tamsin", "Caspian"]
@@ -73,6 +76,13 @@ def search_page(user, query: str) -> int:
     rows, their directorates, which are restricted, what matched), less the template and
     the access log's write. Returns the number found."""
     page, _results = search_results(user, query, 1)
+    return page.paginator.count
+
+
+def browse_page(user, given: tuple[str, int]) -> int:
+    """A page of `/customers/browse/` in one order (`cases.views.browse_results`)."""
+    order, number = given
+    page, _results = browse_results(user, order, number)
     return page.paginator.count
 
 
@@ -298,11 +308,17 @@ def main() -> None:
            for name, inputs in duplicate_cases(sample, rng).items()]
     found = [measure(name, search_page, inputs, user.pk, args.repeat)
              for name, inputs in search_cases(user, sample).items()]
+    browse = [measure(f"by {order}, page {number}", browse_page, [(order, number)], user.pk,
+                      args.repeat)
+              for order in ("name", "reference", "contact") for number in (1, 200)]
     print_table("Duplicate check (cases.matching.likely_matches)", dup, 50)
-    print_table("Search, first page (cases.selectors.customer_search, as /customers/)",
+    print_table("Search, first page (cases.views.search_results, as /customers/)",
                 found, 100)
+    print_table("Browse (cases.views.browse_results, as /customers/browse/)", browse, 100)
 
     if args.explain:
+        explain("browse: by last contact, page 1",
+                lambda: browse_page(fresh_user(user.pk), ("contact", 1)))
         for name, inputs in search_cases(user, sample).items():
             explain(f"search: {name}: {inputs[0]!r}",
                     lambda q=inputs[0]: search_page(fresh_user(user.pk), q))
