@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import RecordView
+from cases import services
+from cases.models import Customer, RecordView
 from cases.views import CappedPaginator
 from tests.conftest import db_is_postgres
 from tests.factories import ContactFactory, CustomerFactory
@@ -147,6 +151,30 @@ def test_browse_lists_the_directorates_customers_sorted_and_paged(login, officer
     assert names(client.get(url, {"order": "contact"}))[0] == "Zoë Brontë"
     assert names(client.get(url, {"order": "nonsense"})) == names(client.get(url))
     assert "other.tinkler" not in client.get(url).content.decode()
+
+
+def test_logging_a_contact_stores_the_customers_last_contact(officer, adults, people_):
+    zoe = people_["zoe"]
+    when = timezone.now() - dt.timedelta(hours=2)
+    services.contact_log(actor=officer, customer=zoe, directorate=adults, channel="phone",
+                         direction="inbound", occurred_at=when, handled_by=officer,
+                         summary="Rang about the bins.")
+    services.contact_log(actor=officer, customer=zoe, directorate=adults, channel="phone",
+                         direction="inbound", occurred_at=when - dt.timedelta(days=3),
+                         handled_by=officer, summary="An older call, logged late.")
+    zoe.refresh_from_db()
+    assert zoe.last_contact_at == when
+
+
+def test_an_edit_saved_from_an_older_copy_keeps_the_last_contact(adults, people_):
+    stale = Customer.objects.get(pk=people_["ian"].pk)
+    contact = ContactFactory(customer=people_["ian"], directorate=adults)
+    stale.full_name = "Ian J Sewell"
+    stale.save()
+    stale.refresh_from_db()
+    assert stale.full_name == "Ian J Sewell" and stale.last_contact_at == contact.occurred_at
+    # A copy kept for sorting, not a fact about the person: not in the record's history.
+    assert "last_contact_at" not in {f.name for f in Customer.history.model._meta.fields}
 
 
 def test_browse_is_bounded(login, officer, adults):

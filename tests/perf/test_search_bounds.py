@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Contact, Customer
+from cases.services.contacts import note_last_contact
 from sanctions.models import SanctionKind
 from tests.perf.bounds import _BOOKKEEPING, PageCost, assert_bounded, page_cost
 from tests.sanctions import restrictions
@@ -54,6 +55,7 @@ def grow(n: int, directorate, officer) -> None:
                 occurred_at=now - dt.timedelta(hours=k * 30 + j), handled_by=officer,
                 logged_by=officer, summary="Another email.")
         for k, c in enumerate(customers) for j in range(3)])
+    note_last_contact([c.pk for c in customers])
 
 
 def post_cost(client, url: str, data: dict) -> PageCost:
