@@ -60,7 +60,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        found = self.object_list[: self.cap + 1].count()
+        # Unordered: which rows are counted does not change how many, and no sort is needed.
+        found = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = found > self.cap
         return min(found, self.cap)
 
