@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -51,12 +52,34 @@ BROWSE_ORDERS = {"name": "Name", "reference": "Reference", "contact": "Last cont
 
 
 class CappedPaginator(Paginator):
-    """Counts no further than `cap` rows: "Smith" or an outward code finds thousands at a
-    county's volume, and counting them all cost more than the page (issue 12's benchmark).
-    The closest come first, so the rows past the cap are the least like the query."""
+    """The search's pages: counted in the page's own query, and no further than `cap` rows.
+
+    Ranking already reads every row found (to put the closest first), so the count comes
+    with the page (`COUNT(*) OVER ()`) rather than from a second pass over the same rows:
+    at 100,000 customers "Kirkpatrick" finds 2,000 and the second pass cost as much as the
+    page. Past `cap` the list stops ("More than 500"): the rows past it are the least like
+    the query. A page past the end falls back to a plain count, then the last page."""
 
     cap = SEARCH_COUNT_CAP
-    capped = False  # set by count: more rows than the cap were found
+    capped = False  # more rows than the cap were found
+
+    def get_page(self, number) -> Page:
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        if bottom < self.cap:
+            rows = list(self.object_list.annotate(found=Window(Count("pk")))[
+                bottom:min(bottom + self.per_page, self.cap)])
+            if rows:
+                self._set_count(rows[0].found)
+                return self._get_page(rows, number, self)
+        return super().get_page(number)
+
+    def _set_count(self, found: int) -> None:
+        self.capped = found > self.cap
+        self.__dict__["count"] = min(found, self.cap)
 
     @cached_property
     def count(self) -> int:

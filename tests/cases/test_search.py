@@ -136,6 +136,21 @@ def test_past_the_cap_the_count_stops_and_says_so(login, officer, adults, monkey
     assert "11 customers found" in _response.content.decode()
 
 
+def test_the_second_page_and_a_page_past_the_end(login, officer, adults):
+    for i in range(30):
+        CustomerFactory(full_name=f"Pat Smith{i}", directorates=[adults])
+    client = login(officer)
+    url = reverse("customers:search")
+    first = client.get(url, {"q": "smith"}).context
+    second = client.get(url, {"q": "smith", "page": "2"}).context
+    assert len(first["results"]) == 25 and len(second["results"]) == 5
+    assert {c.pk for c in first["results"]}.isdisjoint(c.pk for c in second["results"])
+    assert second["page"].paginator.count == 30 and second["page"].number == 2
+    for beyond in ("99", "nonsense", "-1"):
+        page = client.get(url, {"q": "smith", "page": beyond}).context["page"]
+        assert page.number == (2 if beyond == "99" else 1)
+
+
 # --- browse ------------------------------------------------------------------------------------
 
 
