@@ -178,14 +178,15 @@ DATABASES = {
 }
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if DATABASE_IS_POSTGRES:
-    # pg_trgm's `%` (search's near spellings, the duplicate check's similar names) at 0.6,
-    # not its 0.3: the GIN index then finds 187 names like "nixon zach" among 100,000 in
-    # 3 ms, where at 0.3 it fetched 6,000 rows to recheck (70 ms). cases.people
-    # (SEARCH_SIMILARITY) asks for the same in SQL, so a server that ignores this still
-    # gives the same results. A libpq option, so it holds for every connection.
+    # pg_trgm's `%` (the duplicate check's similar names, search's near spellings) at 0.5,
+    # not its 0.3: the GIN index then finds 358 names like "nixon zach" among 100,000 in
+    # 15 ms, where at 0.3 it fetched 6,000 rows to recheck (70 ms). Not higher: "John
+    # Smyth" is 0.57 like "John Smith", and the duplicate check must still find him.
+    # Search asks for 0.6 in SQL (cases.people.SEARCH_SIMILARITY). A libpq option, so it
+    # holds for every connection; behind PgBouncer set it with ALTER DATABASE ... SET.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = (_options.get("options", "") +
-                           " -c pg_trgm.similarity_threshold=0.6").strip()
+                           " -c pg_trgm.similarity_threshold=0.5").strip()
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite connections are per thread and cheap; keeping them open only adds lock waits.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

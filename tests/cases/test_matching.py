@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases import matching, people
 from cases.models import Customer, DuplicateOverride
 from sanctions.models import SanctionKind
+from tests.conftest import db_is_postgres
 from tests.factories import CustomerFactory
 from tests.perf.bounds import query_shape
 from tests.sanctions import restrictions
@@ -122,6 +123,16 @@ def test_a_record_is_not_its_own_duplicate(officer, ian):
 def test_a_disposed_customer_is_no_match(officer, ian):
     Customer.objects.filter(pk=ian.pk).update(erased_at="2025-01-01T00:00Z")
     assert not matching.likely_matches(officer, **IAN)
+
+
+@pytest.mark.skipif(not db_is_postgres(),
+                    reason="trigram similarity is PostgreSQL's")
+def test_on_postgresql_a_near_spelling_with_nothing_else_is_found(officer, adults):
+    """Only the trigram index finds "Smyth" for "Smith" (not every word is in the name):
+    0.57 alike, so the threshold set per connection must not be above it."""
+    existing = CustomerFactory(full_name="John Smith", postcode="CA1 1AA", directorates=[adults])
+    matches = matching.likely_matches(officer, full_name="John Smyth")
+    assert [c.customer for c in matches.shown] == [existing]
 
 
 def test_a_merged_away_record_is_no_match_its_survivor_is(officer, adults, ian):
