@@ -181,8 +181,10 @@ class Customer(models.Model):
         if not self._state.adding and kwargs.get("update_fields") is None and not args:
             # last_contact_at is written by its service alone: an edit saving a copy read
             # before a contact was logged must not put back the older time.
+            # (Deferred fields stay out, as Django's own save leaves them.)
+            skip = {"last_contact_at"} | self.get_deferred_fields()
             kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
-                                       if not f.primary_key and f.name != "last_contact_at"]
+                                       if not f.primary_key and f.attname not in skip]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
