@@ -70,4 +70,5 @@ def test_adding_a_restricted_person_again_is_stopped_and_the_officer_uses_the_re
     row.get_by_role("link", name=re.compile("Use this record")).click()
     expect(page).to_have_url(re.compile(rf"/customers/{restricted_ian.reference}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Ian Sewell")
+    expect(page.get_by_text("Contact restrictions in force")).to_be_visible()
     assert list(Customer.objects.values_list("pk", flat=True)) == [restricted_ian.pk]
