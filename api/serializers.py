@@ -178,6 +178,10 @@ class RestrictionCheckOutput(serializers.Serializer):
     customer = serializers.CharField(
         help_text="The customer's reference: the one checked. Found by phone or email, the "
         "first restricted record among `matches` (or the first of them).")
+    merged_from = serializers.CharField(
+        allow_null=True, help_text="The reference given, when it is of a record merged into "
+        "another: then `customer` is the surviving record, whose answer this is. Null "
+        "otherwise.")
     matches = MatchOutput(many=True, help_text="Every record the reference, phone or email "
                           "found (at most 20), and whether each is restricted.")
     any_restricted = serializers.BooleanField(
@@ -194,7 +198,12 @@ class RestrictionCheckOutput(serializers.Serializer):
 
 
 class RestrictionsOutput(serializers.Serializer):
-    customer = serializers.CharField(help_text="The customer's reference.")
+    customer = serializers.CharField(
+        help_text="The customer's reference: the surviving record's, for a merged reference.")
+    merged_from = serializers.CharField(
+        allow_null=True, help_text="The reference in the URL, when it is of a record merged "
+        "into another (then the `Content-Location` header is the survivor's URL). Null "
+        "otherwise.")
     on = serializers.DateField()
     restricted = serializers.BooleanField()
     restrictions = serializers.ListField(

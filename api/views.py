@@ -3,11 +3,17 @@
 The same check as the contact log and the front desk (`sanctions.checks.check_contact`),
 scoped like the pages: a token's user sees only the customers of their directorates (any
 other reference is a 404), and roles without casework access get 403.
+
+A reference merged away into another record (`cases.services.merge`) is answered for the
+surviving record, saying so (`merged_from`), rather than redirected: the answer is about the
+person, in one round trip, and a client that does not follow redirects (or drops the token
+on one) cannot mistake a 3xx for "not restricted".
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -126,8 +132,10 @@ class RestrictionCheckView(ApiView):
         given = RestrictionCheckInput(data=data)
         given.is_valid(raise_exception=True)
         values = given.validated_data
+        merged_from = None
         if (values.get("customer") or "").strip():
-            customer = case_selectors.get_customer_for_user(request.user, values["customer"])
+            customer, merged_from = case_selectors.get_customer_or_survivor_for_user(
+                request.user, values["customer"])
             found = [(customer, None)]
         else:
             found = [(c, c.restricted) for c in matching.same_contact_details(
@@ -163,6 +171,7 @@ class RestrictionCheckView(ApiView):
                     "restricted": bool(in_force) if r is None else r} for c, r in found]
         result = {
             "customer": customer.reference,
+            "merged_from": merged_from,
             "matches": matches,
             "any_restricted": any(m["restricted"] for m in matches),
             "within_restrictions": verdict.within_restrictions,
@@ -190,12 +199,19 @@ class CustomerRestrictionsView(ApiView):
         given = RestrictionsInput(data=request.query_params)
         given.is_valid(raise_exception=True)
         on = given.validated_data.get("on") or timezone.localdate()
-        customer = case_selectors.get_customer_for_user(request.user, reference)
+        customer, merged_from = case_selectors.get_customer_or_survivor_for_user(
+            request.user, reference)
         lines = restriction_banner(customer, on) or []
         result = {
             "customer": customer.reference,
+            "merged_from": merged_from,
             "on": on,
             "restricted": bool(lines),
             "restrictions": lines,
         }
-        return Response(RestrictionsOutput(result).data)
+        response = Response(RestrictionsOutput(result).data)
+        if merged_from:
+            # Where this answer lives now, for a client that keeps references.
+            response["Content-Location"] = reverse(
+                "api:customer_restrictions", args=[customer.reference])
+        return response

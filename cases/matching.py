@@ -1,14 +1,14 @@
 """The duplicate check at the door: before a customer is added (or their name, contact
 details or address are changed), the records that are likely the same person.
 
-Two queries whatever the number of customers: one for the candidates (an indexed lookup of
-the same email, phone or postcode, or the words of the name; on PostgreSQL also names
-spelt a little differently, by trigram similarity) with whether each is restricted and
-whether the user may see it, and one for their directorates. The candidates are then
-judged here (cases.people): a likely match is the same email or phone, or a name that is
-the same or alike (initials, order, accents, nicknames, a near spelling) where the postcode
-or address agrees or nothing says otherwise. The same surname at the same address is not
-enough: households share both.
+A fixed number of queries whatever the number of customers: one for the candidates (an
+indexed lookup of the same email, phone or postcode, or the words of the name; on
+PostgreSQL also names spelt a little differently, by trigram similarity) with whether the
+user may see each, one for their directorates and one for whether each is restricted.
+The candidates are then judged here (cases.people): a likely match is the same email or
+phone, or a name that is the same or alike (initials, order, accents, nicknames, a near
+spelling) where the postcode or address agrees or nothing says otherwise. The same surname
+at the same address is not enough: households share both.
 
 A candidate the user may not see (another directorate's customer) is reported only as "a
 possible match in <directorate>", never by name, reference or details.
@@ -16,15 +16,18 @@ possible match in <directorate>", never by name, reference or details.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 
 from cases import people, selectors
 from cases.models import Customer
-from sanctions.selectors import with_restricted_flag
+from sanctions.selectors import mark_restricted, with_restricted_flag
+from ucp.http import may_do_casework
 
 # Rows judged at most, and candidates shown at most (with a count of the rest).
 CANDIDATE_ROWS = 100
@@ -98,16 +101,35 @@ def likely_matches(user, *, full_name: str = "", email: str = "", phone: str = "
     if pg and len(key) >= 4:
         condition |= Q(name_key__trigram_similar=key)
 
-    qs = Customer.objects.filter(erased_at__isnull=True).filter(condition)
+    # A merged-away row keeps its details for its history; its survivor is the record.
+    qs = Customer.objects.filter(erased_at__isnull=True, merged_into__isnull=True).filter(
+        condition)
     if exclude is not None and exclude.pk:
         qs = qs.exclude(pk=exclude.pk)
-    seen = selectors.customers_for(user).filter(pk=OuterRef("pk"))
-    qs = with_restricted_flag(qs).annotate(visible=Exists(seen))
-    if pg and key:
-        qs = qs.annotate(likeness=TrigramSimilarity("name_key", key)).order_by("-likeness", "id")
+    # Asked of each candidate row (an index probe), not as "id IN every customer the user
+    # may see", which PostgreSQL hashes whole: 20 ms at 20,000 customers, growing.
+    if not may_do_casework(user):
+        visible = Value(False)
+    elif (scope := selectors.directorate_scope(user)) is None:
+        visible = Value(True)
     else:
-        qs = qs.order_by("id")
-    rows = list(qs.prefetch_related("directorates")[:CANDIDATE_ROWS])
+        visible = ExpressionWrapper(scope, BooleanField())
+    qs = qs.annotate(visible=visible)
+    # The same email, phone or postcode first, then the nearest names: at volume a common
+    # name alone fills the rows judged, and must not crowd out the record at that address.
+    same = [Q(**{lookup: value}) for lookup, value in (
+        ("email_key", email_key), ("phone_digits", digits), ("postcode_key", postcode_key))
+        if value]
+    order = []
+    if same:
+        qs = qs.annotate(same_details=ExpressionWrapper(reduce(operator.or_, same),
+                                                        BooleanField()))
+        order.append("-same_details")
+    if pg and key:
+        qs = qs.annotate(likeness=TrigramSimilarity("name_key", key))
+        order.append("-likeness")
+    rows = mark_restricted(list(
+        qs.order_by(*order, "id").prefetch_related("directorates")[:CANDIDATE_ROWS]))
 
     found = []
     for row in rows:
@@ -181,7 +203,8 @@ LOOKUP_MAX = 20
 def same_contact_details(user, *, phone: str | None = None, email: str | None = None):
     """The customers the user may see with this phone number or email (the details a
     caller or sender presents), duplicates included, restricted first, each with
-    `restricted`: the front desk's and the API's lookup. One query, at most 20."""
+    `restricted`: the front desk's and the API's lookup. One query, at most 20. A record
+    merged into one the user may see is found as that survivor."""
     digits = people.phone_digits(phone) if (phone or "").strip() else ""
     email_key = people.email_key(email)
     condition = Q(pk__in=[])
@@ -189,5 +212,9 @@ def same_contact_details(user, *, phone: str | None = None, email: str | None = 
         condition |= Q(phone_digits=digits)
     if email_key:
         condition |= Q(email_key=email_key)
-    qs = with_restricted_flag(selectors.customers_for(user).filter(condition))
+    # A record merged away keeps the details it had; the person answers for it (its
+    # survivor), so a caller presenting the old number is still known to be restricted.
+    merged_away = Customer.objects.filter(condition, merged_into=OuterRef("pk"))
+    qs = selectors.customers_for(user).filter(condition | Q(Exists(merged_away)))
+    qs = with_restricted_flag(qs)
     return list(qs.order_by("-restricted", "full_name", "id")[:LOOKUP_MAX])

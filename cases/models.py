@@ -147,8 +147,13 @@ class Customer(models.Model):
         editable=False,
     )
     merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the latest of the customer's contacts happened: a copy kept for the browse list's
+    # "last contact" sort (sorting 40,000 customers by a subquery each took 0.4 s), set only
+    # by `cases.services.contacts.note_last_contact`. Derived, so not in the history. Its
+    # index (the browse list's order, NULLS LAST) is PostgreSQL's: migration 0021.
+    last_contact_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[directorates])
+    history = HistoricalRecords(m2m_fields=[directorates], excluded_fields=["last_contact_at"])
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -179,6 +184,13 @@ class Customer(models.Model):
         self.postcode = normalise_postcode(self.postcode, outside_uk=self.address_outside_uk)
         self.phone = phones.to_e164(self.phone) or (self.phone or "").strip()
         self.set_keys()
+        if not self._state.adding and kwargs.get("update_fields") is None and not args:
+            # last_contact_at is written by its service alone: an edit saving a copy read
+            # before a contact was logged must not put back the older time.
+            # (Deferred fields stay out, as Django's own save leaves them.)
+            skip = {"last_contact_at"} | self.get_deferred_fields()
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.attname not in skip]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -116,12 +116,21 @@ class SubqueryCount(Subquery):
 def customers_for(user) -> QuerySet[Customer]:
     if not may_do_casework(user):
         return Customer.objects.none()
-    ids = directorate_ids_for(user)
     # A customer disposed of under retention is an empty row kept for the report's counts.
     # A record merged into another stays only for its history; its reference redirects.
     qs = Customer.objects.filter(erased_at__isnull=True, merged_into__isnull=True)
+    scope = directorate_scope(user)
+    return qs if scope is None else qs.filter(scope)
+
+
+def directorate_scope(user) -> Q | None:
+    """The condition on a customer row that it is within this user's directorates (None:
+    every customer), for a query that has already found its rows another way: the duplicate
+    check asks it of its candidates without a second scan of the user's customers. Only for
+    users with casework access (`customers_for` asks that first)."""
+    ids = directorate_ids_for(user)
     if ids is None:
-        return qs
+        return None
     through = Customer.directorates.through
     scope = Q(Exists(through.objects.filter(customer_id=OuterRef("pk"), directorate_id__in=ids)))
     if has_role(user, Role.INDEPENDENT_REVIEWER):
@@ -130,7 +139,7 @@ def customers_for(user) -> QuerySet[Customer]:
         scope |= Exists(
             DesignationCase.objects.filter(customer_id=OuterRef("pk"), challenges__reviewer=user)
         )
-    return qs.filter(scope)
+    return scope
 
 
 class CustomerMerged(Http404):
@@ -153,6 +162,18 @@ def get_customer_for_user(user, reference: str) -> Customer:
         raise Http404("No customer found") from None
     access_log.noted(user, customer)
     return customer
+
+
+def get_customer_or_survivor_for_user(user, reference: str) -> tuple[Customer, str | None]:
+    """The API's reading of a reference: the customer, or, for a reference merged away into
+    a record this user may see, that survivor and the reference asked for. The person's
+    answer, not a redirect: a telephony system asking "is this caller restricted?" gets the
+    restricted person's answer in one round trip."""
+    try:
+        return get_customer_for_user(user, reference), None
+    except CustomerMerged as merged:
+        access_log.noted(user, merged.survivor)
+        return merged.survivor, merged.reference
 
 
 def _raise_if_merged(user, reference: str) -> None:
@@ -193,13 +214,13 @@ def duplicate_overrides_for(customer: Customer) -> list[DuplicateOverride]:
 def browse_customers(user, order: str) -> QuerySet[Customer]:
     """Every customer of the user's directorates, for the browse list: by name, reference
     or last contact (most recent first; never contacted last)."""
-    # A subquery, not a join and GROUP BY: sorted by name it runs for the page's rows only.
-    last = Contact.objects.filter(customer_id=OuterRef("pk")).order_by("-occurred_at")
-    qs = customers_for(user).annotate(last_contact=Subquery(last.values("occurred_at")[:1]))
+    # The stored copy (Customer.last_contact_at), read along an index in this order: a
+    # subquery per customer had to be run for every customer before the first page.
+    qs = customers_for(user).annotate(last_contact=F("last_contact_at"))
     if order == "reference":
         return qs.order_by("reference")
     if order == "contact":
-        return qs.order_by(F("last_contact").desc(nulls_last=True), "full_name", "id")
+        return qs.order_by(F("last_contact_at").desc(nulls_last=True), "full_name", "id")
     return qs.order_by("full_name", "id")
 
 

@@ -6,11 +6,12 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Window, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
@@ -28,11 +29,12 @@ from cases import (
 from cases.actions import action_for, available_actions
 from cases.models import (
     Alternative,
+    Customer,
     IndicatorGroup,
     Precondition,
     RecordKind,
 )
-from sanctions.selectors import with_restricted_flag
+from sanctions.selectors import mark_restricted
 from ucp.errors import ServiceError
 from ucp.forms import bind, bind_query
 from ucp.http import casework_required, form_error
@@ -45,7 +47,58 @@ CONTACTS_PER_PAGE = 25
 
 
 SEARCH_PER_PAGE = 25
+SEARCH_COUNT_CAP = 500
 BROWSE_ORDERS = {"name": "Name", "reference": "Reference", "contact": "Last contact"}
+
+
+class CappedPaginator(Paginator):
+    """The search's pages: counted in the page's own query, and no further than `cap` rows.
+
+    Ranking already reads every row found (to put the closest first), so the count comes
+    with the page (`COUNT(*) OVER ()`) rather than from a second pass over the same rows:
+    at 100,000 customers "Kirkpatrick" finds 2,000 and the second pass cost as much as the
+    page. Past `cap` the list stops ("More than 500"): the rows past it are the least like
+    the query. A page past the end falls back to a plain count, then the last page."""
+
+    cap = SEARCH_COUNT_CAP
+    capped = False  # more rows than the cap were found
+
+    def get_page(self, number) -> Page:
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        if bottom < self.cap:
+            rows = list(self.object_list.annotate(found=Window(Count("pk")))[
+                bottom:min(bottom + self.per_page, self.cap)])
+            if rows:
+                self._set_count(rows[0].found)
+                return self._get_page(rows, number, self)
+        return super().get_page(number)
+
+    def _set_count(self, found: int) -> None:
+        self.capped = found > self.cap
+        self.__dict__["count"] = min(found, self.cap)
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered: which rows are counted does not change how many, and no sort is needed.
+        found = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
+
+
+def search_results(user, query: str, page_number) -> tuple[Page, list[Customer]]:
+    """A page of the search box's results, each flagged restricted and with what matched
+    (also what benchmarks/search.py times)."""
+    qs = selectors.customer_search(user, query).prefetch_related("directorates")
+    page = CappedPaginator(qs, SEARCH_PER_PAGE).get_page(page_number)
+    results = mark_restricted(list(page.object_list))
+    words = people.name_tokens(query)
+    for c in results:
+        c.matched = people.matched_fields(c, query, words)
+    return page, results
 
 
 @require_GET
@@ -55,21 +108,21 @@ def customer_search(request: HttpRequest) -> HttpResponse:
     results = None
     page = None
     if form.is_valid() and form.cleaned_data["q"]:
-        query = form.cleaned_data["q"]
-        qs = with_restricted_flag(
-            selectors.customer_search(request.user, query)
-        ).prefetch_related("directorates")
-        page = Paginator(qs, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
-        results = list(page.object_list)
-        words = [w for w in people.name_tokens(query)]
-        for c in results:
-            c.matched = people.matched_fields(c, query, words)
+        page, results = search_results(request.user, form.cleaned_data["q"],
+                                       request.GET.get("page"))
         access_log.saw(request.user, results)
     return render(
         request,
         "customers/search.html",
         {"form": form, "results": results, "page": page, "query": request.GET.get("q", "")},
     )
+
+
+def browse_results(user, order: str, page_number) -> tuple[Page, list[Customer]]:
+    """A page of the browse list (also what benchmarks/search.py times)."""
+    qs = selectors.browse_customers(user, order).prefetch_related("directorates")
+    page = Paginator(qs, SEARCH_PER_PAGE).get_page(page_number)
+    return page, mark_restricted(list(page.object_list))
 
 
 @require_GET
@@ -79,10 +132,7 @@ def customer_browse(request: HttpRequest) -> HttpResponse:
     order = request.GET.get("order", "name")
     if order not in BROWSE_ORDERS:
         order = "name"
-    qs = with_restricted_flag(selectors.browse_customers(request.user, order))
-    page = Paginator(qs.prefetch_related("directorates"), SEARCH_PER_PAGE).get_page(
-        request.GET.get("page"))
-    results = list(page.object_list)
+    page, results = browse_results(request.user, order, request.GET.get("page"))
     access_log.saw(request.user, results)
     return render(request, "customers/browse.html", {
         "page": page, "results": results, "order": order, "orders": BROWSE_ORDERS,

@@ -81,7 +81,7 @@ DELETED: tuple[type[models.Model], ...] = (
     CaseEvent, PreconditionCheck, AlternativeConsideration, ContactAttachment, KeptUpload,
     Contact, Matter, RecordView, LegalHold, DisposalProposal, DuplicateOverride, CustomerMerge,
 )
-ANONYMISED: dict[type[models.Model], dict[str, str]] = {
+ANONYMISED: dict[type[models.Model], dict[str, str | None]] = {
     DesignationCase: {"referral_reason": "", "warning_skip_reason": "",
                       "decision_reasons": "", "closing_note": ""},
     Warning: {"summary": ""},
@@ -94,7 +94,9 @@ ANONYMISED: dict[type[models.Model], dict[str, str]] = {
                "name_key": "", "email_key": "", "postcode_key": "", "postcode_outward": "",
                "address_key": "",
                "reasonable_adjustments": "", "representative_name": "",
-               "representative_details": "", "preferred_contact_method": ""},
+               "representative_details": "", "preferred_contact_method": "",
+               # When they were last in touch goes with the contacts.
+               "last_contact_at": None},
 }
 
 

@@ -99,6 +99,21 @@ def front_desk(customer: Customer, check: dict | None = None,
     }
 
 
+def mark_restricted(customers: list[Customer], at: dt.datetime | None = None) -> list[Customer]:
+    """Set `restricted` on each of a page of customers already read: one query for the page.
+
+    For a list that is ordered and cut before it is flagged (a page of search results, the
+    duplicate check's candidates). `with_restricted_flag` in the same query makes PostgreSQL
+    build a hash of every sanction in force before the LIMIT (80 ms at 100,000 customers);
+    asked of the page's ids it is an index probe each."""
+    ids = [c.pk for c in customers]
+    restricted = set(Sanction.objects.in_force_at(at or timezone.now()).filter(
+        case__customer_id__in=ids).values_list("case__customer_id", flat=True)) if ids else set()
+    for c in customers:
+        c.restricted = c.pk in restricted
+    return customers
+
+
 def with_restricted_flag(customers: QuerySet[Customer], at: dt.datetime | None = None):
     """Annotate `restricted`: whether any sanction is in force for each customer now."""
     in_force = Sanction.objects.in_force_at(at or timezone.now()).filter(

@@ -34,6 +34,7 @@ from cases.models import (
     WarningMethod,
     WarningSkipKind,
 )
+from cases.services.contacts import note_last_contact
 
 User = get_user_model()
 
@@ -142,6 +143,12 @@ class ContactFactory(DjangoModelFactory):
     def indicators(self, create, extracted, **kwargs):
         if create and extracted:
             self.indicators.set(extracted)
+
+    @factory.post_generation
+    def last_contact(self, create, extracted, **kwargs):
+        # As the contact service does: the customer's stored latest contact.
+        if create:
+            note_last_contact([self.customer_id])
 
 
 # --- the workflow -----------------------------------------------------------------------

@@ -177,11 +177,22 @@ DATABASES = {
     )
 }
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if DATABASE_IS_POSTGRES and os.environ.get("PG_JIT", "0") != "1":
+    # PostgreSQL's JIT compiles any query its planner costs high, and a page's scoped
+    # queries are costed high (subplans over the council's cases) while running in
+    # milliseconds: at 20,000 cases the home page's scan spent 3 s compiling, 0.1 s running.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if DATABASE_IS_POSTGRES:
-    # No JIT compilation: it pays off for long analytical queries, and a page's queries are
-    # short. At 100,000 customers PostgreSQL chose to JIT a case count and spent 28 ms of
-    # its 118 compiling it.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # pg_trgm's `%` (the duplicate check's similar names, search's near spellings) at 0.5,
+    # not its 0.3: the GIN index then finds 358 names like "nixon zach" among 100,000 in
+    # 15 ms, where at 0.3 it fetched 6,000 rows to recheck (70 ms). Not higher: "John
+    # Smyth" is 0.57 like "John Smith", and the duplicate check must still find him.
+    # Search asks for 0.6 in SQL (cases.people.SEARCH_SIMILARITY). A libpq option, so it
+    # holds for every connection; behind PgBouncer set it with ALTER DATABASE ... SET.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (_options.get("options", "") +
+                           " -c pg_trgm.similarity_threshold=0.5").strip()
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite connections are per thread and cheap; keeping them open only adds lock waits.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

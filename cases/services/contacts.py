@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.models import Directorate
 from cases import workflow
@@ -65,6 +66,7 @@ def contact_log(
     )
     contact.full_clean()
     workflow.save(contact, actor, at=now)
+    note_last_contact([customer.pk])
     indicators = list(indicators)
     if indicators:
         contact.indicators.set(indicators)
@@ -109,3 +111,15 @@ def contact_log(
             at=now,
         )
     return contact
+
+
+def note_last_contact(customer_ids: Iterable[int] | QuerySet) -> None:
+    """Set each customer's `last_contact_at` from their contacts, in one statement: after a
+    contact is logged, contacts move in a merge or its undo, or a seeder wrote rows.
+
+    `QuerySet.update()` although Customer has history: the column is derived from the
+    contacts, excluded from the history, and a history row per contact logged would say
+    nothing a contact's own history does not."""
+    latest = Contact.objects.filter(customer_id=OuterRef("pk")).order_by("-occurred_at")
+    Customer.objects.filter(pk__in=customer_ids).update(
+        last_contact_at=Subquery(latest.values("occurred_at")[:1]))

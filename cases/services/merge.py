@@ -41,6 +41,7 @@ from cases.models import (
     RecordView,
 )
 from cases.services.common import open_cases_of
+from cases.services.contacts import note_last_contact
 from ucp.errors import NotAllowed, ServiceError
 
 # The customer's own details a manager chooses between, field by field.
@@ -267,6 +268,7 @@ def customer_merge(
     merged.merged_at = now
     merged._change_reason = history_reason
     workflow.save(merged, actor, at=now)
+    note_last_contact([survivor.pk, merged.pk])
 
     merge = CustomerMerge(
         survivor=survivor, merged=merged, merged_by=actor, merged_at=now, reason=reason,
@@ -353,6 +355,7 @@ def customer_merge_undo(*, actor, merge: CustomerMerge,
     merged.merged_at = None
     merged._change_reason = history_reason
     workflow.save(merged, actor, at=now)
+    note_last_contact([survivor.pk, merged.pk])
 
     if merge.closed_case_id is not None:
         workflow.transition(

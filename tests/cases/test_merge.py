@@ -273,6 +273,23 @@ def test_the_case_not_kept_is_closed_as_a_duplicate_and_the_choice_recorded(
                                             "awaiting_decision")).count() == 1
 
 
+def test_the_last_contact_follows_the_contacts_and_comes_back_on_undo(
+    duplicate, survivor, service_manager
+):
+    latest = duplicate.contacts.order_by("-occurred_at").first().occurred_at
+    duplicate.refresh_from_db()
+    assert survivor.last_contact_at is None and duplicate.last_contact_at == latest
+    merge = customer_merge(actor=service_manager, survivor=survivor, merged=duplicate,
+                           reason=REASON)
+    survivor.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert survivor.last_contact_at == latest and duplicate.last_contact_at is None
+    customer_merge_undo(actor=service_manager, merge=merge)
+    survivor.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert survivor.last_contact_at is None and duplicate.last_contact_at == latest
+
+
 # --- undo ----------------------------------------------------------------------------------
 
 

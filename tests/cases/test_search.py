@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import RecordView
+from cases import services
+from cases.models import Customer, RecordView
+from cases.views import CappedPaginator
 from tests.conftest import db_is_postgres
 from tests.factories import ContactFactory, CustomerFactory
 from tests.perf.bounds import assert_bounded, page_cost
@@ -118,6 +123,34 @@ def test_search_is_paged_at_25_with_the_same_queries_at_two_sizes(login, officer
     assert response.context["page"].paginator.count == 150
 
 
+def test_past_the_cap_the_count_stops_and_says_so(login, officer, adults, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 20)
+    for i in range(30):
+        CustomerFactory(full_name=f"Pat Smith{i}", directorates=[adults])
+    response, pks = found(login(officer), "smith")
+    assert len(pks) == 20  # the closest 20, on one page
+    page = response.content.decode()
+    assert "More than 20 customers found" in page and "Add a word to find fewer" in page
+    assert response.context["page"].paginator.num_pages == 1
+    _response, pks = found(login(officer), "smith1")  # Smith1, Smith10-19: under the cap
+    assert "11 customers found" in _response.content.decode()
+
+
+def test_the_second_page_and_a_page_past_the_end(login, officer, adults):
+    for i in range(30):
+        CustomerFactory(full_name=f"Pat Smith{i}", directorates=[adults])
+    client = login(officer)
+    url = reverse("customers:search")
+    first = client.get(url, {"q": "smith"}).context
+    second = client.get(url, {"q": "smith", "page": "2"}).context
+    assert len(first["results"]) == 25 and len(second["results"]) == 5
+    assert {c.pk for c in first["results"]}.isdisjoint(c.pk for c in second["results"])
+    assert second["page"].paginator.count == 30 and second["page"].number == 2
+    for beyond in ("99", "nonsense", "-1"):
+        page = client.get(url, {"q": "smith", "page": beyond}).context["page"]
+        assert page.number == (2 if beyond == "99" else 1)
+
+
 # --- browse ------------------------------------------------------------------------------------
 
 
@@ -133,6 +166,30 @@ def test_browse_lists_the_directorates_customers_sorted_and_paged(login, officer
     assert names(client.get(url, {"order": "contact"}))[0] == "Zoë Brontë"
     assert names(client.get(url, {"order": "nonsense"})) == names(client.get(url))
     assert "other.tinkler" not in client.get(url).content.decode()
+
+
+def test_logging_a_contact_stores_the_customers_last_contact(officer, adults, people_):
+    zoe = people_["zoe"]
+    when = timezone.now() - dt.timedelta(hours=2)
+    services.contact_log(actor=officer, customer=zoe, directorate=adults, channel="phone",
+                         direction="inbound", occurred_at=when, handled_by=officer,
+                         summary="Rang about the bins.")
+    services.contact_log(actor=officer, customer=zoe, directorate=adults, channel="phone",
+                         direction="inbound", occurred_at=when - dt.timedelta(days=3),
+                         handled_by=officer, summary="An older call, logged late.")
+    zoe.refresh_from_db()
+    assert zoe.last_contact_at == when
+
+
+def test_an_edit_saved_from_an_older_copy_keeps_the_last_contact(adults, people_):
+    stale = Customer.objects.get(pk=people_["ian"].pk)
+    contact = ContactFactory(customer=people_["ian"], directorate=adults)
+    stale.full_name = "Ian J Sewell"
+    stale.save()
+    stale.refresh_from_db()
+    assert stale.full_name == "Ian J Sewell" and stale.last_contact_at == contact.occurred_at
+    # A copy kept for sorting, not a fact about the person: not in the record's history.
+    assert "last_contact_at" not in {f.name for f in Customer.history.model._meta.fields}
 
 
 def test_browse_is_bounded(login, officer, adults):

@@ -277,6 +277,7 @@ def test_what_the_report_counts_is_kept_without_its_words(
     assert DesignationCase.history.filter(id=case.pk).count() == 0
     customer = Customer.objects.get(pk=full_customer.pk)
     assert customer.erased_at is not None and customer.full_name == services.ERASED_NAME
+    assert customer.last_contact_at is None  # went with the contacts
 
 
 def test_the_disposal_record_names_nobody(

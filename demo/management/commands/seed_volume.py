@@ -53,6 +53,7 @@ from cases.models import (
     WarningSkipKind,
 )
 from cases.references import ALPHABET
+from cases.services.contacts import note_last_contact
 from demo import data
 from reviews.models import Challenge, ChallengeOutcome, ChallengeStatus, Review, ReviewOutcome
 from sanctions.models import Sanction, SanctionKind, SanctionStatus
@@ -164,6 +165,8 @@ class Command(BaseCommand):
             seeder = VolumeSeeder(random.Random(seed), timezone.localdate(), days,
                                   contacts_per_customer=contacts_per_customer)
             counts = seeder.run(customers)
+            # The contacts went in as plain rows: each customer's latest, for the browse list.
+            note_last_contact(Customer.objects.values("pk"))
         if connection.vendor == "postgresql":
             # Fresh planner statistics: straight after a bulk load they say the tables are
             # nearly empty, and the planner picks plans that are slow at volume.

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_information_governance_group'),
-        ('cases', '0019_customer_merge'),
+        ('cases', '0021_customer_last_contact'),
     ]
 
     operations = [
