@@ -8,14 +8,18 @@ twice (a warm-up, then the measured one), all inside one transaction that is rol
 the database is left as it was, access-log rows and sessions included, so it can be run
 against a shared read-only volume database. It prints, per page, the status, the bytes, the
 queries and how many of them repeat a query shape (`tests/perf/bounds.py`'s rule); `--sql`
-prints every statement too. Issue 13's limit is 12 queries with no repeated shape.
+prints every statement too, `--time N` the median time of N more requests (in this one
+process, DEBUG off: a measure of the page's own cost, not a load test). Issue 13's limit
+is 12 queries with no repeated shape.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +67,8 @@ def pages(customer: str) -> list[tuple[str, str, str, bool]]:
         ("home-reviewer", "reviewer", "/", False),
         ("front-desk", "officer", f"/front-desk/?customer={customer}", False),
         ("front-desk-check", "officer",
-         f"/front-desk/?customer={customer}&when=now&channel=phone", False),
+         f"/front-desk/?customer={customer}&check=&channel=phone&at=2026-06-02T10:00"
+         "&duration_minutes=20", False),
         ("api-check", "officer", f"/api/v1/restriction-check/?{check}", True),
         ("report-lead", "lead", "/reports/", False),
         ("report-lead-all", "lead-all", "/reports/", False),
@@ -75,6 +80,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sql", action="store_true", help="print every statement")
     parser.add_argument("--only", default="", help="comma-separated page names")
+    parser.add_argument("--time", type=int, default=0, metavar="N",
+                        help="also the median milliseconds of N more requests")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     users = {u.username: u for u in get_user_model().objects.all()}
@@ -94,8 +101,16 @@ def main() -> None:
                     client.force_login(users[username])
                 cost = page_cost(client, url)
                 repeated = sum(n - 1 for n in cost.repeated.values())
+                timing = ""
+                if args.time:
+                    times = []
+                    for _ in range(args.time):
+                        start = time.perf_counter()
+                        client.get(url)
+                        times.append(time.perf_counter() - start)
+                    timing = f" {statistics.median(times) * 1000:>6.0f} ms"
                 print(f"{name:18} {cost.status} {cost.bytes:>8} bytes "
-                      f"{cost.count:>3} queries {repeated:>2} repeated")
+                      f"{cost.count:>3} queries {repeated:>2} repeated{timing}")
                 if args.sql:
                     for sql in cost.queries:
                         print(f"    {sql[:400]}")
