@@ -14,7 +14,10 @@ cache and reads the access afresh: a directorate or a role taken away stops at t
 request, in every worker, whatever cache each has. Random, not a counter, so that a
 change rolled back cannot leave an entry that a later change's stamp would meet again.
 Whether the user is a superuser, active, or sees every directorate is read from the row
-itself on every request, never from the cache.
+itself on every request, never from the cache. Writing the link tables directly
+(`QuerySet.delete()` on `StaffProfile.directorates.through`, raw SQL) sends no signal and
+would go unseen until the entry expires (`CACHE_SECONDS`), as it would pass the separation
+of duties guards; nothing in the project writes them that way.
 
 Users without a profile (a bare superuser) are not cached: their groups are read each time.
 """
