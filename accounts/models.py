@@ -7,6 +7,7 @@ from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from accounts.scope import new_stamp
 
 
 class Directorate(models.Model):
@@ -40,8 +41,12 @@ class StaffProfile(models.Model):
         default=False,
         help_text="Sees every directorate (for council-wide leads and administrators).",
     )
+    # Replaced with every change to this person's roles or directorates (accounts.signals):
+    # the key under which their access is cached between requests (accounts.scope). Not
+    # history: it records nothing, and the changes it follows are audited themselves.
+    access_stamp = models.CharField(max_length=32, default=new_stamp, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[directorates])
+    history = HistoricalRecords(m2m_fields=[directorates], excluded_fields=["access_stamp"])
 
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from accounts.scope import access_of
+
 
 class Role(models.TextChoices):
     OFFICER = "officer", "Officer"
@@ -37,12 +39,13 @@ CASEWORK_ROLES = frozenset(
 
 
 def roles_of(user) -> frozenset[str]:
-    """The user's roles, cached on the user object for the rest of the request."""
+    """The user's roles, cached on the user object for the rest of the request (and between
+    requests under the profile's access stamp: `accounts.scope`)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_ucp_roles", None)
     if cached is None:
-        names = user.groups.values_list("name", flat=True)
+        names = access_of(user).groups
         cached = frozenset(ROLE_BY_GROUP[n] for n in names if n in ROLE_BY_GROUP)
         user._ucp_roles = cached
     return cached

@@ -7,18 +7,21 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import AccessChange, Directorate
 from accounts.roles import CASEWORK_ROLES, GROUP_NAMES, Role
+from accounts.scope import access_of, profile_of
 
 
 def directorate_ids_for(user) -> frozenset[int] | None:
     """Ids of the user's directorates, or None when the user sees every directorate.
 
-    Cached on the user object: every selector asks, and it must cost one query per request.
+    Cached on the user object: every selector asks. Superuser and council-wide sight come
+    from the user's row and profile, read on every request; the directorates themselves
+    from `accounts.scope` (no query while the profile's access stamp is unchanged).
     """
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     if hasattr(user, "_ucp_directorates"):
         return user._ucp_directorates
-    profile = getattr(user, "staff_profile", None) if _has_profile(user) else None
+    profile = profile_of(user)
     user._ucp_directorate_names = []
     if user.is_superuser or (profile is not None and profile.council_wide):
         result = None
@@ -26,7 +29,7 @@ def directorate_ids_for(user) -> frozenset[int] | None:
         result = frozenset()
     else:
         # The names too, in the same query: the home page lists them.
-        rows = list(profile.directorates.order_by("name").values_list("id", "name"))
+        rows = access_of(user).directorates
         result = frozenset(pk for pk, _name in rows)
         user._ucp_directorate_names = [name for _pk, name in rows]
     user._ucp_directorates = result
@@ -40,14 +43,6 @@ def directorate_names_for(user) -> list[str]:
     if ids is None:
         return list(Directorate.objects.order_by("name").values_list("name", flat=True))
     return getattr(user, "_ucp_directorate_names", [])
-
-
-def _has_profile(user) -> bool:
-    try:
-        user.staff_profile  # noqa: B018
-    except Exception:  # RelatedObjectDoesNotExist
-        return False
-    return True
 
 
 def directorates_for(user) -> QuerySet[Directorate]:

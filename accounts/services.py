@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import scope
 from accounts.models import AccessChange, Directorate, StaffProfile
 from accounts.roles import CASEWORK_ROLES, GROUP_NAMES, ROLE_BY_GROUP, Role
 
@@ -173,8 +174,7 @@ def set_access(
         profile.council_wide = council_wide
         profile.save(update_fields=["council_wide"])
     # Cached answers on the user object are stale now.
-    for attr in ("_ucp_roles", "_ucp_directorates"):
-        subject.__dict__.pop(attr, None)
+    scope.forget(subject)
     return record_access_changes(
         actor=actor, subject=subject, before=before, after=AccessSnapshot.of(subject),
         source=source, note=note, now=now,

@@ -35,7 +35,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cases import deadlines, steps
+from cases import deadlines, folded, steps
 from cases.choices import CaseState
 from cases.models import CaseEvent, DesignationCase
 from cases.selectors import cases_for
@@ -237,6 +237,21 @@ def _by_urgency(qs: QuerySet[DesignationCase]) -> QuerySet[DesignationCase]:
     ).order_by("urgency", models.F("review_due_on").asc(nulls_last=True), "updated_at", "id")
 
 
+# The order of the scan within each state: the window's, and `_rank_within_state`'s.
+_SCAN_ORDER = [F("review_due_on").asc(nulls_last=True), F("updated_at"), F("id")]
+
+
+def _rank_within_state(cases: list[DesignationCase]) -> None:
+    """Each case's place within its state in the scan's order (the window's `state_rank`,
+    which the subquery that chose them cannot hand on)."""
+    seen: dict[str, int] = {}
+    ordered = sorted(cases, key=lambda c: (c.review_due_on is None,
+                                           c.review_due_on or dt.date.min, c.updated_at, c.id))
+    for case in ordered:
+        seen[case.state] = seen.get(case.state, 0) + 1
+        case.state_rank = seen[case.state]
+
+
 @dataclass(frozen=True)
 class HomeRow:
     case: DesignationCase
@@ -266,17 +281,23 @@ def home_steps(user, *, now: dt.datetime | None = None, limit: int = HOME_LIMIT)
     # Each state gets its own share of the scan (a window per state), so that hundreds of
     # cases awaiting a decision cannot crowd out the referrals a service manager acts on.
     # One more than the share per state says whether that state had more.
-    ranked = _by_urgency(scope).annotate(
+    ranked = scope.annotate(
         state_rank=Window(
-            RowNumber(), partition_by=[F("state")],
-            order_by=[F("review_due_on").asc(nulls_last=True), F("updated_at"), F("id")],
+            RowNumber(), partition_by=[F("state")], order_by=_SCAN_ORDER,
         )
     )
-    cases = list(
-        ranked.filter(state_rank__lte=HOME_SCAN_PER_STATE + 1)
-        .select_related("customer", "lead_directorate", "key_officer", "formal_warning")
-        .prefetch_related(*_prefetches(user))
+    # The relations the steps read come in the scan's own rows (`cases.folded`): one query,
+    # rather than one more per relation. The window picks the cases first, in a subquery,
+    # so that the relations are read for those cases only, not for every open case.
+    chosen = ranked.filter(state_rank__lte=HOME_SCAN_PER_STATE + 1).values("pk")
+    scan, folds = folded.fold(
+        _by_urgency(DesignationCase.objects.filter(pk__in=chosen))
+        .select_related("customer", "lead_directorate", "key_officer", "formal_warning"),
+        _prefetches(user),
     )
+    cases = list(scan)
+    folded.attach(cases, folds)
+    _rank_within_state(cases)
     scanned_all = all(case.state_rank <= HOME_SCAN_PER_STATE for case in cases)
     rows = []
     for case in cases:

@@ -96,8 +96,10 @@ class ContactCheckForm(GovukFormMixin, forms.Form):
             "id", "username", "first_name", "last_name"
         )
         officer.label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        # The customer's key too: a related manager's rows are tied back to the customer
+        # through it, one query per matter were it deferred.
         self.fields["matter"].queryset = customer.matters.only(
-            "id", "reference", "summary"
+            "id", "customer_id", "reference", "summary"
         ).order_by("-received_on", "-id")
         self.fields["matter"].label_from_instance = lambda m: f"{m.reference}: {m.summary}"
         if not self.is_bound:

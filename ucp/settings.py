@@ -144,7 +144,7 @@ FORM_RENDERER = "ucp.forms.GovukFormRenderer"
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with a Token challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ScopedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 
 from accounts.roles import CASEWORK_ROLES, Role, has_role, role_labels, roles_of
+from accounts.scope import load_user
 from accounts.selectors import directorate_ids_for, directorates_for, staff_in_directorates
 from tests.factories import UserFactory
 
@@ -33,18 +34,18 @@ def test_anonymous_users_have_no_roles_and_no_directorates():
     assert directorate_ids_for(anon) == frozenset()
 
 
-def test_roles_are_cached_for_the_request(officer, django_assert_num_queries):
-    officer = type(officer).objects.get(pk=officer.pk)
-    with django_assert_num_queries(1):
+def test_roles_and_directorates_are_read_once_then_kept(officer, django_assert_num_queries):
+    # Loaded as a request loads its user: with the staff profile (accounts.scope).
+    fresh = load_user(officer.pk)
+    with django_assert_num_queries(2):  # the groups and the directorates, once
         for _ in range(5):
-            has_role(officer, Role.OFFICER)
-
-
-def test_directorates_are_cached_for_the_request(officer, django_assert_max_num_queries):
-    officer = type(officer).objects.get(pk=officer.pk)
-    with django_assert_max_num_queries(2):
-        for _ in range(5):
-            directorate_ids_for(officer)
+            has_role(fresh, Role.OFFICER)
+            directorate_ids_for(fresh)
+    # The next request's user: kept under the profile's access stamp, no query.
+    again = load_user(officer.pk)
+    with django_assert_num_queries(0):
+        assert has_role(again, Role.OFFICER)
+        assert directorate_ids_for(again) == directorate_ids_for(fresh)
 
 
 def test_directorate_ids(officer, outsider, adults, children):
