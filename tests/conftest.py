@@ -118,6 +118,16 @@ def pytest_collection_modifyitems(config, items):
             # the test says which one and how to provide it. In CI the branch above fails it.
             item.add_marker(pytest.mark.skip(
                 reason="needs " + " and ".join(need for _, need in missing)))
+        callspec = getattr(item, "callspec", None)
+        if (callspec and "browser_name" in callspec.params
+                and not item.get_closest_marker("browser")):
+            # A parameter named like one of Playwright's fixtures (`page`, `context`) pulls
+            # its browser in: the test ran as a browser test, outside the browser group, and
+            # the flush after it emptied the seeded tables under every later test there.
+            raise pytest.UsageError(
+                f"{item.nodeid}: asks for a Playwright fixture but is not a browser test "
+                "(rename a parameter called page, context or browser)"
+            )
         if item.get_closest_marker("browser"):
             db = item.get_closest_marker("django_db")
             if db is None or not db.kwargs.get("transaction"):

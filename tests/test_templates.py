@@ -13,9 +13,10 @@ from django.template import Context, Template
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Letters, the printable quarterly report, the Ombudsman bundle and the subject access
 # disclosure's index are paper (PDF): nothing scrolls there. The letters section of the case
-# page (letters/_case_section.html) is a page, not paper. The bundle is only ever a PDF.
+# page (letters/_case_section.html) is a page, not paper. The bundle and the disclosure's
+# PDF index are only ever PDFs.
 PAPER = ("letters/base_letter.html", "reports/quarterly.html", "bundles/ombudsman.html",
-         "governance/disclosure.html")
+         "governance/disclosure.html", "governance/disclosure_index_pdf.html")
 
 
 def _pages() -> list[Path]:

@@ -128,12 +128,12 @@ def _pages(case) -> dict[str, str]:
     return {"case": case.get_absolute_url(), "customer": case.customer.get_absolute_url()}
 
 
-@pytest.mark.parametrize("page,pinned", [("case", CASE_PAGE_QUERIES),
+@pytest.mark.parametrize("which,pinned", [("case", CASE_PAGE_QUERIES),
                                          ("customer", CUSTOMER_PAGE_QUERIES)])
-def test_the_page_does_not_grow_with_the_record(page, pinned, world, in_force, senior_manager,
+def test_the_page_does_not_grow_with_the_record(which, pinned, world, in_force, senior_manager,
                                                 client):
     client.force_login(senior_manager)
-    url = _pages(in_force)[page]
+    url = _pages(in_force)[which]
     world(SMALL)
     small = page_cost(client, url)
     world(LARGE - SMALL)
