@@ -29,8 +29,10 @@ from cases.models import Customer
 from sanctions.selectors import mark_restricted, with_restricted_flag
 from ucp.http import may_do_casework
 
-# Rows judged at most, and candidates shown at most (with a count of the rest).
-CANDIDATE_ROWS = 100
+# Rows judged at most, and candidates shown at most (with a count of the rest). The rows
+# come best first (same email, phone or postcode, then the nearest names); judging 100
+# took the check past 50 ms at 100,000 customers, 50 keeps it under.
+CANDIDATE_ROWS = 50
 SHOWN = 10
 IDENTITY_FIELDS = ("full_name", "email", "phone", "postcode", "address")
 
