@@ -16,7 +16,6 @@ is 12 queries with no repeated shape.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -24,18 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ucp.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-# Plain HTTP from the test client: no redirect to HTTPS.
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+from benchmarks.django_setup import setup_django  # noqa: E402
 
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -172,21 +172,17 @@ def _cookie(username: str) -> str:
 
 
 def _count(pages: list[list[str]]) -> dict:
-    """Queries, repeated query shapes and bytes of each page: a warm request through the
-    whole middleware stack, in a transaction that is rolled back."""
+    """Queries, repeated query shapes and bytes of each page (tests/perf/bounds.py's
+    `page_cost`: a warm request through the whole middleware stack), in a transaction
+    that is rolled back."""
     _setup_django()
     # Imported here: this runs in a child process, after django.setup() with its settings.
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    sys.path.insert(0, str(ROOT))
-    # Imported here: this runs in a child process, after django.setup() with its settings.
-    from tests.perf.bounds import query_shape
-
-    class Rollback(Exception):
-        pass
+    # (and the tests' own measure of a page)
+    from tests.perf.bounds import page_cost
 
     out = {}
     clients: dict[str, Client] = {}
@@ -195,27 +191,14 @@ def _count(pages: list[list[str]]) -> dict:
         if client is None:
             client = clients[username] = Client()
             client.force_login(get_user_model().objects.get(username=username))
-        try:
-            with transaction.atomic():
-                client.get(url)
-                with CaptureQueriesContext(connection) as ctx:
-                    response = client.get(url)
-                raise Rollback
-        except Rollback:
-            pass
-        sqls = [
-            q["sql"] for q in ctx.captured_queries
-            if not re.match(r"\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)", q["sql"])
-        ]
-        shapes: dict[str, int] = {}
-        for sql in sqls:
-            shape = query_shape(sql)
-            shapes[shape] = shapes.get(shape, 0) + 1
+        with transaction.atomic():
+            cost = page_cost(client, url)
+            transaction.set_rollback(True)
         out[name] = {
-            "status": response.status_code,
-            "bytes": len(response.content),
-            "queries": len(sqls),
-            "repeated": sum(n for n in shapes.values() if n > 1),
+            "status": cost.status,
+            "bytes": cost.bytes,
+            "queries": cost.count,
+            "repeated": sum(cost.repeated.values()),
         }
     return out
 

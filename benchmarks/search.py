@@ -44,16 +44,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ucp.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+from benchmarks.django_setup import setup_django  # noqa: E402
 
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-django.setup()
+setup_django()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
