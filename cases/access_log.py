@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connections, transaction
 from django.http import HttpRequest, HttpResponseBase
 
 from cases.models import AccessKind, Customer, DesignationCase, RecordView
@@ -134,5 +136,31 @@ class AccessLogMiddleware:
         finally:
             _collector.reset(token)
         if seen and 200 <= response.status_code < 300:
-            RecordView.objects.bulk_create(entries(request, response, seen))
+            write(entries(request, response, seen))
         return response
+
+
+def write(rows: list[RecordView]) -> None:
+    """Insert the rows in their own transaction, committed without waiting for the disk
+    on PostgreSQL (`synchronous_commit` off for this transaction only).
+
+    A GET's only write is its access-log row, and waiting for the write-ahead log's flush
+    was most of what a page cost beyond its reads: 5-8 ms a request on this project's
+    machine, against 1 ms without the wait. The row is still written, in order, and is
+    durable once PostgreSQL's WAL writer flushes (within `wal_writer_delay`, 200 ms by
+    default, at most three times that): only a crash of the database server itself in
+    that moment could lose it, and never anything else (case data, letters, decisions
+    commit as before). `ACCESS_LOG_SYNCHRONOUS_COMMIT=1` makes it wait like the rest.
+    Inside an outer transaction (a test, a view run atomically) it joins that one.
+    """
+    if not rows:
+        return
+    connection = connections[RecordView.objects.db]
+    if connection.vendor != "postgresql" or settings.ACCESS_LOG_SYNCHRONOUS_COMMIT \
+            or connection.in_atomic_block:
+        RecordView.objects.bulk_create(rows)
+        return
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        RecordView.objects.bulk_create(rows)

@@ -193,6 +193,10 @@ if DATABASE_IS_POSTGRES:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = (_options.get("options", "") +
                            " -c pg_trgm.similarity_threshold=0.5").strip()
+# The access log's rows commit without waiting for the disk (cases.access_log.write): a
+# crash of the database server itself could lose the last fraction of a second of them.
+# 1 makes them wait for the flush like every other write.
+ACCESS_LOG_SYNCHRONOUS_COMMIT = os.environ.get("ACCESS_LOG_SYNCHRONOUS_COMMIT", "0") == "1"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite connections are per thread and cheap; keeping them open only adds lock waits.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
