@@ -167,7 +167,10 @@ def _cookie(username: str) -> str:
     from django.test import Client
 
     client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
+    # As the sign-in page signs a password user in (force_login's default is the first
+    # backend listed, single sign-on's, whose libraries a password session never loads).
+    client.force_login(get_user_model().objects.get(username=username),
+                       backend="sso.backends.LocalPasswordBackend")
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 

@@ -12,7 +12,6 @@ import threading
 import time
 from typing import Any
 
-import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from mozilla_django_oidc.utils import import_from_settings
@@ -42,6 +41,8 @@ def discovery_document(issuer: str) -> dict[str, Any]:
         if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1]
     url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    import requests  # only when single sign-on asks (see sso.views.CallbackView.get)
+
     try:
         response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
         response.raise_for_status()

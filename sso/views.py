@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-import jwt
-import requests
 from django.conf import settings
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import SuspiciousOperation
@@ -120,6 +118,12 @@ class CallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.OIDC_ENABLED:
             raise Http404("Single sign-on is not configured.")
+        # Here, not at the top: the HTTP and JWT libraries (with OpenSSL's bindings, about
+        # 35 MB a worker) load in a worker when someone signs in with single sign-on, not in
+        # every worker that only serves pages (tests/sso/test_lazy_imports.py).
+        import jwt
+        import requests
+
         try:
             return super().get(request)
         except ProviderUnavailable:
