@@ -11,6 +11,11 @@ queries and how many of them repeat a query shape (`tests/perf/bounds.py`'s rule
 prints every statement too, `--time N` the median time of N more requests (in this one
 process, DEBUG off: a measure of the page's own cost, not a load test). Issue 13's limit
 is 12 queries with no repeated shape.
+
+`--picked` measures the pages `benchmarks/pages.py` picks from the data instead (the
+senior manager's busiest customer, the longest chronology, the commonest surname, ...),
+and `--explain` runs every SELECT a page made again under `EXPLAIN (ANALYZE, BUFFERS)` and
+prints the slowest one's plan: README's "slowest query on each page".
 """
 
 from __future__ import annotations
@@ -72,15 +77,24 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated page names")
     parser.add_argument("--time", type=int, default=0, metavar="N",
                         help="also the median milliseconds of N more requests")
+    parser.add_argument("--picked", action="store_true",
+                        help="the pages benchmarks/pages.py picks from the data")
+    parser.add_argument("--explain", action="store_true",
+                        help="EXPLAIN ANALYZE each page's SELECTs; print the slowest's plan")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     users = {u.username: u for u in get_user_model().objects.all()}
     in_force = (DesignationCase.objects.filter(state=CaseState.ACTIVE)
                 .select_related("customer").order_by("pk").first())
     customer = in_force.customer.reference if in_force else "C-NONE"
+    chosen = pages(customer)
+    if args.picked:
+        from benchmarks.pages import _pick
+
+        chosen = [(name, username, url, False) for name, username, url in _pick()["pages"]]
     try:
         with override_settings(STORAGES=STATIC), transaction.atomic():
-            for name, username, url, api in pages(customer):
+            for name, username, url, api in chosen:
                 if only and name not in only:
                     continue
                 client = Client()
@@ -104,9 +118,37 @@ def main() -> None:
                 if args.sql:
                     for sql in cost.queries:
                         print(f"    {sql[:400]}")
+                if args.explain:
+                    explain_slowest(cost.queries)
             raise Rollback
     except Rollback:
         pass
+
+
+def explain_slowest(queries: list[str]) -> None:
+    """Each SELECT again under EXPLAIN ANALYZE (in this rolled-back transaction); the
+    slowest one's SQL, its planning and execution times, and its plan."""
+    from django.db import connection
+
+    timed = []
+    with connection.cursor() as cursor:
+        for sql in queries:
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0]
+            plan = plan[0] if isinstance(plan, list) else plan
+            timed.append((plan["Planning Time"] + plan["Execution Time"], sql, plan))
+        if not timed:
+            return
+        total, sql, plan = max(timed, key=lambda t: t[0])
+        print(f"    slowest of {len(timed)} SELECTs: {plan['Execution Time']:.2f} ms execution"
+              f" + {plan['Planning Time']:.2f} ms planning "
+              f"(all SELECTs: {sum(t[0] for t in timed):.2f} ms)")
+        print(f"    {sql[:600]}")
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        for (line,) in cursor.fetchall():
+            print(f"      {line}")
 
 
 if __name__ == "__main__":

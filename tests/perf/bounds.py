@@ -31,9 +31,10 @@ def query_shape(sql: str) -> str:
 
 
 # Statements that are not the page's reading: the transaction and savepoint bookkeeping
-# around the access log's bulk write and the session's save.
+# around the access log's bulk write and the session's save (and the access log's
+# `SET LOCAL synchronous_commit`, outside a test's transaction: cases.access_log.write).
 _BOOKKEEPING = re.compile(
-    r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|COMMIT)\b", re.I
+    r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|COMMIT|SET LOCAL)\b", re.I
 )
 
 
