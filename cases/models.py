@@ -509,6 +509,24 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
             # The directorate report's: decisions and closures in a period, by directorate.
             models.Index(fields=["lead_directorate", "designated_on"]),
             models.Index(fields=["lead_directorate", "closed_at"]),
+            # The deadline dashboard's sources (`reviews.dashboard`), each read in due order
+            # (the day, then the reference) from the day a page begins, and counted by day
+            # from the index alone: it holds every column the scope filters on. The states
+            # are `reviews.services`' REVIEWABLE_STATES, the designated state and
+            # CHALLENGEABLE_STATES; a query's own `state IN (...)` must match them.
+            *(
+                models.Index(
+                    fields=[due, "reference"], condition=condition, name=name,
+                    include=["state", "lead_directorate", "customer", "id"],
+                )
+                for name, due, condition in (
+                    ("case_review_due_idx", "review_due_on",
+                     Q(state__in=["active", "lapsed"], review_due_on__isnull=False)),
+                    ("case_to_notify_idx", "designated_on", Q(state="designated")),
+                    ("case_challenge_ends_idx", "challenge_ends_on",
+                     Q(state__in=["designated", "active", "lapsed"])),
+                )
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -224,15 +224,28 @@ def browse_customers(user, order: str) -> QuerySet[Customer]:
     return qs.order_by("full_name", "id")
 
 
-def cases_for(user) -> QuerySet[DesignationCase]:
-    if not may_do_casework(user):
-        return DesignationCase.objects.none()
-    ids = directorate_ids_for(user)
+def _open_to_casework() -> QuerySet[DesignationCase]:
     # Cases of a customer disposed of under retention stay, anonymised, for the report only.
     # `NOT IN` the few erased customers (a partial index), not a join to every customer:
     # at 100,000 customers the join hashed the whole table on every case list (111 ms).
     erased = Customer.objects.filter(erased_at__isnull=False).values("pk")
-    qs = DesignationCase.objects.exclude(state=CaseState.NEW).exclude(customer__in=erased)
+    return DesignationCase.objects.exclude(state=CaseState.NEW).exclude(customer__in=erased)
+
+
+def directorate_cases_for(user) -> QuerySet[DesignationCase]:
+    """The cases of the user's own directorates (led or involved): `cases_for` without the
+    cases an independent reviewer was given from other directorates. The deadlines a senior
+    manager answers for are these."""
+    if not may_do_casework(user):
+        return DesignationCase.objects.none()
+    return _open_to_casework().in_directorates(directorate_ids_for(user))
+
+
+def cases_for(user) -> QuerySet[DesignationCase]:
+    if not may_do_casework(user):
+        return DesignationCase.objects.none()
+    ids = directorate_ids_for(user)
+    qs = _open_to_casework()
     also = None
     if has_role(user, Role.INDEPENDENT_REVIEWER):
         # An independent reviewer usually comes from another directorate: they see the

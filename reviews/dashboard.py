@@ -27,10 +27,18 @@ dates record what happened.
 
 Each kind is a `Source`: the open items of that kind the user may see (scoped through
 `cases.selectors.cases_for` and the user's directorates, exactly as each role's pages are),
-annotated with the day each is due. `deadlines_for` unions the sources' queries in the
-database and pages the union, so a page costs the same queries whatever the number of
-deadlines: one query for the counts of every source and horizon, and one for the
-page. A new kind is one more `Source`.
+with the stored date each is due by. A page costs two queries whatever the number of
+deadlines, and its database work follows the page rather than the data:
+
+- one count of the open items of every source **by due day** (`GROUP BY` the stored date,
+  along a partial index that holds the scope's columns): the rows it returns are bounded by
+  the calendar, not the data, and they give both the count of every horizon and the day on
+  which the page asked for begins;
+- one query for the page: each source read in due order from that day along its index,
+  `LIMIT` what the page can still need, and the few rows merged in the database (a k-way
+  merge, `UNION ALL` of the limited branches), so a deep page costs what the first does.
+
+A new kind is one more `Source`.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -55,15 +64,15 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.roles import Role, has_role
-from accounts.selectors import directorate_ids_for
 from cases import deadlines
 from cases.models import CaseState, DesignationCase
-from cases.selectors import cases_for
+from cases.selectors import cases_for, directorate_cases_for
 from governance.models import SarStatus, SubjectAccessRequest
 from reviews.models import Challenge, ChallengeStatus
 from reviews.services import CHALLENGEABLE_STATES, REVIEWABLE_STATES
@@ -133,15 +142,16 @@ DEFAULT_HORIZON = Horizon.NEXT_28_DAYS
 HOME_HORIZON = Horizon.NEXT_28_DAYS
 
 
-def _within(horizon: Horizon, today: dt.date) -> Q:
-    """The deadlines in `horizon`, as a filter on the sources' `dl_due`."""
+def last_day(horizon: Horizon, today: dt.date) -> dt.date | None:
+    """The last due day `horizon` includes (None: no end). Every horizon starts with what is
+    overdue, so each is the list up to a day: a prefix of the one list in due order."""
     if horizon == Horizon.OVERDUE:
-        return Q(dl_due__lt=today)
+        return today - dt.timedelta(days=1)
     if horizon == Horizon.WEEK:
-        return Q(dl_due__lte=today + dt.timedelta(days=DUE_THIS_WEEK_DAYS))
+        return today + dt.timedelta(days=DUE_THIS_WEEK_DAYS)
     if horizon == Horizon.NEXT_28_DAYS:
-        return Q(dl_due__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
-    return Q()
+        return today + dt.timedelta(days=DUE_SOON_DAYS)
+    return None
 
 
 # --- scope -------------------------------------------------------------------------------------
@@ -154,7 +164,7 @@ def managed_cases(user) -> QuerySet[DesignationCase]:
     directorates; a reviewer is not responsible for those cases' other deadlines, so the
     deadlines a senior manager answers for come from this narrower scope.
     """
-    return cases_for(user).in_directorates(directorate_ids_for(user))
+    return directorate_cases_for(user)
 
 
 @dataclass(frozen=True)
@@ -175,12 +185,14 @@ class Scope:
         is_reviewer = has_role(user, Role.INDEPENDENT_REVIEWER)
         is_ig = has_role(user, Role.INFORMATION_GOVERNANCE)
         managed = managed_cases(user) if is_manager else DesignationCase.objects.none()
+        # A challenge of a case the user answers for, or one given to them to review (of a
+        # case they may see): `managed` is within `cases_for`, so one subquery each.
         mine = Q(pk__in=[])
         if is_manager:
             mine |= Q(case__in=managed)
         if is_reviewer:
-            mine |= Q(reviewer=user)
-        challenges = Challenge.objects.filter(case__in=cases_for(user)).filter(mine)
+            mine |= Q(reviewer=user, case__in=cases_for(user))
+        challenges = Challenge.objects.filter(mine)
         return cls(user=user, is_manager=is_manager, is_reviewer=is_reviewer,
                    managed=managed, challenges=challenges, is_information_governance=is_ig)
 
@@ -248,28 +260,67 @@ def _senior_manager(item: Item) -> str:
     return f"A senior manager, {item.directorate}"
 
 
+def _no_lead() -> int:
+    return 0
+
+
+_EPOCH = dt.date(2000, 1, 1)
+
+
+def _notify_lead() -> int:
+    # `cases.deadlines.notify_by` is a fixed number of days after the designation: the rule
+    # stays there, and the dashboard reads it as that shift of the stored `designated_on`.
+    return (deadlines.notify_by(_EPOCH) - _EPOCH).days
+
+
 @dataclass(frozen=True)
 class Source:
     """One kind of deadline.
 
-    `open(scope, today)` is the open items of this kind the user may see, annotated with
-    `dl_due` (the day it is due) and `dl_ref` (the case's reference, to sort a day's rows
-    by), or None when the user's roles have none of them. `columns` names, for each of
-    `Item`'s fields, the expression that reads it from this source's rows (one union query
-    reads every kind at once), and `row(item, scope)` says what is due and who must act.
+    `open(scope, today)` is the open items of this kind the user may see, or None when the
+    user's roles have none of them. Each is due `lead()` days after its stored date `due`
+    (a field path: the column its partial index reads in order), and a day's rows are in the
+    order of `ref` (the case's reference). `columns` names, for each of `Item`'s fields, the
+    expression that reads it from this source's rows (one union query reads every kind at
+    once), and `row(item, scope)` says what is due and who must act.
     """
 
     kind: DeadlineKind
     open: Callable[[Scope, dt.date], QuerySet | None]
     columns: Callable[[], dict[str, Any]]
     row: Callable[[Item, Scope], tuple[str, str, str]]  # (what, who, anchor)
+    due: str
+    ref: str = "reference"
+    lead: Callable[[], int] = _no_lead
+
+    def due_in_query(self) -> Any:
+        lead = self.lead()
+        if not lead:
+            return F(self.due)
+        return Cast(F(self.due) + dt.timedelta(days=lead), output_field=DateField())
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """A day's rows in the order of `ref`; a case's reference is unique, so its index
+        gives the whole order (an index scan that stops at the LIMIT), while a customer's
+        or a case's several requests need their id as well."""
+        return (self.due, self.ref) if self.ref == "reference" else (self.due, self.ref, "pk")
+
+    def between(self, first: dt.date | None, last: dt.date | None) -> Q:
+        """Due on or after `first` and on or before `last` (None: no bound), as a range on
+        the stored column, so that the branch walks its index."""
+        lead = dt.timedelta(days=self.lead())
+        within = Q()
+        if first is not None:
+            within &= Q(**{f"{self.due}__gte": first - lead})
+        if last is not None:
+            within &= Q(**{f"{self.due}__lte": last - lead})
+        return within
 
 
 def _challenges(status: ChallengeStatus) -> Callable[[Scope, dt.date], QuerySet]:
     def open_(scope: Scope, today: dt.date) -> QuerySet:
-        return scope.challenges.filter(status=status).annotate(
-            dl_due=F("decision_due_on"), dl_ref=F("case__reference")
-        )
+        return scope.challenges.filter(status=status)
 
     return open_
 
@@ -293,9 +344,7 @@ def _decision_row(item: Item, scope: Scope) -> tuple[str, str, str]:
 def _reviews(scope: Scope, today: dt.date) -> QuerySet | None:
     if not scope.is_manager:
         return None
-    return scope.managed.filter(
-        state__in=REVIEWABLE_STATES, review_due_on__isnull=False
-    ).annotate(dl_due=F("review_due_on"), dl_ref=F("reference"))
+    return scope.managed.filter(state__in=REVIEWABLE_STATES, review_due_on__isnull=False)
 
 
 def _review_row(item: Item, scope: Scope) -> tuple[str, str, str]:
@@ -307,9 +356,7 @@ def _review_row(item: Item, scope: Scope) -> tuple[str, str, str]:
 def _to_notify(scope: Scope, today: dt.date) -> QuerySet | None:
     if not scope.is_manager:
         return None
-    return scope.managed.filter(
-        state=CaseState.DESIGNATED, designated_on__isnull=False
-    ).annotate(dl_due=deadlines.notify_by_in_query(), dl_ref=F("reference"))
+    return scope.managed.filter(state=CaseState.DESIGNATED, designated_on__isnull=False)
 
 
 def _notify_row(item: Item, scope: Scope) -> tuple[str, str, str]:
@@ -329,7 +376,6 @@ def _windows(scope: Scope, today: dt.date) -> QuerySet | None:
     return (
         scope.managed.filter(state__in=CHALLENGEABLE_STATES, challenge_ends_on__gte=today)
         .exclude(Exists(Challenge.objects.filter(case_id=OuterRef("pk"))))
-        .annotate(dl_due=F("challenge_ends_on"), dl_ref=F("reference"))
     )
 
 
@@ -341,9 +387,7 @@ def _window_row(item: Item, scope: Scope) -> tuple[str, str, str]:
 def _subject_access(scope: Scope, today: dt.date) -> QuerySet | None:
     if not scope.is_information_governance:
         return None
-    return SubjectAccessRequest.objects.filter(status=SarStatus.OPEN).annotate(
-        dl_due=F("due_on"), dl_ref=F("customer__reference")
-    )
+    return SubjectAccessRequest.objects.filter(status=SarStatus.OPEN)
 
 
 def _subject_access_row(item: Item, scope: Scope) -> tuple[str, str, str]:
@@ -389,25 +433,31 @@ def _columns(case: str = "", *, done_a: Any = None, done_b: Any = None,
 _CHALLENGE_COLUMNS = _columns("case__", reviewer=True)
 _CASE_COLUMNS = _columns()
 
+_CHALLENGE_DUE = {"due": "decision_due_on", "ref": "case__reference"}
+
 SOURCES: tuple[Source, ...] = (
     Source(DeadlineKind.LATE_CHALLENGE, _challenges(ChallengeStatus.LATE),
-           _CHALLENGE_COLUMNS, _late_row),
+           _CHALLENGE_COLUMNS, _late_row, **_CHALLENGE_DUE),
     Source(DeadlineKind.ASSIGN_REVIEWER, _challenges(ChallengeStatus.AWAITING_REVIEWER),
-           _CHALLENGE_COLUMNS, _unassigned_row),
+           _CHALLENGE_COLUMNS, _unassigned_row, **_CHALLENGE_DUE),
     Source(DeadlineKind.CHALLENGE_DECISION, _challenges(ChallengeStatus.UNDER_REVIEW),
-           _CHALLENGE_COLUMNS, _decision_row),
-    Source(DeadlineKind.SIX_MONTH_REVIEW, _reviews, _CASE_COLUMNS, _review_row),
+           _CHALLENGE_COLUMNS, _decision_row, **_CHALLENGE_DUE),
+    Source(DeadlineKind.SIX_MONTH_REVIEW, _reviews, _CASE_COLUMNS, _review_row,
+           due="review_due_on"),
     Source(DeadlineKind.NOTIFY, _to_notify, lambda: _columns(
         done_a=_flag(customer_notified_on__isnull=False),
-        done_b=_flag(council_informed_at__isnull=False))(), _notify_row),
-    Source(DeadlineKind.CHALLENGE_WINDOW, _windows, _CASE_COLUMNS, _window_row),
+        done_b=_flag(council_informed_at__isnull=False))(), _notify_row,
+           due="designated_on", lead=_notify_lead),
+    Source(DeadlineKind.CHALLENGE_WINDOW, _windows, _CASE_COLUMNS, _window_row,
+           due="challenge_ends_on"),
     Source(DeadlineKind.SUBJECT_ACCESS, _subject_access,
            _columns(None, done_a=_flag(identity_checked_on__isnull=False)),
-           _subject_access_row),
+           _subject_access_row, due="due_on", ref="customer__reference"),
 )
 
-# The union's columns, in order: the sort keys, then `Item`'s fields.
+# The union's columns, in order: the sort keys, then `Item`'s fields; and the list's order.
 _KEYS = ("dl_kind", "dl_pk", "dl_due", "dl_ref")
+_ORDER = ("dl_due", "dl_ref", "dl_kind", "dl_pk")
 _FIELDS = ("dl_case_ref", "dl_customer_id", "dl_customer_ref", "dl_customer_name",
            "dl_directorate", "dl_state", "dl_done_a", "dl_done_b", "dl_reviewer_id",
            "dl_reviewer_first", "dl_reviewer_last", "dl_reviewer_username")
@@ -441,12 +491,21 @@ def _row(values: tuple, source: Source, scope: Scope, today: dt.date) -> Deadlin
 
 class _Rows(Sequence):
     """The rows of one horizon, soonest due first, read a slice at a time (a Paginator
-    asks for its count, then for one page): one query for the slice, whatever its kinds."""
+    asks for its count, then for one page): one query for the slice, whatever its kinds.
 
-    def __init__(self, rows: QuerySet | None, total: int, sources: dict[str, Source],
-                 scope: Scope, today: dt.date) -> None:
-        self._rows = rows
-        self._total = total
+    `days` is the number of rows due on each day of the horizon, in order, so a slice
+    starts on a known day with a known number of rows before it: each source is read
+    from that day in due order, `LIMIT` the rows the slice can still need, and the
+    branches merged (`UNION ALL`, then the page's own `ORDER BY ... OFFSET ... LIMIT`).
+    """
+
+    def __init__(self, parts: list[tuple[Source, QuerySet, list[dt.date]]],
+                 days: list[tuple[dt.date, int]], last: dt.date | None,
+                 sources: dict[str, Source], scope: Scope, today: dt.date) -> None:
+        self._parts = parts  # (source, its open items, the days it has rows due, in order)
+        self._days = days
+        self._last = last
+        self._total = sum(n for _day, n in days)
         self._sources = sources
         self._scope = scope
         self._today = today
@@ -460,7 +519,41 @@ class _Rows(Sequence):
     def __getitem__(self, index):
         if isinstance(index, int):
             return self[index:index + 1][0]
-        found = list(self._rows[index]) if self._rows is not None else []
+        start, stop, _step = index.indices(self._total)
+        if stop <= start:
+            return []
+        before, first = 0, None
+        for day, n in self._days:
+            if before + n > start:
+                first = day
+                break
+            before += n
+        if first is None:
+            return []
+        skip, need = start - before, stop - before
+        last = self._last
+        # A bound that filters nothing is left out: the planner, which guesses a date
+        # range's rows from the whole table's, then sees the branch's true size and walks
+        # its index rather than sorting every row it has.
+        branches = [
+            qs.filter(source.between(first if first > on[0] else None,
+                                     last if last is not None and on[-1] > last else None))
+            .annotate(dl_kind=_text(source.kind.value), dl_pk=F("pk"),
+                      dl_due=source.due_in_query(), dl_ref=F(source.ref),
+                      **source.columns())
+            .values_list(*_KEYS, *_FIELDS)
+            .order_by(*source.order)
+            for source, qs, on in self._parts
+            if any(first <= day and (last is None or day <= last) for day in on)
+        ]
+        if len(branches) == 1:
+            # One kind: its own order is the page's (the kind is the same on every row).
+            found = list(branches[0][skip:need])
+        else:
+            found = list(
+                branches[0][:need].union(*(b[:need] for b in branches[1:]), all=True)
+                .order_by(*_ORDER)[skip:need]
+            )
         return [_row(values, self._sources[values[0]], self._scope, self._today)
                 for values in found]
 
@@ -513,40 +606,40 @@ def deadlines_for(user, *, horizon: Horizon = DEFAULT_HORIZON,
     overdue first (they are the earliest due), then by due date, then by case.
 
     `today` is the UK date (`timezone.localdate()`); days left and overdue count from it.
+    One query here (the open items of every source, counted by the day they are due), and
+    one for each slice of `rows` asked for.
     """
     today = today or timezone.localdate()
     scope = Scope.of(user)
     sources = {s.kind.value: s for s in SOURCES}
-    counts = dict.fromkeys(Horizon, 0)
-    tallies, parts = [], []
+    opened, tallies = [], []
     for source in SOURCES:
         qs = source.open(scope, today)
         if qs is None:
             continue
         qs = qs.order_by()
-        # Each source's count of every horizon, as one row; the rows of all the sources
-        # are one union, so the counts are one query however many kinds the user has.
+        opened.append((source, qs))
         tallies.append(
-            qs.annotate(dl_one=Value(1)).values("dl_one").annotate(**{
-                f"n_{h.name.lower()}": Count("pk", filter=_within(h, today))
-                if h != Horizon.ALL else Count("pk")
-                for h in Horizon
-            }).values_list(*(f"n_{h.name.lower()}" for h in Horizon))
+            qs.annotate(dl_kind=_text(source.kind.value))
+            .values("dl_kind", source.due).annotate(dl_n=Count("pk"))
+            .values_list("dl_kind", source.due, "dl_n")
         )
-        parts.append(
-            qs.filter(_within(horizon, today))
-            .annotate(dl_kind=_text(source.kind.value), dl_pk=F("pk"), **source.columns())
-            .values_list(*_KEYS, *_FIELDS)
-        )
-    rows = None
-    if parts:
-        for found in tallies[0].union(*tallies[1:], all=True):
-            for h, n in zip(Horizon, found, strict=True):
-                counts[h] += n or 0
-        rows = parts[0].union(*parts[1:], all=True).order_by(
-            "dl_due", "dl_ref", "dl_kind", "dl_pk"
-        )
-    return Deadlines(
-        today=today, horizon=horizon, counts=counts,
-        rows=_Rows(rows, counts[horizon], sources, scope, today), scope=scope,
-    )
+    last = last_day(horizon, today)
+    per_day: dict[dt.date, int] = {}
+    on: dict[str, list[dt.date]] = {}
+    counts = dict.fromkeys(Horizon, 0)
+    ends = [(h, last_day(h, today) or dt.date.max) for h in Horizon]
+    leads = {kind: dt.timedelta(days=source.lead()) for kind, source in sources.items()}
+    if tallies:
+        for kind, stored, n in tallies[0].union(*tallies[1:], all=True):
+            day = stored + leads[kind]
+            on.setdefault(kind, []).append(day)
+            for h, end in ends:
+                if day <= end:
+                    counts[h] += n
+            if last is None or day <= last:
+                per_day[day] = per_day.get(day, 0) + n
+    parts = [(source, qs, sorted(on[source.kind.value])) for source, qs in opened
+             if source.kind.value in on]
+    rows = _Rows(parts, sorted(per_day.items()), last, sources, scope, today)
+    return Deadlines(today=today, horizon=horizon, counts=counts, rows=rows, scope=scope)

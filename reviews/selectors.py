@@ -265,12 +265,24 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+# What a decided row shows (`DecidedRow` and the template), and no more: a full row of the
+# case, its customer and the person is most of the list's cost in Python. The workflow's
+# states are always read: a protected state field deferred is fetched again, row by row.
+_DECIDED_CASE_FIELDS = ("case__state", "case__reference", "case__customer_id",
+                        "case__lead_directorate_id", "case__customer__full_name",
+                        "case__lead_directorate__name")
+_NAME_FIELDS = ("first_name", "last_name", "username")
+
+
 def recently_decided(scope: Scope, since: dt.date) -> list[DecidedRow]:
     """The newest `RECENTLY_DECIDED_SHOWN` challenges and six-month reviews decided since
     `since` that the user may see: two queries, each capped."""
     rows = []
     challenges = _challenges(
         scope.challenges.filter(status=ChallengeStatus.DECIDED, decided_on__gte=since)
+    ).only(
+        "status", "case_id", "reviewer_id", "decision_due_on", "decided_on", "outcome",
+        *_DECIDED_CASE_FIELDS, *(f"reviewer__{f}" for f in _NAME_FIELDS),
     ).order_by("-decided_on", "-id")[:RECENTLY_DECIDED_SHOWN]
     for ch in challenges:
         rows.append(DecidedRow(
@@ -286,6 +298,8 @@ def recently_decided(scope: Scope, since: dt.date) -> list[DecidedRow]:
                 case__in=scope.managed, status=ReviewStatus.DECIDED, decided_on__gte=since
             )
             .select_related("case__customer", "case__lead_directorate", "decided_by")
+            .only("status", "case_id", "decided_by_id", "due_on", "decided_on", "outcome",
+                  *_DECIDED_CASE_FIELDS, *(f"decided_by__{f}" for f in _NAME_FIELDS))
             .order_by("-decided_on", "-id")[:RECENTLY_DECIDED_SHOWN]
         )
         for review in reviews:
