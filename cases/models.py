@@ -164,7 +164,10 @@ class Customer(models.Model):
             models.Index(fields=["phone_digits"]),
             models.Index(fields=["email_key"]),
             models.Index(fields=["postcode_key"]),
-            models.Index(fields=["postcode_outward"]),
+            # An outward code ("CA12") is a seventh of a county: search lists its people by
+            # name along this index and stops at the page, instead of sorting them all.
+            models.Index(fields=["postcode_outward", "full_name", "id"],
+                         name="customer_outward_name_idx"),
             # The few disposed-of customers, so that every case list can leave out their
             # cases with a tiny hashed subquery instead of joining every customer.
             models.Index(

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Case, FloatField, Q, Value, When
+from django.db.models import Case, Expression, FloatField, Q, Value, When
 from django.db.models.lookups import GreaterThanOrEqual
 
 from ucp import phones
@@ -168,7 +169,29 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search(query: str, reference: str | None) -> tuple[Q, Case | None, list[str]]:
+# What an outward code scores: below the whole reference, email, phone or postcode.
+OUTWARD_SCORE = 40.0
+
+
+@dataclass
+class Search:
+    """One search box's query, read (`search`): which customers it finds and how close each
+    is.
+
+    `condition` finds them; `score` ranks them (closest first, then by name). For a query
+    that is an outward code ("CA12"), `outward` is the condition of the many customers who
+    score `OUTWARD_SCORE` just for living there (none of the ranks above it) and `others`
+    finds every other customer `condition` finds, so that the outward code's people can be
+    read by name along an index, a page at a time, instead of all being ranked alike."""
+
+    condition: Q
+    score: Expression
+    words: list[str]
+    outward: Q | None = None
+    others: Q | None = None
+
+
+def search(query: str, reference: str | None) -> Search:
     """The condition, the ranking and the words of one search box's query.
 
     Any of: a reference; an email or part of one; a phone number in any format (six digits
@@ -181,25 +204,29 @@ def search(query: str, reference: str | None) -> tuple[Q, Case | None, list[str]
     compact = "".join(query.split())
     lowered = compact.lower()
     key = name_key(query)
-    whole = Q(email_key=email_key(query))
+    # What finds a customer (any one of them), and what ranks one (the first that holds).
+    arms = [Q(email_key=email_key(query))]
     rank = [When(email_key=email_key(query), then=Value(90.0))]
     if reference:
-        whole |= Q(reference=reference)
+        arms.append(Q(reference=reference))
         rank.insert(0, When(reference=reference, then=Value(100.0)))
     if "@" in compact or "." in compact or len(query.split()) == 1:
-        whole |= Q(email_key__contains=lowered)
+        arms.append(Q(email_key__contains=lowered))
     digits = "".join(ch for ch in compact if ch.isdigit())
     if len(digits) >= 6 and len(digits) >= len(compact) - 4:
         national = phone_digits(query) or digits
-        whole |= Q(phone_digits__contains=national) | Q(phone_digits__contains=digits)
+        arms += [Q(phone_digits__contains=national), Q(phone_digits__contains=digits)]
         rank.append(When(phone_digits=national, then=Value(90.0)))
+    above_outward = [w.condition for w in rank]
     full_postcode = uk_postcode(query)
+    outward = ""
     if full_postcode:
-        whole |= Q(postcode_key=postcode_key(full_postcode))
+        arms.append(Q(postcode_key=postcode_key(full_postcode)))
         rank.append(When(postcode_key=postcode_key(full_postcode), then=Value(60.0)))
     elif looks_like_outward_code(compact):
-        whole |= Q(postcode_outward=compact.upper())
-        rank.append(When(postcode_outward=compact.upper(), then=Value(40.0)))
+        outward = compact.upper()
+        arms.append(Q(postcode_outward=outward))
+        rank.append(When(postcode_outward=outward, then=Value(OUTWARD_SCORE)))
     words = [w for w in _WORD.findall(fold(query)) if w not in _NOISE]
     if words:
         every_word = Q()
@@ -207,10 +234,10 @@ def search(query: str, reference: str | None) -> tuple[Q, Case | None, list[str]
             one = (Q(name_key__contains=word) | Q(address_key__contains=word))
             if NICKNAMES.get(word, word) != word:
                 one |= Q(name_key__contains=NICKNAMES[word])
-            if looks_like_outward_code(word):
+            if looks_like_outward_code(word) and word.upper() != outward:
                 one |= Q(postcode_outward=word.upper())
             every_word &= one
-        whole |= every_word
+        arms.append(every_word)
     if key:
         rank += [When(name_key=key, then=Value(80.0)),
                  When(name_key__startswith=key, then=Value(50.0))]
@@ -218,12 +245,25 @@ def search(query: str, reference: str | None) -> tuple[Q, Case | None, list[str]
             # The index finds names at pg_trgm's threshold (0.3); only a near spelling is
             # kept ("Fiona Litle" is 0.79 like "Fiona Little", "Zach Nixon" 0.5 like "Zoe
             # Nixon"): at 100,000 customers 0.3 brings thousands that every word missed.
-            whole |= Q(name_key__trigram_similar=key) & Q(GreaterThanOrEqual(
-                TrigramSimilarity("name_key", key), SEARCH_SIMILARITY))
+            arms.append(Q(name_key__trigram_similar=key) & Q(GreaterThanOrEqual(
+                TrigramSimilarity("name_key", key), SEARCH_SIMILARITY)))
     score = Case(*rank, default=Value(10.0), output_field=FloatField())
     if _pg() and key and not digits:
         score = score + TrigramSimilarity("name_key", key) * 40
-    return whole, score, words
+    found = Search(_any(arms), score, words)
+    if outward:
+        # An outward code has digits, so its score has no similarity in it: every customer
+        # there whom no rank above finds scores the same.
+        found.outward = Q(postcode_outward=outward) & ~_any(above_outward)
+        found.others = _any([a for a in arms if a != Q(postcode_outward=outward)])
+    return found
+
+
+def _any(conditions: list[Q]) -> Q:
+    either = Q()
+    for condition in conditions:
+        either |= condition
+    return either
 
 
 def matched_fields(customer, query: str, words: list[str]) -> set[str]:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Window, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
@@ -52,13 +52,14 @@ BROWSE_ORDERS = {"name": "Name", "reference": "Reference", "contact": "Last cont
 
 
 class CappedPaginator(Paginator):
-    """The search's pages: counted in the page's own query, and no further than `cap` rows.
+    """The search's pages (`selectors.CustomerSearch`): counted in the page's own query, and
+    no further than `cap` rows.
 
-    Ranking already reads every row found (to put the closest first), so the count comes
-    with the page (`COUNT(*) OVER ()`) rather than from a second pass over the same rows:
-    at 100,000 customers "Kirkpatrick" finds 2,000 and the second pass cost as much as the
+    The count comes with the page rather than from a second pass over the same rows: at
+    100,000 customers "Kirkpatrick" finds 2,000 and the second pass cost as much as the
     page. Past `cap` the list stops ("More than 500"): the rows past it are the least like
-    the query. A page past the end falls back to a plain count, then the last page."""
+    the query. A page past the end falls back to a count that stops at the cap, then the
+    last page."""
 
     cap = SEARCH_COUNT_CAP
     capped = False  # more rows than the cap were found
@@ -70,8 +71,8 @@ class CappedPaginator(Paginator):
             number = 1
         bottom = (number - 1) * self.per_page
         if bottom < self.cap:
-            rows = list(self.object_list.annotate(found=Window(Count("pk")))[
-                bottom:min(bottom + self.per_page, self.cap)])
+            rows = self.object_list.rows(bottom, min(bottom + self.per_page, self.cap),
+                                         count_upto=self.cap + 1)
             if rows:
                 self._set_count(rows[0].found)
                 return self._get_page(rows, number, self)
@@ -83,18 +84,20 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # Unordered: which rows are counted does not change how many, and no sort is needed.
-        found = self.object_list.order_by()[: self.cap + 1].count()
+        found = self.object_list.count_upto(self.cap + 1)
         self.capped = found > self.cap
         return min(found, self.cap)
 
 
 def search_results(user, query: str, page_number) -> tuple[Page, list[Customer]]:
     """A page of the search box's results, each flagged restricted and with what matched
-    (also what benchmarks/search.py times)."""
-    qs = selectors.customer_search(user, query).prefetch_related("directorates")
-    page = CappedPaginator(qs, SEARCH_PER_PAGE).get_page(page_number)
-    results = mark_restricted(list(page.object_list))
+    (also what benchmarks/search.py times). Their directorates and restrictions are asked
+    of the page's rows alone."""
+    page = CappedPaginator(selectors.customer_search(user, query),
+                           SEARCH_PER_PAGE).get_page(page_number)
+    results = list(page.object_list)
+    prefetch_related_objects(results, "directorates")
+    results = mark_restricted(results)
     words = people.name_tokens(query)
     for c in results:
         c.matched = people.matched_fields(c, query, words)

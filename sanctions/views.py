@@ -70,8 +70,8 @@ def front_desk(request: HttpRequest) -> HttpResponse:
         )
     elif search.is_valid() and search.cleaned_data["q"]:
         query = search.cleaned_data["q"]
-        qs = selectors.with_restricted_flag(case_selectors.customer_search(user, query))
-        results = list(qs[: SEARCH_RESULTS + 1])
+        results = selectors.mark_restricted(
+            case_selectors.customer_search(user, query)[: SEARCH_RESULTS + 1])
         if len(results) == 1:
             return redirect(front_desk_url(results[0].reference))
         access_log.saw(user, results[:SEARCH_RESULTS])

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import selectors, services
 from cases.models import Customer, RecordView
 from cases.views import CappedPaginator
 from tests.factories import ContactFactory, CustomerFactory
@@ -149,6 +149,61 @@ def test_the_second_page_and_a_page_past_the_end(login, officer, adults):
     for beyond in ("99", "nonsense", "-1"):
         page = client.get(url, {"q": "smith", "page": beyond}).context["page"]
         assert page.number == (2 if beyond == "99" else 1)
+
+
+@pytest.fixture
+def an_outward_code(adults, children):
+    """CA12's people (more than a page; one disposed of, one in another directorate),
+    and people elsewhere whom "CA12" finds another way: an email with "ca12" in it, an
+    address with it, and one whose whole email is "ca12", which ranks above them all."""
+    there = [CustomerFactory(full_name=f"{first} Sewell", postcode=f"CA12 {n % 10}HF",
+                             directorates=[adults])
+             for n, first in enumerate(["Ian", "Ann", "Zak", "Bob", "Ann", "Eve"] * 6)]
+    for first in ["Una", "Tom", "Ann"]:
+        CustomerFactory(full_name=f"{first} Carlisle", postcode="CA1 1AA", directorates=[adults])
+    CustomerFactory(full_name="Hidden Sewell", postcode="CA12 4HF", directorates=[children])
+    erased = CustomerFactory(full_name="Gone Sewell", postcode="CA12 4HF", directorates=[adults])
+    Customer.objects.filter(pk=erased.pk).update(erased_at=timezone.now())
+    elsewhere = [
+        CustomerFactory(full_name="Amy Email", postcode="LA9 4DQ", email="ca12fan@example.org",
+                        directorates=[adults]),
+        CustomerFactory(full_name="Aaron Address", postcode="LA9 4DQ",
+                        address="Flat CA12\nKendal", directorates=[adults]),
+        CustomerFactory(full_name="Zed Exact", postcode="CA12 4HF", email="ca12",
+                        directorates=[adults]),
+    ]
+    return there, elsewhere
+
+
+@pytest.mark.parametrize("query", ["CA12", "ca12", "ca1", "CA1"])
+def test_an_outward_code_lists_in_the_order_of_one_ranking_of_everyone(
+    officer, an_outward_code, query
+):
+    """Read a page at a time along the outward code's index (PostgreSQL), the results are
+    those of ranking everyone found at once, page by page, and counted alike."""
+    search = selectors.customer_search(officer, query)
+    everyone = list(search.queryset())
+    assert len(everyone) == (39 if query.lower() == "ca12" else 6)
+    for bottom, top in [(0, 25), (25, 50), (0, 2), (3, 4), (38, 39), (39, 64)]:
+        rows = search.rows(bottom, top, count_upto=501)
+        assert [c.pk for c in rows] == [c.pk for c in everyone[bottom:top]]
+        assert [c.score for c in rows] == [c.score for c in everyone[bottom:top]]
+        assert all(c.found == len(everyone) for c in rows)
+    assert search.count_upto(501) == len(everyone)
+    assert search.count_upto(5) == 5
+    assert search.rows(0, 25, count_upto=5)[0].found == 5
+
+
+def test_an_outward_code_ranks_a_whole_email_first_then_its_people_by_name(
+    officer, an_outward_code
+):
+    there, (amy, aaron, zed) = an_outward_code
+    found = selectors.customer_search(officer, "CA12")[0:100]
+    assert found[0] == zed  # the whole email: 90
+    names = [c.full_name for c in found[1:37]]
+    assert names == sorted(names) and set(found[1:37]) == set(there)  # 40 each, by name
+    assert set(found[37:]) == {amy, aaron}  # found another way: 10 each, by name
+    assert found[37:] == [aaron, amy]
 
 
 # --- browse ------------------------------------------------------------------------------------

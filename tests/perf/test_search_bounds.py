@@ -88,6 +88,9 @@ def test_search_costs_the_same_at_two_sizes(login, officer, world, query):
     world(LARGE - SMALL)
     large = page_cost(client, url)
     assert_bounded(small, large)
+    # The session, the user, the page of results with its count, their directorates, which
+    # are restricted, and the access log's write: an outward code's two parts are one query.
+    assert large.count == 6, large
     response = client.get(url)
     assert len(response.context["results"]) == 25
     assert response.context["page"].paginator.count == LARGE + 1
