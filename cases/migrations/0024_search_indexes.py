@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0007_staff_access_stamp'),
-        ('cases', '0022_customer_erased_index'),
+        ('cases', '0023_deadline_indexes'),
     ]
 
     operations = [
