@@ -144,6 +144,7 @@ def test_the_services_without_a_transition_leave_the_turns_true(
     assert_turns_true()
 
     case = put_in_force(make_case("designated"), senior_manager)
+    time_machine.move_to(at(dt.date(2025, 9, 3)), tick=False)
     challenge = review_services.challenge_record(
         actor=officer, case=case, channel="letter", received_on=dt.date(2025, 9, 3),
         grounds="I only called because nobody answered my letters.",
@@ -163,9 +164,10 @@ def test_the_services_without_a_transition_leave_the_turns_true(
 
 
 def test_an_early_review_is_on_the_home_page_from_midnight_of_its_first_day(
-    world, senior_manager, time_machine
+    make_case, senior_manager, time_machine
 ):
-    case = world["active"]
+    time_machine.move_to(at(dt.date(2025, 9, 1)), tick=False)
+    case = put_in_force(make_case("designated"), senior_manager)
     opens = turns.CaseTurn.objects.filter(case=case, available_from__isnull=False).first()
     assert opens is not None
     first = opens.available_from.astimezone(LONDON)
