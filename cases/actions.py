@@ -157,6 +157,9 @@ WHO = {
     rules.is_senior_manager: (Role.SENIOR_MANAGER,),
     rules.can_skip_warning: (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER),
 }
+# The roles a `permission=` lets act, for the home page's stored turns (`cases.turns`):
+# `may_decide` also lets the senior manager the case names decide.
+ROLES = {**WHO, rules.may_decide: (Role.SENIOR_MANAGER,)}
 
 
 def _plural(n: int, word: str) -> str:
@@ -190,7 +193,12 @@ def _transition_opens(name: str):
         if not meta.conditions_met(case, case.state):
             blocked = _first(case)
         roles = WHO.get(transition.permission, ())
-        return [steps.Opening(who=steps.who(case, *roles) if roles else "nobody", blocked=blocked)]
+        return [steps.Opening(
+            who=steps.who(case, *roles) if roles else "nobody", blocked=blocked,
+            roles=ROLES.get(transition.permission, ()),
+            person_id=case.deciding_manager_id if transition.permission is rules.may_decide
+            else None,
+        )]
 
     return opens
 
@@ -237,7 +245,7 @@ def _checklist_opens(count, total: int, what: str):
         done = count(case)
         return [steps.Opening(
             who=steps.who(case, Role.SERVICE_MANAGER), done=done >= total,
-            hint=f"{done} of {total} {what}",
+            hint=f"{done} of {total} {what}", roles=(Role.SERVICE_MANAGER,),
         )]
 
     return opens
@@ -250,6 +258,7 @@ def _key_officer_opens(case: DesignationCase, today) -> list[steps.Opening]:
         who=steps.who(case, Role.SERVICE_MANAGER),
         done=rules.key_officer_named_if_cross_directorate(case),
         hint="More than one directorate is involved: one officer co-ordinates the response.",
+        roles=(Role.SERVICE_MANAGER,),
     )]
 
 

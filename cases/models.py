@@ -863,6 +863,47 @@ class CaseEvent(models.Model):
         return CaseState(self.to_state).label if self.to_state else ""
 
 
+class CaseTurn(models.Model):
+    """Whose move it is on a case: one row for each role (in each of the case's
+    directorates) or named person who may have a home-page step on it, and from when.
+
+    Derived, never edited: `cases.turns.refresh` rewrites a case's rows from the step
+    registry whenever `cases.workflow.save` saves the case or a row its steps read, in the
+    same transaction. It is a superset of the truth (the role, not the person's own test):
+    the home page reads only the cases it names for a user, and `next_steps` still decides
+    whether each step is theirs now. `available_from` is an instant (an early review is due
+    from midnight of its first day), so the page is right to the minute without a sweep.
+    The case's own sort keys are copied in (`urgency`, `review_due_on`, `case_updated_at`),
+    so that the home page finds its first rows from this table's index alone.
+    """
+
+    case = models.ForeignKey(DesignationCase, on_delete=models.CASCADE, related_name="turns")
+    role = models.CharField(max_length=30, blank=True)  # "" for a row naming a person
+    # One of the case's directorates (lead or involved), for a role's row; none for a
+    # person's.
+    directorate = models.ForeignKey(
+        Directorate, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    person = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    available_from = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    urgency = models.PositiveSmallIntegerField()
+    review_due_on = models.DateField(null=True, blank=True)
+    case_updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["role", "directorate"]),
+            models.Index(fields=["person"]),
+            models.Index(fields=["case"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.role or self.person_id}"
+
+
 class AccessKind(models.TextChoices):
     """How personal data was shown or handed out (the access log's kinds)."""
 

@@ -21,22 +21,15 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import (
-    Case,
-    F,
-    IntegerField,
     Prefetch,
-    QuerySet,
-    Value,
-    When,
-    Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cases import deadlines, folded, steps
-from cases.choices import CaseState
+from accounts.roles import roles_of
+from accounts.selectors import directorate_ids_for
+from cases import deadlines, folded, steps, turns
 from cases.models import CaseEvent, DesignationCase
 from cases.selectors import cases_for
 
@@ -46,11 +39,13 @@ SUBJECT_ORDER = (
     steps.LETTER, steps.NOTICE, steps.CHECKLIST, steps.CASE, steps.CHALLENGE, steps.REVIEW
 )
 
-# The home page shows this many cases, most urgent first, and looks at no more than
-# HOME_SCAN_PER_STATE of a user's open cases in each open state to find them: a fixed cost
-# whatever the council holds (seven open states, about 200 cases).
+# The home page shows this many cases, soonest due first. It reads the cases its stored
+# turns name for the user (`cases.turns`) in batches: the first of HOME_LIMIT and
+# HOME_BATCH_SLACK more (a few turns may not be the user's after all: an independent
+# reviewer who took part), each next one twice as big, at most HOME_MAX_BATCHES.
 HOME_LIMIT = 10
-HOME_SCAN_PER_STATE = 30
+HOME_BATCH_SLACK = 5
+HOME_MAX_BATCHES = 4
 
 
 class Status(models.TextChoices):
@@ -201,16 +196,9 @@ def for_case_page(case: DesignationCase, user, *, now: dt.datetime | None = None
 
 
 def _lookups() -> list:
-    """The relations the registered steps read, but the chronology (see `_prefetches`): a
-    relation named by two steps is fetched once, with the queryset one of them gives."""
-    found: dict[str, str | Prefetch] = {"involved_directorates": "involved_directorates"}
-    for step in steps.all_steps():
-        for lookup in step.prefetch:
-            to = lookup if isinstance(lookup, str) else lookup.prefetch_to
-            if to not in found or not isinstance(lookup, str):
-                found[to] = lookup
-    found.pop("events", None)
-    return [found[to] for to in sorted(found)]
+    """The relations the registered steps read, but the chronology (see `_prefetches`)."""
+    return [lookup for lookup in steps.lookups()
+            if (lookup if isinstance(lookup, str) else lookup.prefetch_to) != "events"]
 
 
 def _prefetches(user) -> list:
@@ -220,36 +208,6 @@ def _prefetches(user) -> list:
         *_lookups(),
         Prefetch("events", queryset=CaseEvent.objects.filter(actor=user).order_by("at", "id")),
     ]
-
-
-def _by_urgency(qs: QuerySet[DesignationCase]) -> QuerySet[DesignationCase]:
-    """Lapsed reviews first, then decisions and designations not yet in force, then the
-    rest by their next review date: the order in which the scan keeps what matters."""
-    return qs.annotate(
-        urgency=Case(
-            When(state=CaseState.LAPSED, then=Value(0)),
-            When(state=CaseState.AWAITING_DECISION, then=Value(1)),
-            When(state=CaseState.DESIGNATED, then=Value(2)),
-            When(state=CaseState.ACTIVE, then=Value(4)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
-    ).order_by("urgency", models.F("review_due_on").asc(nulls_last=True), "updated_at", "id")
-
-
-# The order of the scan within each state: the window's, and `_rank_within_state`'s.
-_SCAN_ORDER = [F("review_due_on").asc(nulls_last=True), F("updated_at"), F("id")]
-
-
-def _rank_within_state(cases: list[DesignationCase]) -> None:
-    """Each case's place within its state in the scan's order (the window's `state_rank`,
-    which the subquery that chose them cannot hand on)."""
-    seen: dict[str, int] = {}
-    ordered = sorted(cases, key=lambda c: (c.review_due_on is None,
-                                           c.review_due_on or dt.date.min, c.updated_at, c.id))
-    for case in ordered:
-        seen[case.state] = seen.get(case.state, 0) + 1
-        case.state_rank = seen[case.state]
 
 
 @dataclass(frozen=True)
@@ -268,48 +226,63 @@ class HomeRow:
         return first.due_on if first else None
 
 
+def _order_key(due_on: dt.date | None, urgency: int, review: dt.date | None,
+               updated: dt.datetime, pk: int) -> tuple:
+    """The home page's order: soonest due first (undated last), then by urgency
+    (`cases.turns.URGENCY`), the next review date, when the case last changed, its id. The
+    candidates' query (`cases.turns.candidates`) sorts by the same."""
+    return (due_on is None, due_on or dt.date.max, urgency,
+            review is None, review or dt.date.min, updated, pk)
+
+
 def home_steps(user, *, now: dt.datetime | None = None, limit: int = HOME_LIMIT) -> dict:
     """The cases where `user` has a step to take now, from `next_steps`, soonest due first.
 
-    A fixed number of queries however many cases there are: the open cases are read once,
-    with every relation the registered steps read prefetched, most urgent first and at
-    most HOME_SCAN_PER_STATE of each state (and one more, to know whether there were more).
+    Reads only the cases the stored turns name for this user (`cases.turns.candidates`),
+    a batch at a time in the page's order, and asks `next_steps` of each. A candidate's
+    sort key is never later than its row's (the user's steps now are some of its turns),
+    so a row is placed once no unread candidate could come before it; usually the first
+    batch places `limit` and one more. Two queries a batch: the candidates from the turns'
+    index, then those cases, in the user's scope, with every relation the steps read
+    folded in (`cases.folded`).
     """
-    scope = cases_for(user).exclude(state__in=[CaseState.CLOSED, CaseState.NEW])
-    # One more than the scan, rather than a count of every open case: whether the scan saw
-    # them all is all the page says.
-    # Each state gets its own share of the scan (a window per state), so that hundreds of
-    # cases awaiting a decision cannot crowd out the referrals a service manager acts on.
-    # One more than the share per state says whether that state had more.
-    ranked = scope.annotate(
-        state_rank=Window(
-            RowNumber(), partition_by=[F("state")], order_by=_SCAN_ORDER,
-        )
-    )
-    # The relations the steps read come in the scan's own rows (`cases.folded`): one query,
-    # rather than one more per relation. The window picks the cases first, in a subquery,
-    # so that the relations are read for those cases only, not for every open case.
-    chosen = ranked.filter(state_rank__lte=HOME_SCAN_PER_STATE + 1).values("pk")
-    scan, folds = folded.fold(
-        _by_urgency(DesignationCase.objects.filter(pk__in=chosen))
-        .select_related("customer", "lead_directorate", "key_officer", "formal_warning"),
-        _prefetches(user),
-    )
-    cases = list(scan)
-    folded.attach(cases, folds)
-    _rank_within_state(cases)
-    scanned_all = all(case.state_rank <= HOME_SCAN_PER_STATE for case in cases)
-    rows = []
-    for case in cases:
-        if case.state_rank > HOME_SCAN_PER_STATE:
-            continue
-        mine = [s for s in next_steps(case, user, now=now) if s.is_yours_now and s.home]
-        if mine:
-            rows.append(HomeRow(case=case, steps=mine))
-    rows.sort(key=lambda r: (r.due_on is None, r.due_on or dt.date.max))
+    now = now or timezone.now()
+    ordered = turns.candidates(user, now, roles_of(user), directorate_ids_for(user))
+    scope = cases_for(user).select_related(
+        "customer", "lead_directorate", "key_officer", "formal_warning")
+    found: list[tuple[tuple, HomeRow]] = []
+    read, size, exhausted, bound = 0, limit + HOME_BATCH_SLACK, False, None
+    for _batch in range(HOME_MAX_BATCHES):
+        batch = list(ordered[read:read + size])
+        read += len(batch)
+        if batch:
+            scan, folds = folded.fold(scope.filter(pk__in=[c["case"] for c in batch]),
+                                      _prefetches(user))
+            cases = list(scan)
+            folded.attach(cases, folds)
+            for case in cases:
+                mine = [s for s in next_steps(case, user, now=now)
+                        if s.is_yours_now and s.home]
+                if mine:
+                    row = HomeRow(case=case, steps=mine)
+                    key = _order_key(row.due_on, turns.urgency_of(case.state),
+                                     case.review_due_on, case.updated_at, case.pk)
+                    found.append((key, row))
+        if len(batch) < size:
+            exhausted = True
+            break
+        last = batch[-1]
+        bound = _order_key(last["first_due"], last["first_urgency"], last["review"],
+                           last["updated"], last["case"])
+        if sum(1 for key, _row in found if key <= bound) > limit:
+            break
+        size *= 2
+    found.sort(key=lambda pair: pair[0])
+    placed = [row for key, row in found if exhausted or key <= bound]
     return {
-        "rows": rows[:limit],
-        "count": len(rows),
-        "more": len(rows) > limit,
-        "scanned_all": scanned_all,
+        "rows": placed[:limit],
+        "count": len(placed),
+        "more": len(placed) > limit,
+        # Not every candidate was read: "N or more".
+        "scanned_all": exhausted,
     }

@@ -48,6 +48,10 @@ class Opening:
     a waiting period (the customer's 14 days) says what it waits for (`waiting`), and is
     the user's to act on only if `may` lets them. `not_before` is the day before which
     taking it is allowed but not yet due (an early six-month review).
+
+    `roles` and `person` say who may take it in terms a query can ask (`cases.turns`): the
+    roles of `who`, and a person named on the case or the object (the challenge's reviewer,
+    the senior manager named to decide). Left empty, any casework role may.
     """
 
     who: str
@@ -59,6 +63,8 @@ class Opening:
     waiting: str = ""
     not_before: dt.date | None = None
     hint: str = ""
+    roles: tuple[str, ...] = ()
+    person_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -132,3 +138,15 @@ def for_subject(subject: str) -> list[Step]:
 
 def all_steps() -> list[Step]:
     return sorted(_REGISTRY.values(), key=lambda s: (s.subject, s.order, s.name))
+
+
+def lookups() -> list:
+    """The case's relations the registered steps read: a relation named by two steps once,
+    with the queryset one of them gives (a `Prefetch` over a plain name)."""
+    found: dict[str, Any] = {"involved_directorates": "involved_directorates"}
+    for step in all_steps():
+        for lookup in step.prefetch:
+            to = lookup if isinstance(lookup, str) else lookup.prefetch_to
+            if to not in found or not isinstance(lookup, str):
+                found[to] = lookup
+    return [found[to] for to in sorted(found)]

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
-from cases import rules
+from cases import rules, turns
 from cases.choices import EventKind
 from cases.models import CaseEvent, DesignationCase
 from ucp import text
@@ -48,6 +48,16 @@ def save(obj, actor, *, at: dt.datetime | None = None) -> None:
     else:  # not a date left behind by an earlier, back-dated save of the same object
         obj.__dict__.pop("_history_date", None)
     obj.save()
+    case_changed(turns.case_id_of(obj))
+
+
+def case_changed(case_id: int | None) -> None:
+    """The case's stored turns (`cases.turns`), rewritten from what is saved now: called by
+    `save` for the case and each row its steps read, and by a service that changes one of
+    the case's many-to-many relations (which no save covers). In the same transaction, so
+    the home page never reads a turn the data no longer has."""
+    if case_id is not None:
+        turns.refresh([case_id])
 
 
 def record_event(

@@ -37,6 +37,7 @@ def _formal_warning_opens(case, today) -> list[steps.Opening]:
     sent = any(x.kind == LetterKind.FORMAL_WARNING for x in case.letters.all())
     return [steps.Opening(
         who=steps.who(case, Role.SERVICE_MANAGER, Role.SENIOR_MANAGER), done=sent,
+        roles=(Role.SERVICE_MANAGER, Role.SENIOR_MANAGER),
         hint="The written warning itself: the customer is told their behaviour is "
         "unacceptable and what will happen if it goes on.",
     )]
@@ -47,7 +48,7 @@ def _to_put_in_force(done_field: str, hint: str):
         if case.state != CaseState.DESIGNATED:
             return []
         return [steps.Opening(
-            who=steps.who(case, Role.SENIOR_MANAGER),
+            who=steps.who(case, Role.SENIOR_MANAGER), roles=(Role.SENIOR_MANAGER,),
             done=getattr(case, done_field) is not None,
             due_on=deadlines.notify_by(case.designated_on) if case.designated_on else None,
             hint=hint,

@@ -198,6 +198,9 @@ def _challenge_opens(name: str):
                 who=_challenge_who(case, challenge, name), obj=challenge,
                 url_args=(challenge.pk,), due_on=challenge.decision_due_on,
                 hint=_challenge_hint(challenge, name),
+                # Only the reviewer assigned decides; a senior manager of the case the rest.
+                roles=() if name == "decide" else (Role.SENIOR_MANAGER,),
+                person_id=challenge.reviewer_id if name == "decide" else None,
             ))
         return found
 
@@ -264,21 +267,23 @@ def _review_opens(case, today) -> list[steps.Opening]:
     if due is None or case.state not in (CaseState.DESIGNATED, *services.REVIEWABLE_STATES):
         return []
     who = steps.who(case, Role.SENIOR_MANAGER)
+    roles = (Role.SENIOR_MANAGER,)
     if case.state == CaseState.DESIGNATED:
         return [steps.Opening(
-            who=who, due_on=due,
+            who=who, due_on=due, roles=roles,
             blocked="The designation must be in force first: the review looks at how the "
             "restrictions worked.",
         )]
     if case.state == CaseState.LAPSED:
         return [steps.Opening(
-            who=who, due_on=due,
+            who=who, due_on=due, roles=roles,
             hint="The review date passed with no decision: the restrictions have lapsed. "
             "Lift the designation, or continue or vary it.",
         )]
     opened = _open_review(case).pk is not None
     return [steps.Opening(
-        who=who, due_on=due, not_before=None if opened else deadlines.review_opens_on(due),
+        who=who, due_on=due, roles=roles,
+        not_before=None if opened else deadlines.review_opens_on(due),
         hint="Lift the designation, vary its sanctions, or continue it with reasons and "
         "the next review date.",
     )]

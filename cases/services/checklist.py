@@ -149,6 +149,7 @@ def case_set_coordination(
     case.deciding_manager = deciding_manager
     workflow.save(case, actor)
     case.involved_directorates.set(involved)
+    workflow.case_changed(case.pk)
     for d in involved:
         link_customer_to(case.customer, d)
     after_dirs = sorted(d.name for d in involved)

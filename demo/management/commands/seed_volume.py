@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import Directorate, StaffProfile
 from accounts.roles import GROUP_NAMES, Role
+from cases import turns
 from cases.choices import Direction
 from cases.deadlines import add_months, challenge_decision_due, challenge_last_day, review_due
 from cases.models import (
@@ -37,6 +38,7 @@ from cases.models import (
     AlternativeOutcome,
     CaseEvent,
     CaseState,
+    CaseTurn,
     Channel,
     ClosingReason,
     Contact,
@@ -167,6 +169,9 @@ class Command(BaseCommand):
             counts = seeder.run(customers)
             # The contacts went in as plain rows: each customer's latest, for the browse list.
             note_last_contact(Customer.objects.values("pk"))
+            # The cases went in as plain rows too: whose move it is on each, for home pages.
+            turns.refresh_all()
+            seeder.filled.add(CaseTurn._meta.db_table)
         if connection.vendor == "postgresql":
             # Fresh planner statistics: straight after a bulk load they say the tables are
             # nearly empty, and the planner picks plans that are slow at volume.
