@@ -72,7 +72,7 @@ def report(request: HttpRequest) -> HttpResponse:
     builder = ReportBuilder(
         scope=scope, period=period, today=today,
         link_cases=selectors.may_follow_to_cases(request.user),
-        period_query=form.query(), draw_charts=not wants_csv,
+        period_query=form.query(), draw_charts=not wants_csv, on_page=not wants_csv,
     )
     if wants_csv:
         table = builder.table(request.GET["table"])
@@ -92,6 +92,32 @@ def report(request: HttpRequest) -> HttpResponse:
         "tables": builder.tables(),
         "query": urlencode(form.query()),
         "quarterly_query": urlencode(_quarter_for(period, today, form.query())),
+    })
+
+
+@require_GET
+def report_table(request: HttpRequest, key: str) -> HttpResponse:
+    """One table of the report, whole, on a page of its own: where the report page's
+    shortened tables (the reasons cited, a long period's months) link to."""
+    if key not in TABLE_KEYS:
+        raise Http404("No such table")
+    today = timezone.localdate()
+    scope = selectors.report_scope(request.user, request.GET.get("directorate", ""))
+    if not scope.shown:
+        raise Http404("No directorate to report on")
+    form = _period_form(request, scope, today)
+    if not form.is_valid():
+        raise Http404("No such period")
+    period = form.chosen_period()
+    builder = ReportBuilder(
+        scope=scope, period=period, today=today,
+        link_cases=selectors.may_follow_to_cases(request.user), period_query=form.query(),
+    )
+    return render(request, "reports/table.html", {
+        "scope": scope,
+        "period": period,
+        "table": builder.table(key),
+        "query": urlencode(form.query()),
     })
 
 
