@@ -826,8 +826,8 @@ def _is_trend_figure(figure: str) -> bool:
 def summary_figures(ids: list[int], period: Period, day: dt.date, today: dt.date,
                     months: list[dt.date]) -> dict:
     """Every figure of the page from the summary, shaped as the definitions return them:
-    one query for the counts, one for the reasons' indicators, and one for the names of
-    directorates leading cases that involve these (only when there are such cases)."""
+    one query for the counts, one for the indicators' texts and one for the directorates'
+    names (of those leading cases that involve these)."""
     in_period = covering(period.start, period.end)
     up_to_day = covering(None, day)
     yesterday = today - dt.timedelta(days=1)
@@ -918,13 +918,13 @@ def summary_figures(ids: list[int], period: Period, day: dt.date, today: dt.date
     invocations = {d: c for d, c in invocations.items() if c["total"]}
     standing = {d: c for d, c in standing.items() if c["standing"]}
     received = {d: c for d, c in received.items() if c["received"]}
-    names = dict(Directorate.objects.filter(pk__in=list(involved)).values_list("id", "name")) \
-        if involved else {}
+    # Both asked whatever the figures hold, so the page's queries are the same with any data
+    # (a few dozen indicators, a handful of directorates).
+    names = dict(Directorate.objects.values_list("id", "name"))
     rank = {group: n for n, group in enumerate(IndicatorGroup.values)}
     reason_rows = sorted(
         (ReasonRow(i.pk, i.text, i.group, i.order, reasons[i.pk])
-         for i in Indicator.objects.filter(pk__in=list(reasons)).only("text", "group", "order"))
-        if reasons else [],
+         for i in Indicator.objects.only("text", "group", "order") if i.pk in reasons),
         key=lambda r: (-r.total, rank.get(r.group, len(rank)), r.order, r.text),
     )
     return {
