@@ -51,6 +51,10 @@ class Table:
     detail_heading: str = ""
     empty: str = ""
     chart: SafeString | None = None
+    # On the report page a long table shows its first rows (the reasons cited most, the
+    # latest months) and links to the whole table on a page of its own (and its CSV).
+    more_url: str = ""
+    more_label: str = ""
 
     def __post_init__(self) -> None:
         for row in self.rows:
@@ -99,6 +103,9 @@ TABLE_KEYS = [
 ]
 
 CHART_REASONS = 10
+# The months the report page shows month by month; a longer period's months are on the
+# table's own page (issue 13: the page stays under 100 KB for a five-year period).
+PAGE_MONTHS = 12
 
 CLOSING_LABELS = [(r, ClosingReason(r).label) for r in selectors.WITHOUT_DESIGNATION]
 
@@ -112,6 +119,8 @@ class ReportBuilder:
     link_cases: bool = False
     period_query: dict[str, str] = field(default_factory=dict)
     draw_charts: bool = True
+    # The report page: long tables shortened, each with a link to the whole of it.
+    on_page: bool = False
     _memo: dict = field(default_factory=dict)
 
     # -- shared -------------------------------------------------------------------------------
@@ -185,26 +194,35 @@ class ReportBuilder:
     def _months(self) -> list[dt.date]:
         return self.period.trend_months(self.today)
 
+    def _page_months(self) -> list[dt.date]:
+        """The months a month-by-month table shows: on the page, the latest few."""
+        months = self._months()
+        return months[-PAGE_MONTHS:] if self.on_page else months
+
+    def _more(self, key: str, label: str) -> dict[str, str]:
+        """The link from a shortened table to the whole of it."""
+        return {"more_url": reverse("reports:table", args=[key]) + "?"
+                + urlencode(self.period_query), "more_label": label}
+
+    def _figures(self) -> dict:
+        """Every figure of the page, from the summary (`selectors.summary_figures`)."""
+        return self._once("figures", lambda: selectors.summary_figures(
+            self.ids, self.period, self.as_at, self.today, self._months()))
+
     def _cases(self) -> dict:
-        return self._once("cases", lambda: selectors.case_figures(
-            self.ids, self.period, self.as_at, self._months()))
+        return self._figures()
 
     def _warnings(self) -> dict:
-        return self._once("warnings", lambda: selectors.warning_figures(
-            self.ids, self.period, self._months()))
+        return self._figures()
 
     def _challenges(self) -> dict:
-        return self._once("challenges", lambda: selectors.challenge_figures(
-            self.ids, self.period, self._months()))
-
+        return self._figures()
 
     def invocation_counts(self) -> dict[int, dict[str, int]]:
         return self._cases()["invocations"]
 
     def reason_rows(self) -> list[selectors.ReasonRow]:
-        return self._once(
-            "reasons", lambda: selectors.invocation_reasons(self.ids, self.period)
-        )
+        return self._figures()["reasons"]
 
     def headline(self) -> dict:
         """What a lead asks first: how many times, and why (no query of its own)."""
@@ -250,20 +268,27 @@ class ReportBuilder:
         )
 
     def _table_reasons(self) -> Table:
+        reasons = self.reason_rows()
+        more = {}
+        if self.on_page and len(reasons) > CHART_REASONS:
+            more = self._more("reasons", f"All {len(reasons)} reasons cited")
+            reasons = reasons[:CHART_REASONS]
         rows = [
             self._row(r.text, lambda pk, r=r: r.counts.get(pk, 0), figure="reason",
                       detail=IndicatorGroup(r.group).label if r.group in IndicatorGroup.values
                       else r.group, reason=str(r.indicator_id), key=str(r.indicator_id))
-            for r in self.reason_rows()
+            for r in reasons
         ]
         return Table(
             "reasons", "Why: the reasons cited in the decisions", "Reason (section 2.1)",
             self.columns, rows, detail_heading="List in section 2.1",
             description=(
                 "The indicators the senior manager cited in each designation decided in the "
-                "period, most cited first (the chart shows the ten cited most; the table has "
-                "them all). A decision usually cites several, so these add up to more than "
-                "the invocations."
+                "period, most cited first (" + (
+                    "the ten cited most here; the whole table is on its own page"
+                    if more else "the chart shows the ten cited most; the table has them all"
+                ) + "). A decision usually cites several, so these add up to more than the "
+                "invocations."
             ),
             empty="No designation was decided in this period, so no reason was cited.",
             # The chart shows the ten cited most, so it fits a printed page; the table has all.
@@ -272,12 +297,11 @@ class ReportBuilder:
                 "The reasons cited most" if len(rows) > CHART_REASONS else "Reasons cited",
                 rows[:CHART_REASONS], wide=True,
             ),
+            **more,
         )
 
     def _table_reason_groups(self) -> Table:
-        groups = self._once(
-            "reason_groups", lambda: selectors.invocation_reason_groups(self.ids, self.period)
-        )
+        groups = self._figures()["reason_groups"]
         rows = [
             self._row(label, lambda pk, g=group: groups.get(g, {}).get(pk, 0), key=group)
             for group, label in IndicatorGroup.choices
@@ -368,9 +392,7 @@ class ReportBuilder:
         )
 
     def _table_sanctions(self) -> Table:
-        counts = self._once(
-            "sanctions", lambda: selectors.sanctions_in_force(self.ids, self.as_at)
-        )
+        counts = self._figures()["sanctions"]
         rows = [
             self._row(label, lambda pk, k=kind: counts.get(pk, {}).get(k, 0),
                       figure="sanction", kind=kind, key=kind)
@@ -422,9 +444,7 @@ class ReportBuilder:
         )
 
     def _table_reviews(self) -> Table:
-        counts = self._once(
-            "reviews", lambda: selectors.reviews(self.ids, self.period, self.today)
-        )
+        counts = self._figures()["reviews"]
 
         def get(name: str) -> Callable[[int], int]:
             return lambda pk: counts.get(pk, {}).get(name, 0)
@@ -462,8 +482,14 @@ class ReportBuilder:
                             rows[1:3], labels=["On time", "Late"]),
         )
 
+    def _months_more(self, key: str) -> dict[str, str]:
+        every = len(self._months())
+        if len(self._page_months()) == every:
+            return {}
+        return self._more(key, f"All {every} months")
+
     def _table_trend(self) -> Table:
-        months = self.period.trend_months(self.today)
+        months = self._page_months()
         counts = self._cases()["invocations_by_month"]
         rows = [
             self._row(_month(m), lambda pk, m=m: counts.get(m, {}).get(pk, 0), key=m.isoformat())
@@ -480,13 +506,26 @@ class ReportBuilder:
             "trend", "Invocations month by month", "Month", self.columns, rows,
             description=(
                 f"{_month(months[0])} to {_month(months[-1])}: the period's months so far, "
-                "and at least the 12 months to the last of them."
+                "and at least the 12 months to the last of them"
+                + (" (the latest 12 here)." if self._months_more("trend") else ".")
             ),
             chart=chart,
+            **self._months_more("trend"),
         )
 
     def _table_activity(self) -> Table:
-        months = self.period.trend_months(self.today)
+        if self.on_page:
+            # Detail behind the period's figures above: on a page of its own, which keeps
+            # the report page under 100 KB (issue 13).
+            return Table(
+                "activity", "Warnings, challenges and closures month by month", "Month",
+                [], [], description=(
+                    "The warnings, requests for a review and closures above, month by month "
+                    "over the same months as the trend, with a chart."),
+                **self._more("activity", "See warnings, challenges and closures month by "
+                             "month"),
+            )
+        months = self._months()
         warnings = self._warnings()["warnings_by_month"]
         received = self._challenges()["challenges_by_month"]
         closed = self._cases()["closures_by_month"]
@@ -512,5 +551,6 @@ class ReportBuilder:
         together = " (all the directorates shown, together)" if self.with_total else ""
         return Table(
             "activity", "Warnings, challenges and closures month by month", "Month", columns,
-            rows, description=f"The same months as above{together}.", chart=chart,
+            rows, description=f"The same months as the trend of invocations{together}.",
+            chart=chart,
         )

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
@@ -45,6 +45,7 @@ from cases.models import (
     WarningKind,
 )
 from cases.selectors import cases_for
+from reports.models import Grain, ReportCount
 from reports.periods import Period, day_start
 from reviews.models import (
     OPEN_CHALLENGE_STATES,
@@ -761,3 +762,193 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# --- the page's figures from the summary (issue 13) -----------------------------------------
+# `reports/summary.py` keeps, per directorate and per day and month, how much each figure
+# moved; a period's figures are sums of its rows, in one query, whatever the council's size.
+# They equal the definitions above (tests/reports/test_summary.py holds them equal after
+# every kind of write).
+
+STOCKS = ("standing", "restricted", *(f"sanction:{kind}" for kind in SanctionKind.values))
+LAPSES = ("rv:lapsed", "rv:lapsed_undecided")
+NOTHING = Q(pk__in=[])
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return add_months(month, 1) - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The summary rows that add up to a run of days: whole months as month rows (from
+    `months_from`, None: the start, to `months_to`), the days either side as day rows."""
+
+    months_from: dt.date | None = None
+    months_to: dt.date | None = None
+    days: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    @property
+    def q(self) -> Q:
+        q = NOTHING
+        if self.months_to is not None:
+            months = Q(grain=Grain.MONTH, day__lte=self.months_to)
+            if self.months_from is not None:
+                months &= Q(day__gte=self.months_from)
+            q |= months
+        for first, last in self.days:
+            q |= Q(grain=Grain.DAY, day__gte=first, day__lte=last)
+        return q
+
+
+def covering(first: dt.date | None, last: dt.date) -> Cover:
+    """The rows that add up to the days `first`..`last` (`first` None: from the start)."""
+    if first is not None and last < first:
+        return Cover()
+    full_from = None if first is None else (
+        first if first.day == 1 else add_months(first.replace(day=1), 1))
+    full_to = last.replace(day=1) if _month_end(last.replace(day=1)) == last \
+        else add_months(last.replace(day=1), -1)
+    if full_from is not None and full_to < full_from:
+        return Cover(days=((first, last),))
+    days = []
+    if first is not None and first < full_from:
+        days.append((first, full_from - dt.timedelta(days=1)))
+    if _month_end(full_to) < last:
+        days.append((_month_end(full_to) + dt.timedelta(days=1), last))
+    return Cover(full_from, full_to, tuple(days))
+
+
+def _is_trend_figure(figure: str) -> bool:
+    return figure == "inv" or figure.startswith(("warn:", "closed:")) or figure == "ch:received"
+
+
+def summary_figures(ids: list[int], period: Period, day: dt.date, today: dt.date,
+                    months: list[dt.date]) -> dict:
+    """Every figure of the page from the summary, shaped as the definitions return them:
+    one query for the counts, one for the indicators' texts and one for the directorates'
+    names (of those leading cases that involve these)."""
+    in_period = covering(period.start, period.end)
+    up_to_day = covering(None, day)
+    yesterday = today - dt.timedelta(days=1)
+    lapses = covering(period.start, min(period.end, yesterday))
+    # What the query reads, coarsely and by the (grain, day, ...) index: month rows up to
+    # the last month any figure needs, and the few runs of day rows either side of them.
+    # The FILTERs then pick each figure's rows exactly.
+    covers = (in_period, up_to_day, lapses)
+    last_month = max([c.months_to for c in covers if c.months_to] + [months[-1]])
+    # Before the period and its trend, only the stocks' months count.
+    first_month = min([c.months_from for c in (in_period, lapses) if c.months_from]
+                      + [months[0]])
+    reads = Q(grain=Grain.MONTH, day__lte=last_month) & (
+        Q(day__gte=first_month) | Q(figure__in=STOCKS))
+    for first, last in sorted({span for c in covers for span in c.days}):
+        reads |= Q(grain=Grain.DAY, day__gte=first, day__lte=last)
+    stock_q = up_to_day.q & Q(figure__in=STOCKS)
+    lapse_q = lapses.q & Q(figure__in=LAPSES)
+    rows = (
+        ReportCount.objects.filter(reads, directorate_id__in=ids)
+        .values("directorate_id", "figure")
+        .annotate(
+            period=Sum("n", filter=in_period.q), stock=Sum("n", filter=stock_q),
+            lapsed=Sum("n", filter=lapse_q),
+            **{f"m{i}": Sum("n", filter=Q(grain=Grain.MONTH, day=m))
+               for i, m in enumerate(months)},
+        )
+        .order_by()
+    )
+    invocations: dict[int, dict[str, int]] = {}
+    closed: dict[int, dict[str, int]] = {}
+    standing: dict[int, dict[str, int]] = {}
+    trend: dict[dt.date, dict[int, int]] = {}
+    closures_by_month: dict[dt.date, int] = {}
+    involved: dict[int, dict[int, int]] = {}
+    given: dict[int, dict[str, int]] = {}
+    warnings_by_month: dict[dt.date, dict[str, int]] = {}
+    received: dict[int, dict[str, int]] = {}
+    received_by_month: dict[dt.date, int] = {}
+    reasons: dict[int, dict[int, int]] = {}
+    groups: dict[str, dict[int, int]] = {}
+    sanctions: dict[int, dict[str, int]] = {}
+    reviews_: dict[int, dict[str, int]] = {}
+    inv_names = {"inv": "total", "inv:withdrawn": "withdrawn", "inv:lifted": "lifted",
+                 "inv:without_warning": "without_warning", "inv:cross": "cross_directorate"}
+    for row in rows:
+        d, figure = row["directorate_id"], row["figure"]
+        kind, _, key = figure.partition(":")
+        column = "stock" if figure in STOCKS else "lapsed" if figure in LAPSES else "period"
+        n = row[column] or 0
+        if _is_trend_figure(figure):
+            for i, m in enumerate(months):
+                if value := row[f"m{i}"] or 0:
+                    if kind == "inv":
+                        trend.setdefault(m, {})[d] = value
+                    elif kind == "closed":
+                        closures_by_month[m] = closures_by_month.get(m, 0) + value
+                    elif kind == "warn":
+                        month = warnings_by_month.setdefault(
+                            m, dict.fromkeys(WarningKind.values, 0))
+                        month[key] += value
+                    else:
+                        received_by_month[m] = received_by_month.get(m, 0) + value
+        if not n:
+            continue
+        if kind == "inv":
+            invocations.setdefault(d, dict.fromkeys(inv_names.values(), 0))[
+                inv_names[figure]] = n
+        elif kind == "closed":
+            closed.setdefault(d, {})[key] = n
+        elif figure in ("standing", "restricted"):
+            standing.setdefault(d, {"standing": 0, "restricted": 0})[figure] = n
+        elif kind == "sanction":
+            sanctions.setdefault(d, {})[key] = n
+        elif kind == "involved":
+            involved.setdefault(int(key), {})[d] = n
+        elif kind == "warn":
+            given.setdefault(d, dict.fromkeys(WarningKind.values, 0))[key] = n
+        elif kind == "ch":
+            received.setdefault(d, dict.fromkeys(CHALLENGE_FIGURES, 0))[key] = n
+        elif kind == "rv":
+            reviews_.setdefault(d, dict.fromkeys(REVIEW_FIGURES, 0))[key] = n
+        elif kind == "reason":
+            reasons.setdefault(int(key), {})[d] = n
+        elif kind == "group":
+            groups.setdefault(key, {})[d] = n
+    # What a figure of zero leaves out, as the definitions do.
+    invocations = {d: c for d, c in invocations.items() if c["total"]}
+    standing = {d: c for d, c in standing.items() if c["standing"]}
+    received = {d: c for d, c in received.items() if c["received"]}
+    # Both asked whatever the figures hold, so the page's queries are the same with any data
+    # (a few dozen indicators, a handful of directorates).
+    names = dict(Directorate.objects.values_list("id", "name"))
+    rank = {group: n for n, group in enumerate(IndicatorGroup.values)}
+    reason_rows = sorted(
+        (ReasonRow(i.pk, i.text, i.group, i.order, reasons[i.pk])
+         for i in Indicator.objects.only("text", "group", "order") if i.pk in reasons),
+        key=lambda r: (-r.total, rank.get(r.group, len(rank)), r.order, r.text),
+    )
+    return {
+        "invocations": invocations,
+        "closed_without_designation": closed,
+        "standing_designations": standing,
+        "invocations_by_month": trend,
+        "closures_by_month": closures_by_month,
+        "involved_elsewhere": sorted(
+            (InvolvedRow(lead, names.get(lead, ""), counts) for lead, counts in involved.items()),
+            key=lambda r: r.lead_name,
+        ),
+        "warnings_given": given,
+        "warnings_by_month": warnings_by_month,
+        "challenges": received,
+        "challenges_by_month": received_by_month,
+        "reasons": reason_rows,
+        "reason_groups": groups,
+        "sanctions": sanctions,
+        "reviews": reviews_,
+    }
+
+
+CHALLENGE_FIGURES = ("received", "late", "upheld", "varied", "withdrawn", "not_accepted",
+                     "undecided", "in_time", "after_time")
+REVIEW_FIGURES = ("decided", "on_time", "late", "lifted", "varied", "continued", "lapsed",
+                  "lapsed_undecided")

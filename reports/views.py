@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import access_log
+from cases.selectors import CountedPaginator
 from letters import rendering
 from reports import forms, periods, selectors
 from reports.report import TABLE_KEYS, ReportBuilder, Table
@@ -72,7 +72,7 @@ def report(request: HttpRequest) -> HttpResponse:
     builder = ReportBuilder(
         scope=scope, period=period, today=today,
         link_cases=selectors.may_follow_to_cases(request.user),
-        period_query=form.query(), draw_charts=not wants_csv,
+        period_query=form.query(), draw_charts=not wants_csv, on_page=not wants_csv,
     )
     if wants_csv:
         table = builder.table(request.GET["table"])
@@ -92,6 +92,32 @@ def report(request: HttpRequest) -> HttpResponse:
         "tables": builder.tables(),
         "query": urlencode(form.query()),
         "quarterly_query": urlencode(_quarter_for(period, today, form.query())),
+    })
+
+
+@require_GET
+def report_table(request: HttpRequest, key: str) -> HttpResponse:
+    """One table of the report, whole, on a page of its own: where the report page's
+    shortened tables (the reasons cited, a long period's months) link to."""
+    if key not in TABLE_KEYS:
+        raise Http404("No such table")
+    today = timezone.localdate()
+    scope = selectors.report_scope(request.user, request.GET.get("directorate", ""))
+    if not scope.shown:
+        raise Http404("No directorate to report on")
+    form = _period_form(request, scope, today)
+    if not form.is_valid():
+        raise Http404("No such period")
+    period = form.chosen_period()
+    builder = ReportBuilder(
+        scope=scope, period=period, today=today,
+        link_cases=selectors.may_follow_to_cases(request.user), period_query=form.query(),
+    )
+    return render(request, "reports/table.html", {
+        "scope": scope,
+        "period": period,
+        "table": builder.table(key),
+        "query": urlencode(form.query()),
     })
 
 
@@ -178,7 +204,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         raise Http404("No such period")
     period = form.chosen_period()
     what, cases = selectors.figure_cases(request.user, scope, period, today, request.GET)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    # Counted in the page's own query (COUNT(*) OVER ()): the sort reads every case behind
+    # the figure anyway, and a second pass to count them cost as much as the page.
+    page = CountedPaginator(cases, 50).get_page(request.GET.get("page"))
     # The customers named on this page are in the access log, as a list.
     access_log.saw(request.user, [case.customer for case in page.object_list])
     params = {k: v for k, v in request.GET.items() if k != "page"}
