@@ -56,7 +56,9 @@ def test_senior_manager_previews_then_issues_the_designation_letter(
         {"draft": draft_of(preview), "action": "confirm"}, follow=True,
     )
     letter = Letter.objects.get()
-    assert response.redirect_chain[-1][0].endswith(f"{designated.get_absolute_url()}#letters")
+    # Back to the case's letters tab, which lists it.
+    assert response.redirect_chain[-1][0].endswith(
+        f"{reverse('cases:letters', args=[designated.reference])}#letters")
     page = text(response)
     assert "Designation letter issued (version 1). Inform the council" in page
     assert "Designation letter, version 1" in page
