@@ -65,14 +65,3 @@ def register(section: Section, *, tab: str, template: str, prefetch: tuple = ())
 
 def get(tab: str) -> Tab | None:
     return _TABS.get(tab)
-
-
-def prefetches(tab: str) -> list:
-    """The case relations `tab` reads, one lookup each."""
-    found = _TABS.get(tab)
-    return list(found.prefetch) if found else []
-
-
-def context(tab: str, case, user) -> dict[str, Any]:
-    """The tab's section context for this case and user."""
-    return _TABS[tab].context(case, user)
