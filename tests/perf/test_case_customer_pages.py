@@ -308,3 +308,27 @@ def test_the_monitoring_count_filters_the_customer_and_date_in_where(in_force):
     assert "FILTER" not in sql.upper()
     where = sql.upper().split(" WHERE ", 1)[1]
     assert '"CUSTOMER_ID"' in where and '"OCCURRED_AT"' in where
+
+
+# Each part the case page showed before it was split, and where it is now: one link away.
+MOVED = {
+    "cases:referral": ['id="preconditions"', 'id="alternatives"', "Who decides"],
+    "cases:evidence": ['id="evidence"', "Perf contact"],
+    "cases:letters": ['id="letters-heading"'],
+    "cases:reviews": ['id="reviews-heading"', 'id="six-month-review"'],
+    "cases:monitoring": ['id="monitoring"', "New contacts by indicator"],
+}
+
+
+@pytest.mark.parametrize("name", list(MOVED))
+def test_each_part_of_the_case_is_one_link_from_its_summary(name, world, in_force,
+                                                            senior_manager, client):
+    world(3)
+    client.force_login(senior_manager)
+    summary = client.get(in_force.get_absolute_url()).content.decode()
+    url = reverse(name, args=[in_force.reference])
+    assert f'href="{url}"' in summary
+    tab = client.get(url).content.decode()
+    assert f'href="{url}" aria-current="page"' in tab
+    for marker in MOVED[name]:
+        assert marker in tab and marker not in summary, marker
