@@ -273,7 +273,7 @@ for _name, _title, _order_no, _opens, _anchor in (
 ):
     steps.register(
         steps.Step(
-            steps.CHECKLIST, _name, _title, "cases:detail", order=_order_no,
+            steps.CHECKLIST, _name, _title, "cases:referral", order=_order_no,
             may=_may_edit_checklist, opens=_opens, prefetch=CHECKS, anchor=_anchor,
         )
     )

@@ -192,6 +192,11 @@ def for_case_page(case: DesignationCase, user, *, now: dt.datetime | None = None
     }
 
 
+def case_page_lookups() -> list:
+    """The relations `for_case_page` reads, for a view to fetch with the case itself."""
+    return _lookups()
+
+
 # --- the home page -----------------------------------------------------------------------------
 
 

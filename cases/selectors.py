@@ -8,6 +8,8 @@ Anything outside a user's scope is a 404, never a 403: a guessed reference revea
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -36,7 +38,7 @@ from django.utils import timezone
 from accounts.models import Directorate
 from accounts.roles import GROUP_NAMES, Role, has_role
 from accounts.selectors import directorate_ids_for
-from cases import access_log, people
+from cases import access_log, folded, people
 from cases.deadlines import add_months
 from cases.models import (
     OPEN_STATES,
@@ -68,6 +70,8 @@ CASE_ACTING_ROLES = (Role.SERVICE_MANAGER, Role.SENIOR_MANAGER, Role.INDEPENDENT
 
 # A record's corrections and dispute statements, shown wherever the record is.
 NOTES = ("corrections__corrected_by", "disputes__recorded_by")
+# What a timeline shows of each contact besides its own row.
+CONTACT_RELATIONS = ("indicators", "attachments", "breaches")
 
 
 class Capped(list):
@@ -155,15 +159,19 @@ class CustomerMerged(Http404):
         self.reference, self.survivor, self.merge = reference, survivor, merge
 
 
-def get_customer_for_user(user, reference: str) -> Customer:
+def get_customer_for_user(user, reference: str, *, fold: Sequence = ()) -> Customer:
+    """The customer, or a 404 (or a redirect to the survivor of a merge). `fold`: relations
+    (or `folded.prepare`d folds) read in the customer's own query."""
     reference = normalise_reference(reference)
     if reference is None:
         raise Http404("No customer found")
+    qs, folds = folded.fold(customers_for(user), list(fold))
     try:
-        customer = customers_for(user).get(reference=reference)
+        customer = qs.get(reference=reference)
     except Customer.DoesNotExist:
         _raise_if_merged(user, reference)
         raise Http404("No customer found") from None
+    folded.attach([customer], folds)
     access_log.noted(user, customer)
     return customer
 
@@ -308,8 +316,12 @@ def customer_search(user, query: str) -> CustomerSearch:
 
 
 def duplicate_overrides_for(customer: Customer) -> list[DuplicateOverride]:
-    """The latest times an officer saved this record despite likely matches (five)."""
-    return list(customer.duplicate_overrides.select_related("recorded_by")[:5])
+    """The latest times an officer saved this record despite likely matches (five): those
+    read with the customer (`customer_folds`), else a query."""
+    if "duplicate_overrides" in getattr(customer, "_prefetched_objects_cache", {}):
+        return list(customer.duplicate_overrides.all())[:DUPLICATE_OVERRIDES_SHOWN]
+    return list(customer.duplicate_overrides.select_related("recorded_by")
+                [:DUPLICATE_OVERRIDES_SHOWN])
 
 
 def browse_customers(user, order: str) -> QuerySet[Customer]:
@@ -357,31 +369,36 @@ def cases_for(user) -> QuerySet[DesignationCase]:
     return qs.in_directorates(ids, also=also)
 
 
+# The staff a case names, read with the case on its pages.
+CASE_PEOPLE = ("key_officer", "referred_by", "decided_by", "deciding_manager",
+               "warning_skipped_by")
+
+
 def get_case_for_user(user, reference: str, *, write: bool = False,
-                      full: bool = True) -> DesignationCase:
+                      full: bool = True, fold: Sequence = ()) -> DesignationCase:
     """The case, with everything its page and its guards need, or a 404.
 
     `write=True` is for views that change the case: a user whose role never acts on a case
     (an officer, who refers but does not decide) is refused with a 403 before any form is
     read. The transition's own permission still decides each step. `full=False`: the case
     and its customer only, for a page that lists one part of it (the whole chronology).
+    `fold`: relations (lookups, or `folded.prepare`d folds) read in the case's own query
+    (`cases.folded`: their text fields left out), instead of one query each; a folded
+    relation is not prefetched again.
     """
     if write and not has_role(user, *CASE_ACTING_ROLES):
         raise PermissionDenied("Your role does not allow you to change a case.")
     qs = cases_for(user).select_related("customer")
+    people: list[folded.ForwardFold] = []
     if full:
-        qs = qs.select_related(
-            "lead_directorate", "key_officer", "referred_by", "decided_by",
-            "deciding_manager", "formal_warning", "warning_skipped_by",
-        ).prefetch_related(
-            Prefetch("involved_directorates",
-                     queryset=Directorate.objects.order_by("name", "id")),
-            # The person with each row (one query a relation, not two).
-            Prefetch("precondition_checks",
-                     queryset=PreconditionCheck.objects.select_related("confirmed_by")),
-            Prefetch("alternatives",
-                     queryset=AlternativeConsideration.objects.select_related("recorded_by")),
-        )
+        qs = qs.select_related("lead_directorate", "formal_warning")
+        # The people the case names, each a subquery rather than a join (`ForwardFold`).
+        qs, people = folded.fold_forward(qs, CASE_PEOPLE)
+        folded_names = {f.name if isinstance(f, folded.Fold) else getattr(f, "prefetch_to", f)
+                        for f in fold}
+        qs = qs.prefetch_related(
+            *(p for p in _case_prefetches() if p.prefetch_to not in folded_names))
+    qs, folds = folded.fold(qs, list(fold))
     reference = normalise_reference(reference)
     if reference is None:
         raise Http404("No case found")
@@ -389,10 +406,40 @@ def get_case_for_user(user, reference: str, *, write: bool = False,
         case = qs.get(reference=reference)
     except DesignationCase.DoesNotExist:
         raise Http404("No case found") from None
-    if full:
+    folded.attach([case], [*folds, *people])
+    if full and not {"referral_indicators", "decision_indicators"} <= {f.name for f in folds}:
         _prefetch_indicators(case)
     access_log.noted(user, case.customer_id, case)
     return case
+
+
+def _case_prefetches() -> list[Prefetch]:
+    """What a case page reads of the case's own relations, with the person of each row (one
+    query a relation, not two)."""
+    return [
+        Prefetch("involved_directorates", queryset=Directorate.objects.order_by("name", "id")),
+        Prefetch("precondition_checks",
+                 queryset=PreconditionCheck.objects.select_related("confirmed_by")),
+        Prefetch("alternatives",
+                 queryset=AlternativeConsideration.objects.select_related("recorded_by")),
+    ]
+
+
+@functools.cache
+def referral_relations() -> list:
+    """What the referral tab reads in the case's own query: its directorates and
+    indicators (the checklist, with its notes, is prefetched)."""
+    return folded.prepare(DesignationCase, [
+        Prefetch("involved_directorates", queryset=Directorate.objects.order_by("name", "id")),
+        "referral_indicators", "decision_indicators"])
+
+
+@functools.cache
+def case_relations() -> list:
+    """The case's own relations a case page reads (its directorates, checklist and
+    indicators), to `fold` into the case's query on a page that shows none of their text."""
+    return folded.prepare(DesignationCase,
+                          [*_case_prefetches(), "referral_indicators", "decision_indicators"])
 
 
 def _prefetch_indicators(case: DesignationCase) -> None:
@@ -419,14 +466,47 @@ def latest_case_events(case: DesignationCase, limit: int) -> Capped:
     return Capped(reversed(latest), latest.total)
 
 
-def case_evidence_contacts(case: DesignationCase, *, notes: bool = True) -> QuerySet[Contact]:
+def case_evidence_contacts(case: DesignationCase, *, notes: bool = True,
+                           relations: bool = True) -> QuerySet[Contact]:
     """The contacts the case relies on, newest first. `notes=False` leaves their
-    corrections and disputes to `attach_notes` (one query for every record on a page)."""
+    corrections and disputes to `attach_notes` (one query for every record on a page);
+    `relations=False` their indicators, attachments and breaches (`contact_folds`)."""
     return (
         case.evidence_contacts.select_related("handled_by", "directorate", "matter")
-        .prefetch_related("indicators", "attachments", "breaches", *(NOTES if notes else ()))
+        .prefetch_related(*(CONTACT_RELATIONS if relations else ()), *(NOTES if notes else ()))
         .order_by("-occurred_at", "-id")
     )
+
+
+@functools.cache
+def contact_folds() -> list:
+    """A timeline's `CONTACT_RELATIONS`, read in the page of contacts' own query
+    (`cases.folded`) rather than one query each."""
+    return folded.prepare(Contact, CONTACT_RELATIONS)
+
+
+@functools.cache
+def warning_folds() -> list:
+    """What a list of warnings shows of each (the behaviours, its letters' versions and
+    dates), read in the warnings' own query."""
+    return folded.prepare(Warning, ["behaviours", _warning_letters()])
+
+
+DUPLICATE_OVERRIDES_SHOWN = 5
+
+
+@functools.cache
+def customer_folds() -> list:
+    """What the customer page reads of the customer's own relations, in its own query: the
+    directorates, and the latest times an officer saved the record despite likely matches
+    (`duplicate_overrides_for`)."""
+    return [
+        *folded.prepare(Customer, ["directorates"]),
+        *folded.prepare(Customer, [Prefetch(
+            "duplicate_overrides", queryset=DuplicateOverride.objects.select_related(
+                "recorded_by").order_by("-recorded_at", "-id"))],
+            text=True, limit=DUPLICATE_OVERRIDES_SHOWN),
+    ]
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -444,8 +524,11 @@ def contacts_for_customer(
     from_date: dt.date | None = None,
     to_date: dt.date | None = None,
     notes: bool = True,
+    relations: bool = True,
 ) -> QuerySet[Contact]:
     """The customer's contacts, newest first, narrowed by the timeline's filters.
+    `relations=False` leaves each contact's indicators, attachments and breaches to the
+    caller (`contact_folds`: in the page's own query).
 
     `breach=True` keeps the contacts outside a restriction, `False` those within; the
     dates are UK days, both included. The indexes on (customer, occurred_at) and
@@ -471,7 +554,7 @@ def contacts_for_customer(
         qs = qs.filter(Exists(breaches)) if breach else qs.exclude(Exists(breaches))
     return (
         qs.select_related("handled_by", "directorate", "matter")
-        .prefetch_related("indicators", "attachments", "breaches", *(NOTES if notes else ()))
+        .prefetch_related(*(CONTACT_RELATIONS if relations else ()), *(NOTES if notes else ()))
         .order_by("-occurred_at", "-id")
     )
 
@@ -517,13 +600,19 @@ def matters_for_customer(customer: Customer, *, notes: bool = True) -> QuerySet[
     )
 
 
-def warnings_for_customer(customer: Customer, *, notes: bool = True) -> QuerySet[Warning]:
+def _warning_letters() -> Prefetch:
     # The letters' text and PDF stay in the database: the list links to them.
-    letters = Prefetch("letters", queryset=Warning.letters.rel.related_model.objects.only(
+    return Prefetch("letters", queryset=Warning.letters.rel.related_model.objects.only(
         "id", "warning_id", "version", "issued_on", "issued_at"))
+
+
+def warnings_for_customer(customer: Customer, *, notes: bool = True,
+                          relations: bool = True) -> QuerySet[Warning]:
+    """`relations=False` leaves the behaviours and letters to `warning_folds`."""
     return (
         customer.warnings.select_related("given_by", "directorate")
-        .prefetch_related("behaviours", letters, *(NOTES if notes else ()))
+        .prefetch_related(*(("behaviours", _warning_letters()) if relations else ()),
+                          *(NOTES if notes else ()))
         .order_by("-given_on", "-id")
     )
 

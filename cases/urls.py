@@ -68,8 +68,14 @@ customer_patterns = (
 case_patterns = (
     [
         path("<str:reference>/", views.case_detail, name="detail"),
-        path("<str:reference>/chronology/", views.case_chronology, name="chronology"),
+        # The case page's tabs (cases.sections.TABS): the summary above, then these.
+        path("<str:reference>/referral/", views.case_referral, name="referral"),
         path("<str:reference>/evidence/", views.case_evidence, name="evidence"),
+        path("<str:reference>/letters/", views.case_tab, {"tab": "letters"}, name="letters"),
+        path("<str:reference>/reviews/", views.case_tab, {"tab": "reviews"}, name="reviews"),
+        path("<str:reference>/monitoring/", views.case_tab, {"tab": "monitoring"},
+             name="monitoring"),
+        path("<str:reference>/chronology/", views.case_chronology, name="chronology"),
         path("<str:reference>/act/<slug:action>/", views.case_action, name="action"),
         path(
             "<str:reference>/preconditions/", views.precondition_record, name="precondition"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,12 +12,14 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
 from cases import (
     access_log,
+    folded,
     forms,
     matching,
     next_steps,
@@ -30,6 +33,7 @@ from cases.actions import action_for, available_actions
 from cases.models import (
     Alternative,
     Customer,
+    DesignationCase,
     IndicatorGroup,
     Precondition,
     RecordKind,
@@ -235,25 +239,31 @@ RECORDS_PER_PAGE = 25
 @require_GET
 @casework_required
 def customer_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    customer = selectors.get_customer_for_user(request.user, reference)
-    # Read by the details, the correction links and the merge link: one query for all.
-    prefetch_related_objects([customer], "directorates")
+    # The directorates (read by the details, the correction links and the merge link), each
+    # contact's and warning's relations, all in their rows' own queries (cases.folded).
+    customer = selectors.get_customer_for_user(request.user, reference,
+                                               fold=selectors.customer_folds())
     matters = selectors.capped(selectors.matters_for_customer(customer, notes=False),
                                MATTERS_SHOWN)
     filter_form = bind_query(request, forms.ContactFilterForm, customer=customer,
                              matters=matters)
     # A page of the timeline, whatever the number of contacts; a bad filter is a message on
     # the filter form and the timeline is shown unfiltered.
-    contacts = selectors.CountedPaginator(
-        selectors.contacts_for_customer(request.user, customer, notes=False,
+    timeline, contact_folds = folded.fold(
+        selectors.contacts_for_customer(request.user, customer, notes=False, relations=False,
                                         **filter_form.filters()),
-        CONTACTS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+        selectors.contact_folds())
+    contacts = selectors.CountedPaginator(timeline, CONTACTS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    folded.attach(contacts.object_list, contact_folds)
     cases = selectors.capped(
         selectors.cases_for_customer(request.user, customer).order_by("-referred_at", "-id"),
         CASES_SHOWN)
-    warnings = selectors.capped(selectors.warnings_for_customer(customer, notes=False),
-                                WARNINGS_SHOWN_CUSTOMER)
+    listed, warning_folds = folded.fold(
+        selectors.warnings_for_customer(customer, notes=False, relations=False),
+        selectors.warning_folds())
+    warnings = selectors.capped(listed, WARNINGS_SHOWN_CUSTOMER)
+    folded.attach(warnings, warning_folds)
     corrections, disputes = selectors.attach_notes(
         customer, contacts=contacts.object_list, matters=matters, warnings=warnings, own=True)
     return render(
@@ -499,24 +509,40 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- cases ---------------------------------------------------------------------------------
 
 
-# The case page shows the latest events of the chronology, the latest evidence and the
-# customer's latest warnings, each with a count and a link to the rest, a page at a time:
-# it costs the same for a case with 500 events as for one with 5.
+# The case page is a summary (its state, what happens next, the latest events) with the
+# rest of the case on tabs, each its own page (cases.sections): a caseworker's first sight
+# costs the same whatever the case holds, and each part is one link away. The lists are
+# capped, with a count and a link to the whole list, a page at a time.
 CHRONOLOGY_SHOWN = 25
 CHRONOLOGY_PER_PAGE = 50
-EVIDENCE_SHOWN = 10
 EVIDENCE_PER_PAGE = 25
-WARNINGS_SHOWN = 10
+
+TAB_ROUTES = {
+    sections.SUMMARY: "cases:detail",
+    sections.REFERRAL: "cases:referral",
+    sections.EVIDENCE: "cases:evidence",
+    sections.LETTERS: "cases:letters",
+    sections.REVIEWS: "cases:reviews",
+    sections.MONITORING: "cases:monitoring",
+}
 
 
-def _case_context(request: HttpRequest, case, *, error_form=None, error_item=None) -> dict:
-    # What the letters, reviews and monitoring sections and the next steps read, once each.
-    prefetch_related_objects([case], *sections.prefetches())
-    evidence = selectors.capped(
-        selectors.case_evidence_contacts(case, notes=False), EVIDENCE_SHOWN)
-    warnings = selectors.capped(
-        selectors.warnings_for_customer(case.customer, notes=False), WARNINGS_SHOWN)
-    selectors.attach_notes(case.customer, contacts=evidence, warnings=warnings)
+def tab_url(case, tab: str) -> str:
+    return reverse(TAB_ROUTES[tab], args=[case.reference])
+
+
+def _tabs(case, current: str) -> dict:
+    """What every tab's page shows above its own part: the case's tabs, this one marked."""
+    return {
+        "case": case,
+        "customer": case.customer,
+        "tabs": [(title, tab_url(case, slug), slug == current)
+                 for slug, title in sections.TABS],
+    }
+
+
+def _referral_context(request: HttpRequest, case, *, error_form=None,
+                      error_item=None) -> dict:
     checks = {c.precondition: c for c in case.precondition_checks.all()}
     records = {a.alternative: a for a in case.alternatives.all()}
     can_edit_checklist = case.state in services.CHECKLIST_STATES and rules.is_service_manager(
@@ -540,32 +566,68 @@ def _case_context(request: HttpRequest, case, *, error_form=None, error_item=Non
     if can_edit_checklist:
         coordination_form = form_for("coordination", lambda: forms.CoordinationForm(case=case))
     return {
-        "case": case,
-        "customer": case.customer,
-        "events": selectors.latest_case_events(case, CHRONOLOGY_SHOWN),
-        "evidence": evidence,
-        "warnings": warnings,
+        **_tabs(case, sections.REFERRAL),
         "preconditions": preconditions,
         "alternatives": alternatives,
         "preconditions_done": sum(1 for c in checks.values() if c.met),
         "alternatives_done": len(records),
-        "unmet_guards": rules.unmet_guards(case) if case.is_open else [],
-        # What happens next, who does it and by when: every registered step (cases/steps.py).
-        "next_steps": next_steps.for_case_page(case, request.user),
         "can_edit_checklist": can_edit_checklist,
         "coordination_form": coordination_form,
         "error_form": error_form,
         "error_item": error_item,
-        # The letters, reviews and monitoring sections, from the apps above this one.
-        **sections.context(case, request.user),
     }
+
+
+@functools.cache
+def _summary_folds() -> list:
+    # Once: the registry of steps is complete when the apps are ready.
+    return folded.prepare(DesignationCase, [
+        *next_steps.case_page_lookups(), "referral_indicators", "decision_indicators"])
 
 
 @require_GET
 @casework_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.get_case_for_user(request.user, reference)
-    return render(request, "cases/detail.html", _case_context(request, case))
+    """The case's summary: its state, the decision, what happens next, the latest events.
+    The relations the next steps read come in the case's own query (`cases.folded`)."""
+    case = selectors.get_case_for_user(request.user, reference, fold=_summary_folds())
+    return render(request, "cases/detail.html", {
+        **_tabs(case, sections.SUMMARY),
+        "events": selectors.latest_case_events(case, CHRONOLOGY_SHOWN),
+        "chronology_url": reverse("cases:chronology", args=[case.reference]),
+        "referral_url": tab_url(case, sections.REFERRAL),
+        "unmet_guards": rules.unmet_guards(case) if case.is_open else [],
+        # What happens next, who does it and by when: every registered step (cases/steps.py).
+        "next_steps": next_steps.for_case_page(case, request.user),
+    })
+
+
+@require_GET
+@casework_required
+def case_referral(request: HttpRequest, reference: str) -> HttpResponse:
+    """The referral, the preconditions and alternatives of section 2.3, and who decides."""
+    case = selectors.get_case_for_user(request.user, reference,
+                                       fold=selectors.referral_relations())
+    return render(request, "cases/referral.html", _referral_context(request, case))
+
+
+@require_GET
+@casework_required
+def case_tab(request: HttpRequest, reference: str, tab: str) -> HttpResponse:
+    """A tab of the case page that another app fills: letters, reviews, monitoring."""
+    found = sections.get(tab)
+    if found is None:
+        raise Http404("No such part of a case")
+    # The case's own relations (what the permission rules read) in its own query; the
+    # tab's, with the text it shows, prefetched.
+    case = selectors.get_case_for_user(request.user, reference, fold=selectors.case_relations())
+    prefetch_related_objects([case], *found.prefetch)
+    return render(request, "cases/tab.html", {
+        **_tabs(case, tab),
+        "tab_title": found.title,
+        "section_template": found.template,
+        **found.context(case, request.user),
+    })
 
 
 @require_GET
@@ -583,14 +645,18 @@ def case_chronology(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @casework_required
 def case_evidence(request: HttpRequest, reference: str) -> HttpResponse:
-    """Every contact the case relies on, newest first, a page at a time."""
+    """The evidence tab: every contact the case relies on, newest first, a page at a time."""
     case = selectors.get_case_for_user(request.user, reference, full=False)
-    page = selectors.CountedPaginator(selectors.case_evidence_contacts(case, notes=False),
-                     EVIDENCE_PER_PAGE).get_page(request.GET.get("page"))
+    evidence, contact_folds = folded.fold(
+        selectors.case_evidence_contacts(case, notes=False, relations=False),
+        selectors.contact_folds())
+    page = selectors.CountedPaginator(evidence, EVIDENCE_PER_PAGE).get_page(
+        request.GET.get("page"))
     contacts = list(page)
+    folded.attach(contacts, contact_folds)
     selectors.attach_notes(case.customer, contacts=contacts)
     return render(request, "cases/evidence.html", {
-        "case": case, "customer": case.customer, "page": page, "contacts": contacts,
+        **_tabs(case, sections.EVIDENCE), "page": page, "contacts": contacts,
     })
 
 
@@ -634,7 +700,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
 
 
 def _checklist_post(request, reference: str, item: str, form, save, anchor: str):
-    """Shared POST handling for the checklist forms shown on the case page."""
+    """Shared POST handling for the checklist forms of the case's referral tab."""
     case = selectors.get_case_for_user(request.user, reference, write=True)
     form = form(case)
     status = 422
@@ -645,9 +711,9 @@ def _checklist_post(request, reference: str, item: str, form, save, anchor: str)
             status = form_error(form, exc)
         else:
             messages.success(request, "Saved.")
-            return redirect(f"{case.get_absolute_url()}#{anchor}")
-    context = _case_context(request, case, error_form=form, error_item=item)
-    return render(request, "cases/detail.html", context, status=status)
+            return redirect(f"{tab_url(case, sections.REFERRAL)}#{anchor}")
+    context = _referral_context(request, case, error_form=form, error_item=item)
+    return render(request, "cases/referral.html", context, status=status)
 
 
 def _posted_choice(request: HttpRequest, name: str, choices) -> str:

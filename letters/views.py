@@ -46,7 +46,9 @@ def _case_letter_kind(kind: str) -> LetterKind:
 
 
 def _section_url(case: DesignationCase) -> str:
-    return f"{case.get_absolute_url()}#letters"
+    # The case's letters tab, which lists the letter just issued (the task list is on the
+    # case's summary, one link away).
+    return f"{reverse('cases:letters', args=[case.reference])}#letters"
 
 
 def _issue_page(

@@ -8,9 +8,10 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the models are loaded, and here rather than in `cases`, which stands
-        # below reviews: registers the challenge and review steps and the case page's section.
+        # below reviews: registers the challenge and review steps and the case page's tab.
         from cases import sections
         from reviews import steps  # noqa: F401
         from reviews.selectors import CASE_PAGE_PREFETCH, case_reviews_context
 
-        sections.register(case_reviews_context, prefetch=CASE_PAGE_PREFETCH)
+        sections.register(case_reviews_context, tab=sections.REVIEWS,
+                          template="reviews/_case_section.html", prefetch=CASE_PAGE_PREFETCH)

@@ -478,7 +478,9 @@ def _row(values: tuple, source: Source, scope: Scope, today: dt.date) -> Deadlin
                 state=state, done_a=bool(done_a), done_b=bool(done_b), reviewer_id=reviewer_id,
                 reviewer_name=f"{first} {last}".strip() or username)
     what, who, anchor = source.row(item, scope)
-    url = (reverse("cases:detail", args=[case_ref]) if case_ref
+    # The case page's tab that has the deadline: its letters, or its challenges and reviews.
+    tab = "cases:letters" if anchor == "letters" else "cases:reviews"
+    url = (reverse(tab, args=[case_ref]) if case_ref
            else reverse("governance:sar_detail", args=[pk]))
     return DeadlineRow(
         kind=DeadlineKind(kind), pk=pk, case_reference=case_ref, customer_id=customer_id,

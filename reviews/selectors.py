@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
@@ -250,7 +251,7 @@ class DecidedRow:
 
     @property
     def url(self) -> str:
-        return f"{self.case.get_absolute_url()}#{self.anchor}"
+        return f"{reverse('cases:reviews', args=[self.case.reference])}#{self.anchor}"
 
     @property
     def directorate(self) -> str:

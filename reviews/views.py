@@ -47,7 +47,7 @@ def _stale(data, field: str, current: str) -> bool:
 
 
 def _section(case: DesignationCase, anchor: str = "reviews") -> str:
-    return f"{case.get_absolute_url()}#{anchor}"
+    return f"{reverse('cases:reviews', args=[case.reference])}#{anchor}"
 
 
 def _may(obj, name: str, user) -> bool:

@@ -8,8 +8,9 @@ class SanctionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the models are loaded, and here rather than in `cases`, which stands
-        # below sanctions: the monitoring section of the case page.
+        # below sanctions: the case page's monitoring tab.
         from cases import sections
         from sanctions.selectors import case_monitoring_section
 
-        sections.register(case_monitoring_section)
+        sections.register(case_monitoring_section, tab=sections.MONITORING,
+                          template="sanctions/_case_monitoring.html")

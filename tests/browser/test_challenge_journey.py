@@ -55,7 +55,8 @@ def test_a_written_request_is_decided_by_the_independent_reviewer(
         service_manager=service_manager, senior_manager=senior_manager,
     )
     case = put_in_force(case, senior_manager)
-    case_url = f"{base}{case.get_absolute_url()}"
+    # The case's challenges and reviews tab (cases.sections).
+    case_url = f"{base}{case.get_absolute_url()}reviews/"
 
     # Officer: the customer's letter arrived today; record it.
     sign_in(page, base, officer)

@@ -80,6 +80,8 @@ def test_referral_warning_checklist_and_designation_in_the_browser(
     expect(page.locator("a[data-action=submit_for_decision]")).to_have_count(0)
     expect(page.get_by_text("Before the case can go to a senior manager")).to_be_visible()
 
+    # The checklist is on the case's referral tab.
+    page.get_by_role("link", name="Referral and checklist").click()
     for code in Precondition.values:
         item = page.locator(f"#precondition-{code}")
         item.locator("summary").click()
@@ -95,6 +97,7 @@ def test_referral_warning_checklist_and_designation_in_the_browser(
         item.get_by_role("button", name=re.compile("^Save")).click()
         expect(page.locator(f"#alternative-{code}")).to_contain_text("Offered")
 
+    page.get_by_role("link", name="Summary").click()
     take_step(page, "submit_for_decision")
     page.get_by_role("button", name="Submit for a senior manager's decision").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Awaiting decision")

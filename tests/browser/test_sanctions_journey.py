@@ -62,8 +62,8 @@ def test_designate_with_two_sanctions_then_a_breaching_call_shows_on_the_case(
     page.goto(f"{base}{customer.get_absolute_url()}")
     expect(page.locator("[data-restriction-banner]")).to_have_count(0)
 
-    # Issue the designation letter, then inform the council.
-    page.goto(f"{base}{case.get_absolute_url()}")
+    # Issue the designation letter, then inform the council: the case's letters tab.
+    page.goto(f"{base}{case.get_absolute_url()}letters/")
     page.locator("a[data-action=preview-designation-letter]").click()
     expect(page).to_have_url(re.compile(r"/letters/designation/preview/$"))
     # Rendering and storing the PDF takes a few seconds on a cold start: wait for the POST.
@@ -101,6 +101,6 @@ def test_designate_with_two_sanctions_then_a_breaching_call_shows_on_the_case(
     breach = ContactBreach.objects.get(contact=contact)
     assert breach.sanction.kind == "time_limit"
 
-    # The breach shows on the case.
-    page.goto(f"{base}{case.get_absolute_url()}")
+    # The breach shows on the case's monitoring tab.
+    page.goto(f"{base}{case.get_absolute_url()}monitoring/")
     expect(page.locator("main")).to_contain_text(breach.message)

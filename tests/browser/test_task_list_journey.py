@@ -80,7 +80,9 @@ def test_a_senior_manager_follows_the_task_list_from_decision_to_in_force(
     assert issued.value.status == 302
     expect(page.locator("main")).to_contain_text("Designation letter issued (version 1)")
 
-    # One step left; the customer's 14 days have started.
+    # One step left; the customer's 14 days have started. (Issuing shows the letters tab;
+    # the task list is on the summary.)
+    page.get_by_role("link", name="Summary").click()
     expect(task(page, "Issue the designation letter")).to_contain_text("Completed")
     expect(task(page, "Inform the council")).to_contain_text("Can be done now")
     expect(task(page, "Record a request for a review")).to_contain_text(
@@ -97,6 +99,7 @@ def test_a_senior_manager_follows_the_task_list_from_decision_to_in_force(
     # In force: what happens next is the customer's 14 days and the review, not yet due.
     expect(page.get_by_role("heading", level=1)).to_contain_text("in force")
     expect(page.locator("main")).to_contain_text("The designation is now in force.")
+    page.get_by_role("link", name="Summary").click()
     expect(task(page, "Inform the council")).to_have_count(0)
     expect(task(page, "Record a request for a review")).to_contain_text(
         "Waiting for the customer"

@@ -50,6 +50,11 @@ KINDS = {
     "cases:detail": AccessKind.PAGE,
     "cases:chronology": AccessKind.PAGE,
     "cases:evidence": AccessKind.PAGE,
+    # The case page's tabs (cases.sections).
+    "cases:referral": AccessKind.PAGE,
+    "cases:letters": AccessKind.PAGE,
+    "cases:reviews": AccessKind.PAGE,
+    "cases:monitoring": AccessKind.PAGE,
     "cases:action": AccessKind.ACTION,
     "cases:attachment": AccessKind.DOWNLOAD,
     "letters:html": AccessKind.DOWNLOAD,

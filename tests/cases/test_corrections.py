@@ -263,7 +263,9 @@ def test_a_dispute_is_shown_on_the_customer_page_and_the_case_page_and_in_the_ch
     assert "The customer disputes this record." in text(
         login(officer).get(customer.get_absolute_url())
     )
-    case_page = text(login(service_manager).get(case.get_absolute_url()))
+    # The case's evidence tab shows the contact with the dispute.
+    case_page = text(login(service_manager).get(
+        reverse("cases:evidence", args=[case.reference])))
     assert STATEMENT in case_page and "The customer disputes this record." in case_page
     assert CaseEvent.objects.filter(case=case, kind=EventKind.DISPUTE_RECORDED).exists()
     # The contact itself is unchanged: a dispute is not a correction.

@@ -624,7 +624,9 @@ def test_checklist_controls_say_what_they_record_in_visible_words(
     # A sighted or voice-control user sees (and says) the control's visible text: "Record"
     # alone, with the item's name only visually hidden, named nothing they could tell apart.
     case = make_case("assessment")
-    page = login(service_manager).get(case.get_absolute_url()).content.decode()
+    # The checklist is on the case's referral tab.
+    page = login(service_manager).get(
+        reverse("cases:referral", args=[case.reference])).content.decode()
     hidden = re.compile(r'<span class="govuk-visually-hidden">.*?</span>', re.S)
     controls = re.findall(
         r'<span class="govuk-details__summary-text">(.*?)</span></summary>', page, re.S

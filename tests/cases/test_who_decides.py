@@ -110,7 +110,9 @@ def test_the_case_page_offers_the_decision_only_to_who_may_decide(
     designate = reverse("cases:action", args=[case.reference, "designate"])
     client.force_login(reviewer)
     page = client.get(case.get_absolute_url()).content.decode()
-    assert "A senior manager of Adults" in page
+    # Who decides is on the case's referral tab; the decision is not offered on its summary.
+    referral = client.get(reverse("cases:referral", args=[case.reference])).content.decode()
+    assert "A senior manager of Adults" in referral
     assert designate not in page
     response = client.get(designate, follow=True)
     assert "That step is not available on this case now." in response.content.decode()

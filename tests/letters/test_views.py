@@ -38,7 +38,7 @@ def test_senior_manager_previews_then_issues_the_designation_letter(
     designated, senior_manager, login
 ):
     client = login(senior_manager)
-    page = text(client.get(designated.get_absolute_url()))
+    page = text(client.get(reverse("cases:letters", args=[designated.reference])))
     assert "Letters and notices" in page
     # The button, in the step's one name (the preview page's heading).
     assert re.search(
@@ -56,7 +56,9 @@ def test_senior_manager_previews_then_issues_the_designation_letter(
         {"draft": draft_of(preview), "action": "confirm"}, follow=True,
     )
     letter = Letter.objects.get()
-    assert response.redirect_chain[-1][0].endswith(f"{designated.get_absolute_url()}#letters")
+    # Back to the case's letters tab, which lists it.
+    assert response.redirect_chain[-1][0].endswith(
+        f"{reverse('cases:letters', args=[designated.reference])}#letters")
     page = text(response)
     assert "Designation letter issued (version 1). Inform the council" in page
     assert "Designation letter, version 1" in page
@@ -69,7 +71,7 @@ def test_informing_the_council_from_the_case_page(
     django_capture_on_commit_callbacks,
 ):
     client = login(senior_manager)
-    page = text(client.get(designated.get_absolute_url()))
+    page = text(client.get(reverse("cases:letters", args=[designated.reference])))
     assert "Inform the council and send copies" in page
     assert adults.assistant_director_email in page and adults.service_manager_email in page
     url = reverse("letters:inform_council", args=[designated.reference])
@@ -92,7 +94,7 @@ def test_informing_the_council_from_the_case_page(
 def test_service_manager_sees_the_formal_warning_letter_button_not_the_designation_ones(
     designated, service_manager, login
 ):
-    page = text(login(service_manager).get(designated.get_absolute_url()))
+    page = text(login(service_manager).get(reverse("cases:letters", args=[designated.reference])))
     assert re.search(
         r'data-action="preview-formal-warning-letter">Issue the formal warning letter<', page
     )

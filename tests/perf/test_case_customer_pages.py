@@ -53,12 +53,17 @@ def _with_session(n: int) -> int:
 # What the pages cost now, pinned so that they cannot grow; issue 13's target is 12. Two
 # of each are what every signed-in request costs (the session; the user with their staff
 # profile, their access kept under its stamp: accounts.scope), one is the access log's
-# insert.
-CASE_PAGE_QUERIES = 31
-CUSTOMER_PAGE_QUERIES = 19
+# insert. The case page is its summary: the case with every relation its next steps read
+# (cases.folded), the latest events, the restriction banner.
+CASE_PAGE_QUERIES = 6
+CUSTOMER_PAGE_QUERIES = 12
+# The case page's other tabs (cases.sections): the same three, the case with its own
+# relations, what the tab shows, the banner.
+CASE_TAB_QUERIES = {"cases:referral": 7, "cases:letters": 10, "cases:reviews": 7,
+                    "cases:monitoring": 9}
 # The whole lists behind the pages' links: the same two and the insert, the case or
 # customer, a page of rows (counted in the same query), what each row shows, the banner.
-LIST_QUERIES = {"cases:chronology": 6, "cases:evidence": 11, "customers:matters": 8,
+LIST_QUERIES = {"cases:chronology": 6, "cases:evidence": 8, "customers:matters": 8,
                 "customers:warnings": 10, "customers:cases": 6}
 
 
@@ -230,20 +235,39 @@ def test_the_customer_page_lists_the_latest_with_counts_and_links(world, in_forc
     assert f"<strong>{eleventh.reference}</strong>" not in page
 
 
-def test_the_case_page_caps_evidence_and_flagged_items(world, in_force, senior_manager,
-                                                       client):
+@pytest.mark.parametrize("name", list(CASE_TAB_QUERIES))
+def test_each_tab_of_the_case_page_does_not_grow_with_the_record(name, world, in_force,
+                                                                 senior_manager, client):
+    client.force_login(senior_manager)
+    url = reverse(name, args=[in_force.reference])
+    world(SMALL)
+    small = page_cost(client, url)
+    world(LARGE - SMALL)
+    large = page_cost(client, url)
+    pinned = _with_session(CASE_TAB_QUERIES[name])
+    assert_bounded(small, large, max_queries=pinned)
+    assert large.count == pinned, large
+
+
+def test_the_evidence_tab_pages_the_evidence_and_the_monitoring_tab_caps_flagged_items(
+        world, in_force, senior_manager, client):
     world(SMALL)
     client.force_login(senior_manager)
-    page = client.get(in_force.get_absolute_url()).content.decode()
+    summary = client.get(in_force.get_absolute_url()).content.decode()
+    evidence_url = reverse("cases:evidence", args=[in_force.reference])
+    monitoring_url = reverse("cases:monitoring", args=[in_force.reference])
+    assert evidence_url in summary and monitoring_url in summary
     evidence = in_force.evidence_contacts.count()
-    assert f"Showing the latest 10 of {evidence} contacts relied on" in page
-    assert reverse("cases:evidence", args=[in_force.reference]) in page
-    assert f"Showing the latest 10 of {SMALL} filed items that raised something" in page
-    assert page.count('href="/filed/') >= 10
+    page = client.get(evidence_url).content.decode()
+    assert f"Contacts 1 to 25 of the {evidence} this case relies on" in page
+    monitoring = client.get(monitoring_url).content.decode()
+    assert f"Showing the latest 10 of {SMALL} filed items that raised something" in monitoring
+    assert monitoring.count('href="/filed/') >= 10
 
 
 @pytest.mark.parametrize("name", ["cases:chronology", "cases:evidence", "customers:matters",
-                                  "customers:warnings", "customers:cases"])
+                                  "customers:warnings", "customers:cases",
+                                  *CASE_TAB_QUERIES])
 def test_each_whole_list_is_in_the_access_log(name, in_force, senior_manager, client):
     client.force_login(senior_manager)
     ref = in_force.reference if name.startswith("cases:") else in_force.customer.reference
@@ -259,7 +283,8 @@ def test_each_whole_list_is_in_the_access_log(name, in_force, senior_manager, cl
 def test_an_outsider_cannot_page_through_a_case_or_customer(in_force, outsider, client):
     client.force_login(outsider)
     for name, ref in [("cases:chronology", in_force.reference),
-                      ("customers:matters", in_force.customer.reference)]:
+                      ("customers:matters", in_force.customer.reference),
+                      *((name, in_force.reference) for name in CASE_TAB_QUERIES)]:
         assert client.get(reverse(name, args=[ref])).status_code == 404
 
 
@@ -283,3 +308,27 @@ def test_the_monitoring_count_filters_the_customer_and_date_in_where(in_force):
     assert "FILTER" not in sql.upper()
     where = sql.upper().split(" WHERE ", 1)[1]
     assert '"CUSTOMER_ID"' in where and '"OCCURRED_AT"' in where
+
+
+# Each part the case page showed before it was split, and where it is now: one link away.
+MOVED = {
+    "cases:referral": ['id="preconditions"', 'id="alternatives"', "Who decides"],
+    "cases:evidence": ['id="evidence"', "Perf contact"],
+    "cases:letters": ['id="letters-heading"'],
+    "cases:reviews": ['id="reviews-heading"', 'id="six-month-review"'],
+    "cases:monitoring": ['id="monitoring"', "New contacts by indicator"],
+}
+
+
+@pytest.mark.parametrize("name", list(MOVED))
+def test_each_part_of_the_case_is_one_link_from_its_summary(name, world, in_force,
+                                                            senior_manager, client):
+    world(3)
+    client.force_login(senior_manager)
+    summary = client.get(in_force.get_absolute_url()).content.decode()
+    url = reverse(name, args=[in_force.reference])
+    assert f'href="{url}"' in summary
+    tab = client.get(url).content.decode()
+    assert f'href="{url}" aria-current="page"' in tab
+    for marker in MOVED[name]:
+        assert marker in tab and marker not in summary, marker

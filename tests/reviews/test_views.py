@@ -36,6 +36,11 @@ THU_18_SEPT = dt.date(2025, 9, 18)  # three days after the last day
 MON_29_SEPT = dt.date(2025, 9, 29)  # the 28th day after a request received on 1 September
 
 
+def reviews_tab(case) -> str:
+    """The case page's challenges and reviews tab (cases.sections)."""
+    return reverse("cases:reviews", args=[case.reference])
+
+
 def text(response) -> str:
     return html.unescape(response.content.decode())
 
@@ -150,7 +155,7 @@ def test_an_independent_reviewer_not_assigned_cannot_open_the_decision(
 def test_the_case_page_shows_the_window_and_the_28_day_clock(challenge, senior_manager, login,
                                                              time_machine):
     move_to(time_machine, dt.date(2025, 9, 10))
-    page = squash(text(login(senior_manager).get(challenge.case.get_absolute_url())))
+    page = squash(text(login(senior_manager).get(reviews_tab(challenge.case))))
     assert "Last day to ask for a review" in page
     assert "Monday 15 September 2025" in page and "5 days left" in page
     assert "Decision due (28 days)" in page
@@ -165,25 +170,25 @@ def test_the_case_page_shows_the_window_and_the_28_day_clock(challenge, senior_m
 def test_the_case_page_shows_days_overdue_once_the_28_days_pass(challenge, officer, login,
                                                                time_machine):
     move_to(time_machine, MON_29_SEPT + dt.timedelta(days=3))
-    page = squash(text(login(officer).get(challenge.case.get_absolute_url())))
+    page = squash(text(login(officer).get(reviews_tab(challenge.case))))
     assert "3 days overdue" in page
     assert re.search(r"Last day to ask for a review.*?Closed", page)
 
 
 def test_the_officer_sees_only_the_record_button(in_force, officer, login):
-    page = text(login(officer).get(in_force.get_absolute_url()))
+    page = text(login(officer).get(reviews_tab(in_force)))
     assert 'data-action="challenge_record"' in page
     assert 'data-action="review_decide"' not in page
 
 
 def test_the_senior_manager_sees_the_review_button(in_force, senior_manager, login):
-    page = text(login(senior_manager).get(in_force.get_absolute_url()))
+    page = text(login(senior_manager).get(reviews_tab(in_force)))
     assert 'data-action="review_decide"' in page
 
 
 def test_the_assigned_reviewer_sees_the_decide_button_and_nothing_else(assigned, reviewer,
                                                                        login):
-    page = text(login(reviewer).get(assigned.case.get_absolute_url()))
+    page = text(login(reviewer).get(reviews_tab(assigned.case)))
     assert url("challenge_decide", assigned.case, assigned) in page
     assert url("challenge_assign", assigned.case, assigned) not in page
     assert 'data-action="challenge_record"' not in page
@@ -195,9 +200,9 @@ def test_the_case_page_costs_the_same_queries_with_more_challenges(
 ):
     def count() -> int:
         client = login(senior_manager)  # (a fresh session: the clock moves below)
-        client.get(in_force.get_absolute_url())  # warm the session and caches
+        client.get(reviews_tab(in_force))  # warm the session and caches
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(in_force.get_absolute_url()).status_code == 200
+            assert client.get(reviews_tab(in_force)).status_code == 200
         return len(queries)
 
     first = record(in_force, officer)
@@ -221,7 +226,7 @@ def test_a_lapsed_designation_shows_a_red_warning(in_force, senior_manager, logi
     move_to(time_machine, REVIEW_DUE + dt.timedelta(days=2))
     in_force.lapse()
     in_force.save()
-    page = squash(text(login(senior_manager).get(in_force.get_absolute_url())))
+    page = squash(text(login(senior_manager).get(reviews_tab(in_force))))
     assert "data-lapsed-warning" in page
     assert "the restrictions have lapsed" in page
     assert "2 days overdue" in page
@@ -282,7 +287,7 @@ def test_a_late_request_is_recorded_and_flagged_on_the_page(in_force, officer, s
     assert "3 days after the last day (15 September 2025)" in page
     assert url("challenge_accept_late", in_force, challenge) not in page  # not the officer's
 
-    page = text(login(senior_manager).get(in_force.get_absolute_url()))
+    page = text(login(senior_manager).get(reviews_tab(in_force)))
     assert url("challenge_accept_late", in_force, challenge) in page
     assert url("challenge_refuse_late", in_force, challenge) in page
 
@@ -456,8 +461,12 @@ def test_the_reviewer_upholds_and_the_outcome_letter_is_issued(assigned, reviewe
     assert ("Challenge decided: uphold the designation. Challenge outcome letter issued "
             "(version 1).") in page
     letter = Letter.objects.get(case=assigned.case, kind=LetterKind.CHALLENGE_OUTCOME)
-    assert 'data-letter="challenge_outcome-v1"' in page
-    assert reverse("letters:pdf", args=[assigned.case.reference, letter.pk]) in page
+    # The letter is on the case's letters tab, one link from the challenge.
+    letters_tab = reverse("cases:letters", args=[assigned.case.reference])
+    assert letters_tab in page
+    letters = text(client.get(letters_tab))
+    assert 'data-letter="challenge_outcome-v1"' in letters
+    assert reverse("letters:pdf", args=[assigned.case.reference, letter.pk]) in letters
     assigned.refresh_from_db()
     assert assigned.status == ChallengeStatus.DECIDED
     assert 'data-outcome="uphold"' in page and "Decided on time" in page
@@ -606,14 +615,17 @@ def test_a_varied_sanction_must_end_by_the_chosen_next_review(in_force, senior_m
 def test_the_senior_manager_continues_the_designation(in_force, senior_manager, login,
                                                       time_machine):
     move_to(time_machine, dt.date(2026, 2, 20))
-    response = confirm(login(senior_manager), url("review_decide", in_force), {
+    client = login(senior_manager)
+    response = confirm(client, url("review_decide", in_force), {
         "expected_state": "active", "outcome": "continue",
         "reasons": "You are still calling us every day.",
         "next_review_on": "2026-08-20"}, follow=True)
     page = squash(text(response))
     assert ("Six-month review recorded: continue the designation unchanged. Next review due "
             "20 August 2026. Six-month review outcome letter issued (version 1).") in page
-    assert 'data-letter="review_outcome-v1"' in page
+    # The letter is on the case's letters tab, one link away.
+    letters = text(client.get(reverse("cases:letters", args=[in_force.reference])))
+    assert 'data-letter="review_outcome-v1"' in letters
     assert "On time" in page and "Next review set for 20 August 2026" in page
     in_force.refresh_from_db()
     assert in_force.review_due_on == dt.date(2026, 8, 20)
@@ -695,7 +707,7 @@ def test_each_challenge_button_names_the_page_it_opens(in_force, senior_manager,
             services.challenge_assign_reviewer(
                 actor=senior_manager, challenge=challenge, reviewer=reviewer
             )
-        page = client.get(in_force.get_absolute_url()).content.decode()
+        page = client.get(reviews_tab(in_force)).content.decode()
         links = re.findall(
             r'<a href="(/cases/[^"]+/challenges/[^"]+)"[^>]*class="govuk-button[^"]*"[^>]*>'
             r"(.*?)</a>",

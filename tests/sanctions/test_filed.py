@@ -185,7 +185,9 @@ def test_new_information_shows_on_the_case_page(
     with django_capture_on_commit_callbacks(execute=True):
         mark(login(officer), item, significant_new_information="yes",
              safeguarding_concern="no", note="A new survey shows the bins were missed.")
-    html = page(login(senior_manager).get(restricted_case.get_absolute_url()))
+    # The case page's monitoring tab (cases.sections).
+    html = page(login(senior_manager).get(
+        reverse("cases:monitoring", args=[restricted_case.reference])))
     assert "Since the designation" in html
     assert "Significant new information" in html
     assert "A new survey shows the bins were missed." in html
