@@ -157,9 +157,13 @@ def test_invocations_month_by_month_for_the_twelve_months_to_the_period_end(q1):
     assert [row.cells[0].value for row in trend.rows] == [0, 0, 1, 0, 0, 2, 1, 0, 1, 1, 1, 1]
 
 
-def test_warnings_challenges_and_closures_month_by_month(q1):
-    months = values(q1["activity"])
-    assert q1["activity"].columns == [
+def test_warnings_challenges_and_closures_month_by_month(q1, lead, login):
+    # On the report page, a link to the table's own page; the table is there.
+    assert not q1["activity"].rows and q1["activity"].more_url.startswith(
+        "/reports/table/activity/?")
+    activity = login(lead).get(q1["activity"].more_url).context["table"]
+    months = values(activity)
+    assert activity.columns == [
         "Informal warnings", "Formal warnings", "Requests for a review",
         "Closed without a designation",
     ]
