@@ -68,6 +68,32 @@ NAMES = {
 }
 
 
+def live_figures(ids: list[int], period, today: dt.date) -> dict:
+    """Every report figure by its own definition's query (reports.selectors, no summary,
+    nothing folded): what test_queries compares the folded reading with and test_summary
+    the precomputed one."""
+    from reports import selectors
+
+    day = period.as_at(today)
+    months = period.trend_months(today)
+    return {
+        "invocations": selectors.invocations(ids, period),
+        "closed_without_designation": selectors.closed_without_designation(ids, period),
+        "standing_designations": selectors.standing_designations(ids, day),
+        "invocations_by_month": selectors.invocations_by_month(ids, months),
+        "closures_by_month": selectors.closures_by_month(ids, months),
+        "involved_elsewhere": selectors.involved_elsewhere(ids, period),
+        "warnings_given": selectors.warnings_given(ids, period),
+        "warnings_by_month": selectors.warnings_by_month(ids, months),
+        "challenges": selectors.challenges(ids, period),
+        "challenges_by_month": selectors.challenges_by_month(ids, months),
+        "reasons": selectors.invocation_reasons(ids, period),
+        "reason_groups": selectors.invocation_reason_groups(ids, period),
+        "sanctions": selectors.sanctions_in_force(ids, day),
+        "reviews": selectors.reviews(ids, period, today),
+    }
+
+
 def d(y: int, m: int, day: int) -> dt.date:
     return dt.date(y, m, day)
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import DesignationCase
-from tests.reports.conftest import Q1
+from tests.reports.conftest import Q1, live_figures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -57,6 +57,12 @@ def test_the_report_runs_the_same_queries_at_any_volume(quarter, lead, council_w
     assert page["lee"] <= 12 and page["cora"] <= 12
 
 
+# The figures the page reads folded, three queries for all of them.
+FOLDED = ("invocations", "closed_without_designation", "standing_designations",
+          "invocations_by_month", "closures_by_month", "involved_elsewhere", "warnings_given",
+          "warnings_by_month", "challenges", "challenges_by_month")
+
+
 def _folded_and_separate(ids, period, today):
     from reports import selectors
 
@@ -67,18 +73,8 @@ def _folded_and_separate(ids, period, today):
         **selectors.warning_figures(ids, period, months),
         **selectors.challenge_figures(ids, period, months),
     }
-    separate = {
-        "invocations": selectors.invocations(ids, period),
-        "closed_without_designation": selectors.closed_without_designation(ids, period),
-        "standing_designations": selectors.standing_designations(ids, day),
-        "invocations_by_month": selectors.invocations_by_month(ids, months),
-        "closures_by_month": selectors.closures_by_month(ids, months),
-        "involved_elsewhere": selectors.involved_elsewhere(ids, period),
-        "warnings_given": selectors.warnings_given(ids, period),
-        "warnings_by_month": selectors.warnings_by_month(ids, months),
-        "challenges": selectors.challenges(ids, period),
-        "challenges_by_month": selectors.challenges_by_month(ids, months),
-    }
+    every = live_figures(ids, period, today)
+    separate = {name: every[name] for name in FOLDED}
     return folded, separate
 
 

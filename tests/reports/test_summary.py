@@ -28,7 +28,7 @@ from reviews import services as review_services
 from reviews.models import Challenge, ChallengeStatus, Review
 from sanctions import services as sanction_services
 from sanctions.models import Sanction, SanctionStatus
-from tests.reports.conftest import TODAY, d
+from tests.reports.conftest import TODAY, d, live_figures
 from tests.reviews.conftest import put_in_force
 
 pytestmark = pytest.mark.django_db
@@ -50,24 +50,7 @@ def _nonzero(value):
 
 def live(ids: list[int], period: Period, today: dt.date) -> dict:
     """Every figure by its own definition's query (no summary)."""
-    day = period.as_at(today)
-    months = period.trend_months(today)
-    return _nonzero({
-        "invocations": selectors.invocations(ids, period),
-        "closed_without_designation": selectors.closed_without_designation(ids, period),
-        "standing_designations": selectors.standing_designations(ids, day),
-        "invocations_by_month": selectors.invocations_by_month(ids, months),
-        "closures_by_month": selectors.closures_by_month(ids, months),
-        "involved_elsewhere": selectors.involved_elsewhere(ids, period),
-        "warnings_given": selectors.warnings_given(ids, period),
-        "warnings_by_month": selectors.warnings_by_month(ids, months),
-        "challenges": selectors.challenges(ids, period),
-        "challenges_by_month": selectors.challenges_by_month(ids, months),
-        "reasons": selectors.invocation_reasons(ids, period),
-        "reason_groups": selectors.invocation_reason_groups(ids, period),
-        "sanctions": selectors.sanctions_in_force(ids, day),
-        "reviews": selectors.reviews(ids, period, today),
-    })
+    return _nonzero(live_figures(ids, period, today))
 
 
 def precomputed(ids: list[int], period: Period, today: dt.date) -> dict:
