@@ -29,12 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.django_setup import setup_django  # noqa: E402
+from benchmarks.pages import _pick  # noqa: E402
 
 setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
@@ -89,8 +90,6 @@ def main() -> None:
     customer = in_force.customer.reference if in_force else "C-NONE"
     chosen = pages(customer)
     if args.picked:
-        from benchmarks.pages import _pick
-
         chosen = [(name, username, url, False) for name, username, url in _pick()["pages"]]
     try:
         with override_settings(STORAGES=STATIC), transaction.atomic():
@@ -128,8 +127,6 @@ def main() -> None:
 def explain_slowest(queries: list[str]) -> None:
     """Each SELECT again under EXPLAIN ANALYZE (in this rolled-back transaction); the
     slowest one's SQL, its planning and execution times, and its plan."""
-    from django.db import connection
-
     timed = []
     with connection.cursor() as cursor:
         for sql in queries:

@@ -35,6 +35,7 @@ from cases import deadlines, workflow
 from cases.models import (
     AlternativeConsideration,
     CaseEvent,
+    CaseTurn,
     Contact,
     ContactAttachment,
     Correction,
@@ -80,6 +81,7 @@ DELETED: tuple[type[models.Model], ...] = (
     CouncilNoticeRecipient, CouncilNotice, Letter, DeadlineAlert, ContactBreach, FiledItem,
     CaseEvent, PreconditionCheck, AlternativeConsideration, ContactAttachment, KeptUpload,
     Contact, Matter, RecordView, LegalHold, DisposalProposal, DuplicateOverride, CustomerMerge,
+    CaseTurn,
 )
 ANONYMISED: dict[type[models.Model], dict[str, str | None]] = {
     DesignationCase: {"referral_reason": "", "warning_skip_reason": "",
@@ -291,6 +293,9 @@ def dispose_customer(*, actor, proposal: DisposalProposal,
         DisputeStatement: set(_ids(DisputeStatement.objects.filter(customer_id=c)))
         | _history_ids(DisputeStatement, customer_id=c),
         LegalHold: set(_ids(LegalHold.objects.filter(customer_id=c))),
+        # Whose turn each case's next step is (cases.turns): derived, kept by every save;
+        # a disposed-of case has no step left for anyone.
+        CaseTurn: set(_ids(CaseTurn.objects.filter(case_id__in=case_ids))),
         DisposalProposal: {proposal.pk},
         DuplicateOverride: set(_ids(DuplicateOverride.objects.filter(customer_id=c))),
         # A merge record keeps the values each record had: it goes with either side.

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     Case,
     CharField,
@@ -463,6 +463,12 @@ _FIELDS = ("dl_case_ref", "dl_customer_id", "dl_customer_ref", "dl_customer_name
            "dl_reviewer_first", "dl_reviewer_last", "dl_reviewer_username")
 
 
+def _union_order(values: tuple) -> tuple:
+    """`_ORDER` for a row of `_KEYS` + `_FIELDS`, as the merge without SQL sorts it."""
+    kind, pk, due, ref = values[:4]
+    return (due, ref or "", kind, pk)
+
+
 def source(kind: DeadlineKind) -> Source:
     return next(s for s in SOURCES if s.kind == kind)
 
@@ -551,11 +557,19 @@ class _Rows(Sequence):
         if len(branches) == 1:
             # One kind: its own order is the page's (the kind is the same on every row).
             found = list(branches[0][skip:need])
-        else:
+        elif connections[branches[0].db].features.supports_slicing_ordering_in_compound:
             found = list(
                 branches[0][:need].union(*(b[:need] for b in branches[1:]), all=True)
                 .order_by(*_ORDER)[skip:need]
             )
+        else:
+            # SQLite (the embedded default) cannot LIMIT a branch of a compound query: each
+            # branch is read alone, still only the rows the page needs (one query per kind
+            # on the page), and merged here in the union's order.
+            found = sorted(
+                (values for branch in branches for values in branch[:need]),
+                key=_union_order,
+            )[skip:need]
         return [_row(values, self._sources[values[0]], self._scope, self._today)
                 for values in found]
 

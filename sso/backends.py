@@ -51,6 +51,7 @@ def __getattr__(name: str):
     brings the HTTP and JWT libraries, which a worker then loads only when someone signs in
     with single sign-on or a session from it comes back."""
     if name == "OIDCBackend":
+        # Lazy on purpose: see the docstring (requests and jwt stay out of every worker).
         from sso.oidc import OIDCBackend
 
         return OIDCBackend

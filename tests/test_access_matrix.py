@@ -592,6 +592,8 @@ PAGES: dict[str, Page] = {
     "filed:queue": Page(FILED_READERS),
     "filed:item": Page(FILED_READERS, "filed"),
     "reports:report": Page(REPORTS),
+    # One of the report's tables whole: figures only, as the report page.
+    "reports:table": Page(REPORTS),
     "reports:cases": Page(REPORTS & CASEWORK),
     "reports:quarterly": Page(REPORTS),
     "reports:quarterly_pdf": Page(REPORTS),
@@ -810,6 +812,9 @@ def _fill(w: World, route: Route) -> list[tuple[str, str | None]]:
             out.append((f"{r}?customer={customer.reference}&channel=phone", f"customer:{key}"))
     elif name == "reports:report":
         out += [(r, None), (r + "?format=csv&table=invocations", None)]
+    elif name == "reports:table":
+        out += [(r.replace("<slug:key>", "reasons"), None),
+                (r.replace("<slug:key>", "trend") + "?period=year", None)]
     elif name == "governance:hold_lift":
         out.append((r.replace("<int:pk>", "1"), None))
     elif name == "reports:cases":

@@ -51,6 +51,7 @@ NOT_CASEWORK = {
     "session_status",  # how long the session has left: nothing from a record
     "session_extend",
     "reports:report",  # figures only, with their own access rule (reports.selectors)
+    "reports:table",  # one of the report's tables whole: the same rule
     "reports:quarterly",
     "reports:quarterly_pdf",
     "api:schema",
