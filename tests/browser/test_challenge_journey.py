@@ -126,10 +126,13 @@ def test_a_written_request_is_decided_by_the_independent_reviewer(
     expect(page.locator("main")).to_contain_text(
         "Challenge decided: vary the sanctions. Challenge outcome letter issued (version 1)."
     )
-    row = page.locator("[data-letter='challenge_outcome-v1']")
-    expect(row).to_contain_text("Challenge outcome letter")
+    # Back on the case's challenges tab, the challenge decided; the letter is on its own tab.
+    expect(page.locator(f"#challenge-{challenge.pk}")).to_contain_text("Decided")
     page.locator(f"#challenge-{challenge.pk}").scroll_into_view_if_needed()
     page.screenshot(path=SCREENSHOTS.format("3-case-after"), full_page=True)
+    page.get_by_role("link", name="Letters and notices").click()
+    row = page.locator("[data-letter='challenge_outcome-v1']")
+    expect(row).to_contain_text("Challenge outcome letter")
 
     pdf_href = row.get_by_role("link", name=re.compile("Download PDF")).get_attribute("href")
     pdf = page.request.get(f"{base}{pdf_href}")

@@ -1,5 +1,10 @@
 """The page-cost helper itself: a repeated shape is caught, bookkeeping is not counted."""
 
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
 from tests.perf.bounds import PageCost, query_shape
 
 
@@ -16,3 +21,16 @@ def test_repeated_shapes_are_reported():
                                       "SELECT * FROM u"])
     assert list(cost.repeated.values()) == [2]
     assert cost.count == 3
+
+
+def test_every_exact_pin_of_a_page_allows_for_where_the_session_is_read():
+    """A page's exact query count differs by one between the embedded default (session in
+    the database) and CI or production (Redis): a pin written as a bare number passes on one
+    and fails on the other. Every `<cost>.count == N` in tests/perf goes through
+    `with_session`."""
+    bare = re.compile(r"(?<!paginator)\.count == (\d|[A-Z_]+\b)")
+    here = Path(__file__).resolve().parent
+    found = [f"{path.name}:{n}: {line.strip()}"
+             for path in sorted(here.glob("test_*.py")) if path.name != Path(__file__).name
+             for n, line in enumerate(path.read_text().splitlines(), 1) if bare.search(line)]
+    assert found == []

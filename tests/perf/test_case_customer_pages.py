@@ -14,7 +14,6 @@ import itertools
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -34,7 +33,7 @@ from cases.models import (
 from sanctions.models import ContactBreach, FiledItem
 from sanctions.selectors import case_monitoring
 from tests import factories
-from tests.perf.bounds import assert_bounded, page_cost
+from tests.perf.bounds import assert_bounded, page_cost, with_session
 from tests.reviews.conftest import put_in_force
 
 pytestmark = pytest.mark.django_db
@@ -43,12 +42,6 @@ _serial = itertools.count()
 # Both fill every capped list (25 chronology events, 10 of each other list, 25 contacts a
 # page of the timeline), so the larger must cost what the smaller does.
 SMALL, LARGE = 30, 90
-
-def _with_session(n: int) -> int:
-    """A pinned count as it is with the session in the database; Redis keeps it without a
-    query (ucp.session_store, wherever REDIS_URL is set, as in CI)."""
-    return n - 1 if settings.SESSION_ENGINE == "ucp.session_store" else n
-
 
 # What the pages cost now, pinned so that they cannot grow; issue 13's target is 12. Two
 # of each are what every signed-in request costs (the session; the user with their staff
@@ -145,7 +138,7 @@ def _pages(case) -> dict[str, str]:
 def test_the_page_does_not_grow_with_the_record(which, pinned, world, in_force, senior_manager,
                                                 client):
     client.force_login(senior_manager)
-    pinned = _with_session(pinned)
+    pinned = with_session(pinned)
     url = _pages(in_force)[which]
     world(SMALL)
     small = page_cost(client, url)
@@ -168,7 +161,7 @@ def test_the_whole_lists_are_paged_and_bounded(name, per_page, world, in_force,
     small = page_cost(client, url)
     world(LARGE - SMALL)
     large = page_cost(client, url)
-    pinned = _with_session(LIST_QUERIES[name])
+    pinned = with_session(LIST_QUERIES[name])
     assert_bounded(small, large, max_queries=pinned)
     assert large.count == pinned, large
     assert_bounded(small, page_cost(client, url + "?page=2"), max_queries=pinned)
@@ -244,7 +237,7 @@ def test_each_tab_of_the_case_page_does_not_grow_with_the_record(name, world, in
     small = page_cost(client, url)
     world(LARGE - SMALL)
     large = page_cost(client, url)
-    pinned = _with_session(CASE_TAB_QUERIES[name])
+    pinned = with_session(CASE_TAB_QUERIES[name])
     assert_bounded(small, large, max_queries=pinned)
     assert large.count == pinned, large
 
