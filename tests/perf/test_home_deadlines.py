@@ -134,7 +134,16 @@ ROLES = ["officer", "service_manager", "senior_manager", "reviewer", "lead", "ad
 
 # With many cases of later states the service manager's referrals still show: each state
 # has its own share of the next steps' scan.
-@pytest.mark.parametrize("role", ROLES)
+# The deadline panel's and /deadlines/' bounds are the one UNION ALL query's, which is
+# PostgreSQL's: SQLite cannot LIMIT a branch of a compound query, so the embedded default
+# reads each kind alone (reviews.dashboard; the oracle test checks it gives the same rows).
+ON_POSTGRES_ONLY = pytest.mark.postgres
+
+
+@pytest.mark.parametrize("role", [
+    pytest.param(role, marks=ON_POSTGRES_ONLY) if role == "senior_manager" else role
+    for role in ROLES
+])
 def test_each_roles_home_page_does_not_grow(role, world, request, client):
     user = request.getfixturevalue(role)
     client.force_login(user)
@@ -181,6 +190,7 @@ def test_the_customers_the_deadlines_page_names_are_in_the_access_log(world, sen
 DEADLINES_QUERIES = 7
 
 
+@ON_POSTGRES_ONLY
 @pytest.mark.parametrize("role", ["senior_manager", "reviewer", "ig"])
 def test_the_deadlines_page_does_not_grow(role, world, request, client):
     user = request.getfixturevalue(role)
@@ -200,6 +210,7 @@ def test_the_deadlines_page_does_not_grow(role, world, request, client):
 _LIMIT = re.compile(r"\b(?:LIMIT|OFFSET) (\d+)")
 
 
+@ON_POSTGRES_ONLY
 @pytest.mark.parametrize("number", ["1", "2", "last"])
 def test_a_page_of_deadlines_reads_a_page_of_each_source_not_every_deadline(
     number, world, senior_manager, client
