@@ -14,7 +14,8 @@ is 12 queries with no repeated shape.
 
 `--picked` measures the pages `benchmarks/pages.py` picks from the data instead (the
 senior manager's busiest customer, the longest chronology, the commonest surname, ...),
-and `--explain` runs every SELECT a page made again under `EXPLAIN (ANALYZE, BUFFERS)` and
+and `--profile N` runs N more requests under cProfile and prints the top functions, and
+`--explain` runs every SELECT a page made again under `EXPLAIN (ANALYZE, BUFFERS)` and
 prints the slowest one's plan: README's "slowest query on each page".
 """
 
@@ -82,6 +83,8 @@ def main() -> None:
                         help="the pages benchmarks/pages.py picks from the data")
     parser.add_argument("--explain", action="store_true",
                         help="EXPLAIN ANALYZE each page's SELECTs; print the slowest's plan")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="cProfile N more requests; print the top functions")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     users = {u.username: u for u in get_user_model().objects.all()}
@@ -114,6 +117,8 @@ def main() -> None:
                     timing = f" {statistics.median(times) * 1000:>6.0f} ms"
                 print(f"{name:18} {cost.status} {cost.bytes:>8} bytes "
                       f"{cost.count:>3} queries {repeated:>2} repeated{timing}")
+                if args.profile:
+                    profile(client, url, args.profile)
                 if args.sql:
                     for sql in cost.queries:
                         print(f"    {sql[:400]}")
@@ -122,6 +127,22 @@ def main() -> None:
             raise Rollback
     except Rollback:
         pass
+
+
+def profile(client: Client, url: str, n: int) -> None:
+    """Where a request's time goes in Python: cProfile over `n` requests, the functions
+    with the most time of their own, then the most time in all."""
+    import cProfile  # noqa: PLC0415 - only with --profile
+    import pstats  # noqa: PLC0415 - only with --profile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        client.get(url)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
 
 
 def explain_slowest(queries: list[str]) -> None:

@@ -99,9 +99,20 @@ def likely_matches(user, *, full_name: str = "", email: str = "", phone: str = "
         condition |= every_word
     elif words:  # one full word and an initial: the surname, near the postcode given
         condition |= Q(name_key__contains=words[0], postcode_outward=outward)
+    if key:
+        # The same name, wherever they live (`_judge` takes it without the postcode): on
+        # PostgreSQL along the name's trigram index, which answers equality too.
+        condition |= Q(name_key=key)
     pg = connection.vendor == "postgresql"
     if pg and len(key) >= 4:
-        condition |= Q(name_key__trigram_similar=key)
+        near = Q(name_key__trigram_similar=key)
+        if postcode_key:
+            # A near spelling is a likely match only where the postcode agrees (those rows
+            # are candidates already, by the postcode) or the record has none (`_judge`):
+            # asked of every customer, a common surname's near spellings were 6,000 rows
+            # to recheck at 100,000 customers, 40 ms of the check.
+            near &= Q(postcode_key="")
+        condition |= near
 
     # A merged-away row keeps its details for its history; its survivor is the record.
     qs = Customer.objects.filter(erased_at__isnull=True, merged_into__isnull=True).filter(
@@ -110,10 +121,17 @@ def likely_matches(user, *, full_name: str = "", email: str = "", phone: str = "
         qs = qs.exclude(pk=exclude.pk)
     # Asked of each candidate row (an index probe), not as "id IN every customer the user
     # may see", which PostgreSQL hashes whole: 20 ms at 20,000 customers, growing.
+    # A user whose scope is their directorates alone is answered from the rows' prefetched
+    # directorates, in Python: PostgreSQL hashed the whole directorate's customers for the
+    # 50 rows (10 ms at 100,000 customers).
+    in_directorates: set[int] | None = None
     if not may_do_casework(user):
         visible = Value(False)
     elif (scope := selectors.directorate_scope(user)) is None:
         visible = Value(True)
+    elif selectors.scope_is_directorates(user):
+        in_directorates = set(selectors.directorate_ids_for(user))
+        visible = Value(False)
     else:
         visible = ExpressionWrapper(scope, BooleanField())
     qs = qs.annotate(visible=visible)
@@ -132,6 +150,9 @@ def likely_matches(user, *, full_name: str = "", email: str = "", phone: str = "
         order.append("-likeness")
     rows = mark_restricted(list(
         qs.order_by(*order, "id").prefetch_related("directorates")[:CANDIDATE_ROWS]))
+    if in_directorates is not None:
+        for row in rows:
+            row.visible = any(d.pk in in_directorates for d in row.directorates.all())
 
     found = []
     for row in rows:

@@ -150,6 +150,14 @@ def directorate_scope(user) -> Q | None:
     return scope
 
 
+def scope_is_directorates(user) -> bool:
+    """Whether `directorate_scope(user)` is only "in one of the user's directorates" (no
+    reviewer's reach through their challenges), so a caller holding a customer's
+    directorates may answer it without a query."""
+    return directorate_ids_for(user) is not None and not has_role(
+        user, Role.INDEPENDENT_REVIEWER)
+
+
 class CustomerMerged(Http404):
     """The reference is of a record merged into `survivor`, which this user may see: the
     page answers with a redirect to the survivor's (`cases.merge_views`'s middleware)."""

@@ -137,6 +137,41 @@ def test_on_postgresql_a_near_spelling_with_nothing_else_is_found(officer, adult
     assert [c.customer for c in matches.shown] == [existing]
 
 
+def test_the_same_initial_and_surname_elsewhere_is_found(officer, adults):
+    """"Z Nixon" typed at one postcode finds "Z Nixon" living in another outward code:
+    the same name counts without the postcode, and only the name says so."""
+    existing = CustomerFactory(full_name="Z. Nixon", postcode="LA9 1GR", directorates=[adults])
+    matches = matching.likely_matches(officer, full_name="Z Nixon", postcode="CA14 8AX")
+    assert [c.customer for c in matches.shown] == [existing]
+    assert matches.shown[0].reasons == ["same name"]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_near_spelling_with_no_postcode_on_record_is_found(officer, adults):
+    """With a postcode typed, a near spelling is looked for only where the record has no
+    postcode (the same postcode's records are candidates already): `_judge` takes no near
+    spelling at another postcode."""
+    unplaced = CustomerFactory(full_name="John Smith", postcode="", address="",
+                               directorates=[adults])
+    CustomerFactory(full_name="John Smith", postcode="LA9 1GR", address="1 Far Lane",
+                    directorates=[adults])
+    matches = matching.likely_matches(officer, full_name="John Smyth", postcode="CA1 1AA",
+                                      address="3 Near Road")
+    assert [c.customer for c in matches.every] == [unplaced]
+
+
+def test_who_may_see_a_candidate_follows_its_directorates(officer, adults, children):
+    """Answered from the candidates' directorates in Python for a user scoped by
+    directorate: a record in both the officer's and another is shown, one only in the
+    other is named by its directorate."""
+    both = CustomerFactory(**IAN, directorates=[adults, children])
+    hidden = CustomerFactory(**{**IAN, "email": "other@example.com"}, directorates=[children])
+    matches = matching.likely_matches(officer, **IAN)
+    assert [c.customer for c in matches.shown] == [both]
+    assert {c.customer for c in matches.every} == {both, hidden}
+    assert matches.elsewhere == [children.name]
+
+
 def test_a_merged_away_record_is_no_match_its_survivor_is(officer, adults, ian):
     """The merged-away row keeps its details for its history; offered as a candidate it
     would read as "a possible match in another directorate" (no one may see it)."""
