@@ -151,7 +151,7 @@ def explain_slowest(queries: list[str]) -> None:
     timed = []
     with connection.cursor() as cursor:
         for sql in queries:
-            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            if not sql.lstrip().lstrip("(").upper().startswith(("SELECT", "WITH")):
                 continue
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}")
             plan = cursor.fetchone()[0]

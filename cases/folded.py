@@ -16,6 +16,7 @@ tests would catch as a repeated shape.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import json
@@ -99,6 +100,17 @@ class Fold:
         self.subquery = Subquery(
             inner.order_by().values(group).annotate(rows=JSONRows(payload)).values("rows")
         )
+
+    def bind(self, placeholder, value) -> Fold:
+        """A copy of this compiled fold (`prepare`) with `value` in place of each parameter
+        equal to `placeholder`: a fold whose queryset names the user (their own chronology
+        entries) is compiled once with a stand-in and bound on each request."""
+        bound = copy.copy(self)
+        raw = self.subquery
+        bound.subquery = RawSQL(raw.sql, tuple(value if p == placeholder else p
+                                               for p in raw.params),
+                                output_field=raw.output_field)
+        return bound
 
     def attach(self, row) -> None:
         raw = getattr(row, self.annotation)

@@ -362,6 +362,35 @@ def directorate_cases_for(user) -> QuerySet[DesignationCase]:
     return _open_to_casework().in_directorates(directorate_ids_for(user))
 
 
+def case_row_scope(user, via: str, *, own_directorates: bool = False) -> Q:
+    """`cases_for(user)` (or, `own_directorates`, `directorate_cases_for(user)`) as a
+    condition on the case a row of another table names through `via` ("case",
+    "sanction__case"), asked of that row's own case, instead of `via__in=cases_for(user)`.
+
+    As a subquery PostgreSQL reads every case the user may see into a hash before the first
+    row (a sequential scan of the council's cases, 9 ms at 20,000 cases and 45 at 100,000,
+    once for each branch of the deadlines' union); here the few challenges, letters or
+    filed items found by their own index are each checked against their case.
+    """
+    if not may_do_casework(user):
+        return Q(pk__in=[])
+    erased = Customer.objects.filter(erased_at__isnull=False).values("pk")
+    scope = ~Q(**{f"{via}__state": CaseState.NEW}) & ~Q(**{f"{via}__customer_id__in": erased})
+    ids = directorate_ids_for(user)
+    if ids is None:
+        return scope
+    ids = list(ids)
+    through = DesignationCase.involved_directorates.through
+    within = Q(**{f"{via}__lead_directorate_id__in": ids}) | Q(Exists(
+        through.objects.filter(designationcase_id=OuterRef(f"{via}_id"),
+                               directorate_id__in=ids)))
+    if not own_directorates and has_role(user, Role.INDEPENDENT_REVIEWER):
+        # The cases whose challenges they were given (see cases_for).
+        within |= Q(Exists(DesignationCase.objects.filter(pk=OuterRef(f"{via}_id"),
+                                                          challenges__reviewer=user)))
+    return scope & within
+
+
 def cases_for(user) -> QuerySet[DesignationCase]:
     if not may_do_casework(user):
         return DesignationCase.objects.none()

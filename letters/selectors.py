@@ -15,7 +15,7 @@ from django.http import Http404
 
 from cases import access_log, steps
 from cases.models import CaseState, Customer, DesignationCase, Warning
-from cases.selectors import cases_for, customers_for
+from cases.selectors import case_row_scope, customers_for
 from letters.forms import InformCouncilForm
 from letters.models import CouncilNotice, CouncilNoticeRecipient, Letter, LetterKind, PolicyVersion
 from letters.services import copy_recipients
@@ -54,7 +54,7 @@ def letters_for(user) -> QuerySet[Letter]:
     """The letters the user may open: those of cases they may see, and those with no case
     (informal warnings) of customers they may see."""
     return Letter.objects.filter(
-        Q(case__isnull=False, case__in=cases_for(user))
+        (Q(case__isnull=False) & case_row_scope(user, "case"))
         | Q(case__isnull=True, customer__in=customers_for(user))
     )
 

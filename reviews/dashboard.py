@@ -72,7 +72,7 @@ from django.utils.formats import date_format
 from accounts.roles import Role, has_role
 from cases import deadlines
 from cases.models import CaseState, DesignationCase
-from cases.selectors import cases_for, directorate_cases_for
+from cases.selectors import case_row_scope, directorate_cases_for
 from governance.models import SarStatus, SubjectAccessRequest
 from reviews.models import Challenge, ChallengeStatus
 from reviews.services import CHALLENGEABLE_STATES, REVIEWABLE_STATES
@@ -186,12 +186,14 @@ class Scope:
         is_ig = has_role(user, Role.INFORMATION_GOVERNANCE)
         managed = managed_cases(user) if is_manager else DesignationCase.objects.none()
         # A challenge of a case the user answers for, or one given to them to review (of a
-        # case they may see): `managed` is within `cases_for`, so one subquery each.
+        # case they may see). Each asked of the challenge's own case (`case_row_scope`),
+        # not as "case in every case the user may see", which PostgreSQL hashed whole for
+        # each branch of the deadlines' union.
         mine = Q(pk__in=[])
         if is_manager:
-            mine |= Q(case__in=managed)
+            mine |= case_row_scope(user, "case", own_directorates=True)
         if is_reviewer:
-            mine |= Q(reviewer=user, case__in=cases_for(user))
+            mine |= Q(reviewer=user) & case_row_scope(user, "case")
         challenges = Challenge.objects.filter(mine)
         return cls(user=user, is_manager=is_manager, is_reviewer=is_reviewer,
                    managed=managed, challenges=challenges, is_information_governance=is_ig)

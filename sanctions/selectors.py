@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases import access_log
 from cases.models import Channel, Contact, Customer, DesignationCase, Indicator
-from cases.selectors import SubqueryCount, capped, cases_for
+from cases.selectors import SubqueryCount, capped, case_row_scope
 from sanctions.checks import (
     Verdict,
     banner_lines,
@@ -128,7 +128,7 @@ def with_restricted_flag(customers: QuerySet[Customer], at: dt.datetime | None =
 def filed_items_to_read(user) -> QuerySet[FiledItem]:
     """Unread filed items of cases the user may see, oldest first."""
     return (
-        FiledItem.objects.filter(read_at__isnull=True, sanction__case__in=cases_for(user))
+        FiledItem.objects.filter(case_row_scope(user, "sanction__case"), read_at__isnull=True)
         .select_related(
             "contact__customer", "contact__matter", "contact__directorate", "sanction__case"
         )
@@ -144,7 +144,7 @@ def filed_items_to_read(user) -> QuerySet[FiledItem]:
 def get_filed_item_for_user(user, pk: int) -> FiledItem:
     try:
         item = (
-            FiledItem.objects.filter(sanction__case__in=cases_for(user))
+            FiledItem.objects.filter(case_row_scope(user, "sanction__case"))
             .select_related(
                 "contact__customer",
                 "contact__matter",
