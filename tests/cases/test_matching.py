@@ -146,6 +146,29 @@ def test_the_same_initial_and_surname_elsewhere_is_found(officer, adults):
     assert matches.shown[0].reasons == ["same name"]
 
 
+def test_an_initial_and_a_common_surname_find_that_initial_among_many_bearers(
+        officer, adults):
+    """"Z Nixon" with only a phone: the candidates are the Nixons with a Z word, not the
+    first rows of every Nixon (the rows judged are capped: 60 other Nixons, lower ids,
+    would crowd "Zoe Nixon" out)."""
+    for i in range(matching.CANDIDATE_ROWS + 10):
+        CustomerFactory(full_name=f"{'ABCDEFGHJK'[i % 10]}{'aeiou'[i % 5]}m Nixon",
+                        postcode="", address="", phone=f"0770090{i:04d}",
+                        directorates=[adults])
+    zoe = CustomerFactory(full_name="Zoe Nixon", postcode="", address="",
+                          phone="07700 800001", directorates=[adults])
+    matches = matching.likely_matches(officer, full_name="Z Nixon", phone="07700 800002")
+    assert [c.customer for c in matches.every] == [zoe]
+    assert matches.shown[0].reasons == ["similar name"]
+
+
+def test_one_word_alone_is_like_only_the_same_one_word(officer, adults):
+    alone = CustomerFactory(full_name="Nixon", postcode="", address="", directorates=[adults])
+    CustomerFactory(full_name="Zoe Nixon", postcode="", address="", directorates=[adults])
+    matches = matching.likely_matches(officer, full_name="nixon")
+    assert [c.customer for c in matches.every] == [alone]
+
+
 @pytest.mark.postgres
 def test_on_postgresql_a_near_spelling_with_no_postcode_on_record_is_found(officer, adults):
     """With a postcode typed, a near spelling is looked for only where the record has no
