@@ -345,6 +345,45 @@ def browse_customers(user, order: str) -> QuerySet[Customer]:
     return qs.order_by("full_name", "id")
 
 
+def browse_count(user) -> int:
+    """How many customers `browse_customers(user, ...)` lists, without reading them.
+
+    For a user scoped by directorate: their directorates' memberships (one index, no
+    customer rows) less those of the few records erased or merged away (their indexes), in
+    one query. As `COUNT(*)` of the list PostgreSQL read every customer in the council to
+    keep a directorate's (100 ms at 100,000 customers). A reviewer's reach past their
+    directorates, and a council-wide user, are counted as the list."""
+    if not may_do_casework(user):
+        return 0
+    if not scope_is_directorates(user):
+        return customers_for(user).count()
+    ids = directorate_ids_for(user)
+    if not ids:
+        return 0
+    members = Customer.directorates.through.objects.filter(directorate_id__in=ids)
+    if len(ids) > 1:
+        members = members.values("customer_id").distinct()
+    gone = Customer.objects.filter(Q(erased_at__isnull=False) | Q(merged_into__isnull=False))
+    total, gone_n = (
+        Directorate.objects.filter(pk=min(ids))
+        .annotate(dl_total=SubqueryCount(members.values("customer_id")),
+                  dl_gone=SubqueryCount(gone.filter(directorate_scope(user)).values("pk")))
+        .values_list("dl_total", "dl_gone").get())
+    return total - gone_n
+
+
+class ToldCountPaginator(Paginator):
+    """A Paginator told its count (a callable, asked once) rather than counting the list."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+
+    @functools.cached_property
+    def count(self) -> int:
+        return self._count()
+
+
 def _open_to_casework() -> QuerySet[DesignationCase]:
     # Cases of a customer disposed of under retention stay, anonymised, for the report only.
     # `NOT IN` the few erased customers (a partial index), not a join to every customer:

@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
+from accounts.scope import load_user
 from cases import selectors, services
 from cases.models import Customer, RecordView
 from cases.views import CappedPaginator
-from tests.factories import ContactFactory, CustomerFactory
+from tests.factories import ContactFactory, CustomerFactory, UserFactory
 from tests.perf.bounds import assert_bounded, page_cost
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +223,30 @@ def test_browse_lists_the_directorates_customers_sorted_and_paged(login, officer
     assert names(client.get(url, {"order": "contact"}))[0] == "Zoë Brontë"
     assert names(client.get(url, {"order": "nonsense"})) == names(client.get(url))
     assert "other.tinkler" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("who", ["officer", "two_directorates", "reviewer", "council_wide"])
+def test_the_browse_count_is_the_number_of_customers_listed(who, officer, reviewer, adults,
+                                                            children, people_):
+    """`browse_count` counts memberships, not the list: it must agree with the list
+    whatever is erased, merged away, in two directorates, or reached by a reviewer."""
+    both = CustomerFactory(full_name="Amy Both", directorates=[adults, children])
+    CustomerFactory(full_name="Gone Erased", directorates=[adults],
+                    erased_at=timezone.now())
+    CustomerFactory(full_name="Gone Merged", directorates=[adults, children],
+                    merged_into=both, merged_at=timezone.now())
+    users = {
+        "officer": officer,
+        "two_directorates": UserFactory(username="two", roles=[Role.OFFICER],
+                                        directorates=[adults, children]),
+        "reviewer": reviewer,
+        "council_wide": UserFactory(username="all", roles=[Role.SENIOR_MANAGER],
+                                    directorates__council_wide=True),
+    }
+    user = load_user(users[who].pk)
+    listed = selectors.browse_customers(user, "name").count()
+    assert selectors.browse_count(user) == listed
+    assert listed == {"officer": 4, "two_directorates": 5, "reviewer": 0, "council_wide": 5}[who]
 
 
 def test_logging_a_contact_stores_the_customers_last_contact(officer, adults, people_):
