@@ -44,12 +44,13 @@ A new kind is one more `Source`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import connections, models
+from django.db import connection, models
 from django.db.models import (
     Case,
     CharField,
@@ -69,13 +70,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from accounts.roles import Role, has_role
+from accounts.roles import Role, roles_of
+from accounts.selectors import directorate_ids_for
 from cases import deadlines
 from cases.models import CaseState, DesignationCase
 from cases.selectors import case_row_scope, directorate_cases_for
 from governance.models import SarStatus, SubjectAccessRequest
 from reviews.models import Challenge, ChallengeStatus
 from reviews.services import CHALLENGEABLE_STATES, REVIEWABLE_STATES
+from ucp.compiled_sql import CompiledSQL
 
 DUE_THIS_WEEK_DAYS = 7
 DUE_SOON_DAYS = 28
@@ -170,33 +173,43 @@ def managed_cases(user) -> QuerySet[DesignationCase]:
 @dataclass(frozen=True)
 class Scope:
     """What one user may see deadlines of: as a senior manager, the cases of their
-    directorates; as an independent reviewer, the challenges given to them."""
+    directorates; as an independent reviewer, the challenges given to them.
+
+    `key` is everything the scope's querysets are built from (the user, their roles and
+    directorates): the deadlines' statements are compiled once per key (`_COMPILED`), and
+    the querysets are built only when a statement is (a cached one needs neither)."""
 
     user: Any
     is_manager: bool
     is_reviewer: bool
-    managed: QuerySet[DesignationCase]
-    challenges: QuerySet[Challenge]
     is_information_governance: bool = False
+    key: tuple = ()
 
     @classmethod
     def of(cls, user) -> Scope:
-        is_manager = has_role(user, Role.SENIOR_MANAGER)
-        is_reviewer = has_role(user, Role.INDEPENDENT_REVIEWER)
-        is_ig = has_role(user, Role.INFORMATION_GOVERNANCE)
-        managed = managed_cases(user) if is_manager else DesignationCase.objects.none()
+        roles = roles_of(user)
+        return cls(user=user, is_manager=Role.SENIOR_MANAGER in roles,
+                   is_reviewer=Role.INDEPENDENT_REVIEWER in roles,
+                   is_information_governance=Role.INFORMATION_GOVERNANCE in roles,
+                   key=(user.pk, roles, directorate_ids_for(user)))
+
+    @functools.cached_property
+    def managed(self) -> QuerySet[DesignationCase]:
+        return (managed_cases(self.user) if self.is_manager
+                else DesignationCase.objects.none())
+
+    @functools.cached_property
+    def challenges(self) -> QuerySet[Challenge]:
         # A challenge of a case the user answers for, or one given to them to review (of a
         # case they may see). Each asked of the challenge's own case (`case_row_scope`),
         # not as "case in every case the user may see", which PostgreSQL hashed whole for
         # each branch of the deadlines' union.
         mine = Q(pk__in=[])
-        if is_manager:
-            mine |= case_row_scope(user, "case", own_directorates=True)
-        if is_reviewer:
-            mine |= Q(reviewer=user) & case_row_scope(user, "case")
-        challenges = Challenge.objects.filter(mine)
-        return cls(user=user, is_manager=is_manager, is_reviewer=is_reviewer,
-                   managed=managed, challenges=challenges, is_information_governance=is_ig)
+        if self.is_manager:
+            mine |= case_row_scope(self.user, "case", own_directorates=True)
+        if self.is_reviewer:
+            mine |= Q(reviewer=self.user) & case_row_scope(self.user, "case")
+        return Challenge.objects.filter(mine)
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -294,6 +307,9 @@ class Source:
     due: str
     ref: str = "reference"
     lead: Callable[[], int] = _no_lead
+    # Whether the scope's roles have any of this kind (`open` is None when not), asked
+    # without building the query.
+    who: Callable[[Scope], bool] = lambda scope: True
 
     def due_in_query(self) -> Any:
         lead = self.lead()
@@ -432,6 +448,10 @@ def _columns(case: str = "", *, done_a: Any = None, done_b: Any = None,
     return columns
 
 
+def _managers(scope: Scope) -> bool:
+    return scope.is_manager
+
+
 _CHALLENGE_COLUMNS = _columns("case__", reviewer=True)
 _CASE_COLUMNS = _columns()
 
@@ -445,16 +465,17 @@ SOURCES: tuple[Source, ...] = (
     Source(DeadlineKind.CHALLENGE_DECISION, _challenges(ChallengeStatus.UNDER_REVIEW),
            _CHALLENGE_COLUMNS, _decision_row, **_CHALLENGE_DUE),
     Source(DeadlineKind.SIX_MONTH_REVIEW, _reviews, _CASE_COLUMNS, _review_row,
-           due="review_due_on"),
+           due="review_due_on", who=_managers),
     Source(DeadlineKind.NOTIFY, _to_notify, lambda: _columns(
         done_a=_flag(customer_notified_on__isnull=False),
         done_b=_flag(council_informed_at__isnull=False))(), _notify_row,
-           due="designated_on", lead=_notify_lead),
+           due="designated_on", lead=_notify_lead, who=_managers),
     Source(DeadlineKind.CHALLENGE_WINDOW, _windows, _CASE_COLUMNS, _window_row,
-           due="challenge_ends_on"),
+           due="challenge_ends_on", who=_managers),
     Source(DeadlineKind.SUBJECT_ACCESS, _subject_access,
            _columns(None, done_a=_flag(identity_checked_on__isnull=False)),
-           _subject_access_row, due="due_on", ref="customer__reference"),
+           _subject_access_row, due="due_on", ref="customer__reference",
+           who=lambda scope: scope.is_information_governance),
 )
 
 # The union's columns, in order: the sort keys, then `Item`'s fields; and the list's order.
@@ -497,6 +518,21 @@ def _row(values: tuple, source: Source, scope: Scope, today: dt.date) -> Deadlin
         clock=clock(due, today), anchor=anchor, url=f"{url}#{anchor}",
         due_text=date_format(due, "D j M Y"),
     )
+
+
+# The deadlines' two statements (the day counts, a slice of rows), compiled once per key
+# (ucp.compiled_sql): building and compiling the seven-branch union was most of the home
+# page's time. PostgreSQL only: the rows are the driver's tuples, and SQLite's dates are
+# text until the ORM converts them.
+_COMPILED = CompiledSQL(512)
+
+
+def _compiles() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _opened(source: Source, scope: Scope, today: dt.date) -> QuerySet:
+    return source.open(scope, today).order_by()
 
 
 class _Rows(Sequence):
@@ -545,31 +581,45 @@ class _Rows(Sequence):
         # A bound that filters nothing is left out: the planner, which guesses a date
         # range's rows from the whole table's, then sees the branch's true size and walks
         # its index rather than sorting every row it has.
-        branches = [
-            qs.filter(source.between(first if first > on[0] else None,
-                                     last if last is not None and on[-1] > last else None))
-            .annotate(dl_kind=_text(source.kind.value), dl_pk=F("pk"),
-                      dl_due=source.due_in_query(), dl_ref=F(source.ref),
-                      **source.columns())
-            .values_list(*_KEYS, *_FIELDS)
-            .order_by(*source.order)
+        chosen = [
+            (source, qs, first if first > on[0] else None,
+             last if last is not None and on[-1] > last else None)
             for source, qs, on in self._parts
             if any(first <= day and (last is None or day <= last) for day in on)
         ]
-        if len(branches) == 1:
-            # One kind: its own order is the page's (the kind is the same on every row).
-            found = list(branches[0][skip:need])
-        elif connections[branches[0].db].features.supports_slicing_ordering_in_compound:
-            found = list(
-                branches[0][:need].union(*(b[:need] for b in branches[1:]), all=True)
-                .order_by(*_ORDER)[skip:need]
-            )
+
+        def branches():
+            return [
+                qs().filter(source.between(low, high))
+                .annotate(dl_kind=_text(source.kind.value), dl_pk=F("pk"),
+                          dl_due=source.due_in_query(), dl_ref=F(source.ref),
+                          **source.columns())
+                .values_list(*_KEYS, *_FIELDS)
+                .order_by(*source.order)
+                for source, qs, low, high in chosen
+            ]
+
+        def page():
+            parts = branches()
+            if len(parts) == 1:
+                # One kind: its own order is the page's (the kind is the same on every row).
+                return parts[0][skip:need]
+            return (parts[0][:need].union(*(b[:need] for b in parts[1:]), all=True)
+                    .order_by(*_ORDER)[skip:need])
+
+        if _compiles():
+            key = ("rows", self._scope.key, self._today, skip, need,
+                   tuple((source.kind.value, source.lead(), low, high)
+                         for source, _qs, low, high in chosen))
+            found = _COMPILED.rows(key, page)
+        elif len(chosen) == 1 or connection.features.supports_slicing_ordering_in_compound:
+            found = list(page())
         else:
             # SQLite (the embedded default) cannot LIMIT a branch of a compound query: each
             # branch is read alone, still only the rows the page needs (one query per kind
             # on the page), and merged here in the union's order.
             found = sorted(
-                (values for branch in branches for values in branch[:need]),
+                (values for branch in branches() for values in branch[:need]),
                 key=_union_order,
             )[skip:need]
         return [_row(values, self._sources[values[0]], self._scope, self._today)
@@ -630,26 +680,31 @@ def deadlines_for(user, *, horizon: Horizon = DEFAULT_HORIZON,
     today = today or timezone.localdate()
     scope = Scope.of(user)
     sources = {s.kind.value: s for s in SOURCES}
-    opened, tallies = [], []
-    for source in SOURCES:
-        qs = source.open(scope, today)
-        if qs is None:
-            continue
-        qs = qs.order_by()
-        opened.append((source, qs))
-        tallies.append(
-            qs.annotate(dl_kind=_text(source.kind.value))
+    # Each source's open items, built when a statement needs them (a compiled one does not).
+    opened = [(source, functools.partial(_opened, source, scope, today)) for source in SOURCES
+              if source.who(scope)]
+
+    def tallies():
+        parts = [
+            qs().annotate(dl_kind=_text(source.kind.value))
             .values("dl_kind", source.due).annotate(dl_n=Count("pk"))
             .values_list("dl_kind", source.due, "dl_n")
-        )
+            for source, qs in opened
+        ]
+        return parts[0].union(*parts[1:], all=True)
+
+    counted = []
+    if opened:
+        counted = (_COMPILED.rows(("tallies", scope.key, today), tallies) if _compiles()
+                   else list(tallies()))
     last = last_day(horizon, today)
     per_day: dict[dt.date, int] = {}
     on: dict[str, list[dt.date]] = {}
     counts = dict.fromkeys(Horizon, 0)
     ends = [(h, last_day(h, today) or dt.date.max) for h in Horizon]
     leads = {kind: dt.timedelta(days=source.lead()) for kind, source in sources.items()}
-    if tallies:
-        for kind, stored, n in tallies[0].union(*tallies[1:], all=True):
+    if counted:
+        for kind, stored, n in counted:
             day = stored + leads[kind]
             on.setdefault(kind, []).append(day)
             for h, end in ends:

@@ -225,3 +225,31 @@ def test_the_overdue_count_turns_over_at_midnight_uk_time(world, senior_manager,
     assert before.total == earlier.total + due_yesterday
     assert before.total == len([r for r in oracle(senior_manager, WED_1_JULY)
                                 if r[0] < WED_1_JULY])
+
+
+@pytest.mark.postgres
+def test_a_compiled_statement_follows_the_users_access(world, senior_manager, children):
+    """The deadlines' statements are compiled once per key (`reviews.dashboard._COMPILED`):
+    a directorate given to the user is in their next list, taken away it is out of it, and
+    each list is the oracle's, whatever was compiled for the user before."""
+    from accounts.scope import load_user
+    from reviews import dashboard
+
+    def listed(user):
+        found = deadlines_for(user, horizon=Horizon.ALL)
+        return [(r.due_on, r.case_reference or r.reference, r.kind.value, r.pk)
+                for r in found.rows[:500]]
+
+    user = load_user(senior_manager.pk)
+    before = listed(user)
+    assert before == oracle(user, WED_1_JULY)
+    misses = dashboard._COMPILED.misses
+    assert listed(load_user(senior_manager.pk)) == before
+    assert dashboard._COMPILED.misses == misses  # the same key: nothing compiled again
+
+    senior_manager.staff_profile.directorates.add(children)
+    wider = load_user(senior_manager.pk)
+    assert set(directorate_ids_for(wider)) > set(directorate_ids_for(user))
+    assert listed(wider) == oracle(wider, WED_1_JULY) != before
+    senior_manager.staff_profile.directorates.remove(children)
+    assert listed(load_user(senior_manager.pk)) == before
