@@ -15,12 +15,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-)
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -29,14 +23,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import (
-    REFERENCE_FORMAT,
-    ErrorOutput,
     RestrictionCheckInput,
     RestrictionCheckOutput,
     RestrictionsInput,
     RestrictionsOutput,
 )
-from cases import access_log, matching, references
+from cases import access_log, matching
 from cases import selectors as case_selectors
 from sanctions.checks import banner_lines, check_contact, sanctions_in_force
 from sanctions.selectors import restriction_banner
@@ -62,69 +54,12 @@ class ApiView(APIView):
         return login_not_required(super().as_view(**initkwargs))
 
 
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input: a list of messages per field."),
-    401: OpenApiResponse(ErrorOutput, description="No or a wrong token."),
-    403: OpenApiResponse(ErrorOutput, description="The user's role has no casework access."),
-    404: OpenApiResponse(
-        ErrorOutput, description="No such customer among those the user may see."
-    ),
-}
-
-REFERENCE_PARAMETER = OpenApiParameter(
-    "reference", {"type": "string", "maxLength": references.MAX_LENGTH,
-                  "pattern": references.PATTERN},
-    OpenApiParameter.PATH, description=REFERENCE_FORMAT,
-)
-
-CHECK_EXAMPLE = OpenApiExample(
-    "A call outside the restrictions",
-    response_only=True,
-    value={
-        "customer": "C-2025-000123",
-        "within_restrictions": False,
-        "breaches": [
-            {
-                "sanction": "call_limit",
-                "message": "Calls are taken in the morning only (before 12 noon), not at "
-                "14:05.",
-                "filed": False,
-            }
-        ],
-        "restrictions": [
-            "Phone: Tuesday mornings only, at most one call a week, at most 15 minutes, "
-            "only with Jo Smith",
-            "Until 2 December 2025.",
-        ],
-        "at": "2025-06-03T14:05:00+01:00",
-        "checked_at": "2025-06-03T14:05:02+01:00",
-    },
-)
-
-
 class RestrictionCheckView(ApiView):
     """Is this contact with the customer within the restrictions in force?"""
 
-    @extend_schema(
-        operation_id="restriction_check",
-        summary="Check a contact against the restrictions (query parameters)",
-        description="Nothing is saved. The same check runs when a contact is logged.",
-        parameters=[RestrictionCheckInput],
-        responses={200: RestrictionCheckOutput, **ERRORS},
-        examples=[CHECK_EXAMPLE],
-    )
     def get(self, request: Request) -> Response:
         return self._check(request, request.query_params)
 
-    @extend_schema(
-        operation_id="restriction_check_post",
-        summary="Check a contact against the restrictions (JSON body)",
-        description="The same as the GET, for systems that prefer to send a JSON body. "
-        "Nothing is saved.",
-        request=RestrictionCheckInput,
-        responses={200: RestrictionCheckOutput, **ERRORS},
-        examples=[CHECK_EXAMPLE],
-    )
     def post(self, request: Request) -> Response:
         return self._check(request, request.data)
 
@@ -189,12 +124,6 @@ class RestrictionCheckView(ApiView):
 class CustomerRestrictionsView(ApiView):
     """The restrictions in force for a customer, as the banner on their pages shows them."""
 
-    @extend_schema(
-        operation_id="customer_restrictions",
-        summary="The restrictions in force for a customer",
-        parameters=[RestrictionsInput, REFERENCE_PARAMETER],
-        responses={200: RestrictionsOutput, **ERRORS},
-    )
     def get(self, request: Request, reference: str) -> Response:
         given = RestrictionsInput(data=request.query_params)
         given.is_valid(raise_exception=True)

@@ -159,6 +159,9 @@ def explain_slowest(queries: list[str]) -> None:
             timed.append((plan["Planning Time"] + plan["Execution Time"], sql, plan))
         if not timed:
             return
+        for _took, sql, plan in timed:
+            print(f"    {plan['Execution Time']:7.2f} + {plan['Planning Time']:5.2f} ms  "
+                  f"{' '.join(sql.split())[:110]}")
         total, sql, plan = max(timed, key=lambda t: t[0])
         print(f"    slowest of {len(timed)} SELECTs: {plan['Execution Time']:.2f} ms execution"
               f" + {plan['Planning Time']:.2f} ms planning "

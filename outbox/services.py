@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from outbox.models import OutboxMessage
-from ucp.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +109,8 @@ def _publish(message_id: int) -> None:
     once per message.
     """
     global _publish_paused_until
+    from ucp.celery import app as celery_app  # noqa: PLC0415 - Celery loads on first use
+
     # Eager (no REDIS_URL) there is no broker to be away: the task runs here and now.
     eager = celery_app.conf.task_always_eager
     if not eager and time.monotonic() < _publish_paused_until:

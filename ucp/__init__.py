@@ -1,3 +1,11 @@
-from ucp.celery import app as celery_app
+"""The project package. The Celery app is `ucp.celery.app` (`celery -A ucp` finds it
+there); it is not imported here, so that a web worker that queues nothing never loads
+Celery. `ucp.celery_app` still names it, imported on first use."""
 
-__all__ = ("celery_app",)
+
+def __getattr__(name: str):
+    if name == "celery_app":
+        from ucp.celery import app
+
+        return app
+    raise AttributeError(f"module 'ucp' has no attribute {name!r}")

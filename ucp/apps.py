@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 
 from ucp import sessions
-from ucp.celery import announce_mode
+from ucp.startup import announce_mode
 
 
 class UcpConfig(AppConfig):

@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from ucp.csp import JS_ENABLED_SCRIPT_HASH
@@ -163,6 +162,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # The operations' descriptions live in api/schema.py, applied when a schema is made.
+    "PREPROCESSING_HOOKS": ["api.schema.annotate"],
 }
 
 # --- Database ---------------------------------------------------------------------------
@@ -408,7 +409,9 @@ else:
 
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Named tasks only; the sweeps themselves live in the apps (issue 4 adds them).
-    "heartbeat": {"task": "ucp.tasks.heartbeat", "schedule": crontab(minute="*/15")},
+    # A crontab's fields as plain values ({"crontab": {...}}), made a crontab by ucp.celery:
+    # importing Celery here would load it into every web worker.
+    "heartbeat": {"task": "ucp.tasks.heartbeat", "schedule": {"crontab": {"minute": "*/15"}}},
     # Sends what a save queued while Redis was away (outbox/); each message goes once.
     "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
 }
@@ -455,7 +458,7 @@ RETENTION_YEARS_AFTER_LAST_CONTACT = int(
 )
 CELERY_BEAT_SCHEDULE["reviews-sweep"] = {
     "task": "reviews.sweep",
-    "schedule": crontab(hour=SWEEP_HOUR, minute=30),
+    "schedule": {"crontab": {"hour": SWEEP_HOUR, "minute": 30}},
 }
 
 LOGGING = {
