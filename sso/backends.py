@@ -45,14 +45,27 @@ class LocalPasswordBackend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-def __getattr__(name: str):
-    """`sso.backends.OIDCBackend`, the name AUTHENTICATION_BACKENDS and the sessions signed in
-    through the provider carry, imported from `sso.oidc` when first asked for: its library
-    brings the HTTP and JWT libraries, which a worker then loads only when someone signs in
-    with single sign-on or a session from it comes back."""
-    if name == "OIDCBackend":
-        # Lazy on purpose: see the docstring (requests and jwt stay out of every worker).
-        from sso.oidc import OIDCBackend
+class OIDCBackend(ModelBackend):
+    """Single sign-on's backend as AUTHENTICATION_BACKENDS and the sessions signed in through
+    the provider name it: a stand-in that answers here what it can and hands the provider's
+    answer to `sso.oidc.OIDCBackend` (mozilla-django-oidc's code flow), imported then.
 
-        return OIDCBackend
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    Django's `authenticate()` makes every listed backend, so a real subclass here would load
+    the library, with the HTTP and JWT libraries it brings (about 9 MB), into every worker
+    that signs anyone in with a password. Permissions are ModelBackend's, as the library's
+    backend (a ModelBackend) had them.
+    """
+
+    def authenticate(self, request, **kwargs):
+        # Only the callback view passes a nonce: a password form's request is never taken
+        # for a provider's answer, whatever its query string holds.
+        if not settings.OIDC_ENABLED or request is None or "nonce" not in kwargs:
+            return None
+        from sso.oidc import OIDCBackend as CodeFlow  # noqa: PLC0415 - see the docstring
+
+        return CodeFlow().authenticate(request, **kwargs)
+
+    def get_user(self, user_id):
+        # With the staff profile, in the one query every signed-in request makes.
+        user = load_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -2,9 +2,10 @@
 
 mozilla-django-oidc's backend imports PyJWT (with OpenSSL's bindings for it): about 9 MB in
 every gunicorn worker that had it at start-up (requests comes anyway, with Django REST
-framework's optional imports). They load when someone signs in
-through the provider (the callback view) or a session made by it comes back, and the
-backend's name in AUTHENTICATION_BACKENDS and in those sessions keeps working.
+framework's optional imports). They load when someone signs in through the provider (the
+callback view, and `sso.backends.OIDCBackend` handing the answer to `sso.oidc`), not when a
+worker signs someone in with a password (Django makes every listed backend for that), nor
+when a session made by the provider comes back.
 Run in a fresh interpreter: the test process itself has imported everything.
 """
 
@@ -30,8 +31,11 @@ get_wsgi_application()
 get_resolver().url_patterns  # every view module, as the first request loads them
 load_backend("sso.backends.LocalPasswordBackend")  # a password session's backend
 served = {m: m in sys.modules for m in ("jwt", "mozilla_django_oidc.auth")}
+from django.contrib.auth import get_backends
+get_backends()  # what authenticate() makes for a password sign-in: every listed backend
 backend = load_backend("sso.backends.OIDCBackend")
-print(json.dumps({"served": served, "oidc": type(backend).__module__,
+refused = backend.authenticate(None, username="someone", password="a password")
+print(json.dumps({"served": served, "oidc": type(backend).__module__, "refused": refused,
                   "after": "mozilla_django_oidc.auth" in sys.modules}))
 """
 
@@ -43,4 +47,6 @@ def test_page_workers_do_not_load_the_single_sign_on_libraries():
                          capture_output=True, text=True, timeout=120).stdout
     found = json.loads(out.strip().splitlines()[-1])
     assert found["served"] == {"jwt": False, "mozilla_django_oidc.auth": False}
-    assert found["oidc"] == "sso.oidc" and found["after"] is True
+    # The name stays; the library loads only for a provider's answer (test_sign_in.py).
+    assert found["oidc"] == "sso.backends" and found["refused"] is None
+    assert found["after"] is False
