@@ -5,7 +5,7 @@ Celery. `ucp.celery_app` still names it, imported on first use."""
 
 def __getattr__(name: str):
     if name == "celery_app":
-        from ucp.celery import app
+        from ucp.celery import app  # on first use: see the module's docstring
 
         return app
     raise AttributeError(f"module 'ucp' has no attribute {name!r}")
