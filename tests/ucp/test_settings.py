@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -98,3 +99,20 @@ def test_make_run_uses_the_demo_mode_not_debug():
     makefile = (BASE_DIR / "Makefile").read_text()
     assert "run: export DEMO ?= 1" in makefile
     assert "run: export DEBUG" not in makefile
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_apps_postgresql_sessions_run_without_jit_or_parallel_workers():
+    """Set per connection (libpq options): no JIT (a scoped query costed high compiled for
+    seconds), no parallel workers (under load a search that fanned out cost more in all),
+    and pg_trgm's threshold at 0.5 (cases.matching relies on it)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        found = {}
+        for name in ("jit", "max_parallel_workers_per_gather", "pg_trgm.similarity_threshold"):
+            cursor.execute(f"SHOW {name}")
+            found[name] = cursor.fetchone()[0]
+    assert found == {"jit": "off", "max_parallel_workers_per_gather": "0",
+                     "pg_trgm.similarity_threshold": "0.5"}
