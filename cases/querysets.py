@@ -9,8 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+
+
+def in_directorates_condition(ids: Iterable[int], *, via: str = "",
+                              lead_only: bool = False) -> Q:
+    """The condition that a case is led by, or involves, one of these directorates: of the
+    case itself (`via=""`), or of the case another table's row names through `via`
+    ("case", "sanction__case"), asked of that row's own case."""
+    ids = list(ids)
+    prefix, ref = (f"{via}__", f"{via}_id") if via else ("", "pk")
+    scope = Q(**{f"{prefix}lead_directorate_id__in": ids})
+    if not lead_only:
+        through = apps.get_model("cases", "DesignationCase").involved_directorates.through
+        scope |= Exists(
+            through.objects.filter(designationcase_id=OuterRef(ref), directorate_id__in=ids)
+        )
+    return scope
 
 
 class DesignationCaseQuerySet(models.QuerySet):
@@ -31,13 +48,7 @@ class DesignationCaseQuerySet(models.QuerySet):
         """
         if ids is None:
             return self
-        ids = list(ids)
-        scope = Q(lead_directorate_id__in=ids)
-        if not lead_only:
-            through = self.model.involved_directorates.through
-            scope |= Exists(
-                through.objects.filter(designationcase_id=OuterRef("pk"), directorate_id__in=ids)
-            )
+        scope = in_directorates_condition(ids, lead_only=lead_only)
         if also is not None:
             scope |= also
         return self.filter(scope)

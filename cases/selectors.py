@@ -61,6 +61,7 @@ from cases.models import (
     PreconditionCheck,
     Warning,
 )
+from cases.querysets import in_directorates_condition
 from cases.references import normalise_reference
 from ucp.http import may_do_casework
 
@@ -384,12 +385,28 @@ class ToldCountPaginator(Paginator):
         return self._count()
 
 
-def _open_to_casework() -> QuerySet[DesignationCase]:
-    # Cases of a customer disposed of under retention stay, anonymised, for the report only.
-    # `NOT IN` the few erased customers (a partial index), not a join to every customer:
-    # at 100,000 customers the join hashed the whole table on every case list (111 ms).
+def _case_scope(user, via: str = "", *, own_directorates: bool = False) -> Q:
+    """What `cases_for(user)` asks of a case, for a user with casework access: of the case
+    itself (`via=""`), or of the case a row of another table names through `via` ("case",
+    "sanction__case"). With `own_directorates`, without the cases an independent reviewer
+    was given from other directorates (`directorate_cases_for`).
+
+    Cases of a customer disposed of under retention stay, anonymised, for the report only:
+    `NOT IN` the few erased customers (a partial index), not a join to every customer (at
+    100,000 customers the join hashed the whole table on every case list, 111 ms)."""
+    prefix, ref = (f"{via}__", f"{via}_id") if via else ("", "pk")
     erased = Customer.objects.filter(erased_at__isnull=False).values("pk")
-    return DesignationCase.objects.exclude(state=CaseState.NEW).exclude(customer__in=erased)
+    scope = ~Q(**{f"{prefix}state": CaseState.NEW}) & ~Q(**{f"{prefix}customer__in": erased})
+    ids = directorate_ids_for(user)
+    if ids is None:
+        return scope
+    within = in_directorates_condition(ids, via=via)
+    if not own_directorates and has_role(user, Role.INDEPENDENT_REVIEWER):
+        # An independent reviewer usually comes from another directorate: they see the
+        # cases whose challenges they were given, and no others of that directorate.
+        within |= Exists(DesignationCase.objects.filter(pk=OuterRef(ref),
+                                                        challenges__reviewer=user))
+    return scope & within
 
 
 def directorate_cases_for(user) -> QuerySet[DesignationCase]:
@@ -398,7 +415,7 @@ def directorate_cases_for(user) -> QuerySet[DesignationCase]:
     manager answers for are these."""
     if not may_do_casework(user):
         return DesignationCase.objects.none()
-    return _open_to_casework().in_directorates(directorate_ids_for(user))
+    return DesignationCase.objects.filter(_case_scope(user, own_directorates=True))
 
 
 def case_row_scope(user, via: str, *, own_directorates: bool = False) -> Q:
@@ -413,36 +430,13 @@ def case_row_scope(user, via: str, *, own_directorates: bool = False) -> Q:
     """
     if not may_do_casework(user):
         return Q(pk__in=[])
-    erased = Customer.objects.filter(erased_at__isnull=False).values("pk")
-    scope = ~Q(**{f"{via}__state": CaseState.NEW}) & ~Q(**{f"{via}__customer_id__in": erased})
-    ids = directorate_ids_for(user)
-    if ids is None:
-        return scope
-    ids = list(ids)
-    through = DesignationCase.involved_directorates.through
-    within = Q(**{f"{via}__lead_directorate_id__in": ids}) | Q(Exists(
-        through.objects.filter(designationcase_id=OuterRef(f"{via}_id"),
-                               directorate_id__in=ids)))
-    if not own_directorates and has_role(user, Role.INDEPENDENT_REVIEWER):
-        # The cases whose challenges they were given (see cases_for).
-        within |= Q(Exists(DesignationCase.objects.filter(pk=OuterRef(f"{via}_id"),
-                                                          challenges__reviewer=user)))
-    return scope & within
+    return _case_scope(user, via, own_directorates=own_directorates)
 
 
 def cases_for(user) -> QuerySet[DesignationCase]:
     if not may_do_casework(user):
         return DesignationCase.objects.none()
-    ids = directorate_ids_for(user)
-    qs = _open_to_casework()
-    also = None
-    if has_role(user, Role.INDEPENDENT_REVIEWER):
-        # An independent reviewer usually comes from another directorate: they see the
-        # cases whose challenges they were given, and no others of that directorate.
-        also = Exists(
-            DesignationCase.objects.filter(pk=OuterRef("pk"), challenges__reviewer=user)
-        )
-    return qs.in_directorates(ids, also=also)
+    return DesignationCase.objects.filter(_case_scope(user))
 
 
 # The staff a case names, read with the case on its pages.

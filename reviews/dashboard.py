@@ -292,23 +292,23 @@ def _notify_lead() -> int:
 class Source:
     """One kind of deadline.
 
-    `open(scope, today)` is the open items of this kind the user may see, or None when the
-    user's roles have none of them. Each is due `lead()` days after its stored date `due`
-    (a field path: the column its partial index reads in order), and a day's rows are in the
-    order of `ref` (the case's reference). `columns` names, for each of `Item`'s fields, the
-    expression that reads it from this source's rows (one union query reads every kind at
-    once), and `row(item, scope)` says what is due and who must act.
+    `open(scope, today)` is the open items of this kind the user may see, asked only of a
+    scope whose roles have some (`who(scope)`). Each is due `lead()` days after its stored
+    date `due` (a field path: the column its partial index reads in order), and a day's rows
+    are in the order of `ref` (the case's reference). `columns` names, for each of `Item`'s
+    fields, the expression that reads it from this source's rows (one union query reads
+    every kind at once), and `row(item, scope)` says what is due and who must act.
     """
 
     kind: DeadlineKind
-    open: Callable[[Scope, dt.date], QuerySet | None]
+    open: Callable[[Scope, dt.date], QuerySet]
     columns: Callable[[], dict[str, Any]]
     row: Callable[[Item, Scope], tuple[str, str, str]]  # (what, who, anchor)
     due: str
     ref: str = "reference"
     lead: Callable[[], int] = _no_lead
-    # Whether the scope's roles have any of this kind (`open` is None when not), asked
-    # without building the query.
+    # Whether the scope's roles have any of this kind, asked before (and without) building
+    # `open`'s query, which is only asked of a scope `who` admits.
     who: Callable[[Scope], bool] = lambda scope: True
 
     def due_in_query(self) -> Any:
@@ -359,9 +359,7 @@ def _decision_row(item: Item, scope: Scope) -> tuple[str, str, str]:
     return "Challenge decision", who, f"challenge-{item.pk}"
 
 
-def _reviews(scope: Scope, today: dt.date) -> QuerySet | None:
-    if not scope.is_manager:
-        return None
+def _reviews(scope: Scope, today: dt.date) -> QuerySet:
     return scope.managed.filter(state__in=REVIEWABLE_STATES, review_due_on__isnull=False)
 
 
@@ -371,9 +369,7 @@ def _review_row(item: Item, scope: Scope) -> tuple[str, str, str]:
     return what, _senior_manager(item), "six-month-review"
 
 
-def _to_notify(scope: Scope, today: dt.date) -> QuerySet | None:
-    if not scope.is_manager:
-        return None
+def _to_notify(scope: Scope, today: dt.date) -> QuerySet:
     return scope.managed.filter(state=CaseState.DESIGNATED, designated_on__isnull=False)
 
 
@@ -386,9 +382,7 @@ def _notify_row(item: Item, scope: Scope) -> tuple[str, str, str]:
     return what, _senior_manager(item), "letters"
 
 
-def _windows(scope: Scope, today: dt.date) -> QuerySet | None:
-    if not scope.is_manager:
-        return None
+def _windows(scope: Scope, today: dt.date) -> QuerySet:
     # Once a request has come in, the window is no longer anyone's deadline; once it has
     # closed, nothing is left to do about it (a later request is a late one, listed above).
     return (
@@ -402,9 +396,7 @@ def _window_row(item: Item, scope: Scope) -> tuple[str, str, str]:
             "challenge-window")
 
 
-def _subject_access(scope: Scope, today: dt.date) -> QuerySet | None:
-    if not scope.is_information_governance:
-        return None
+def _subject_access(scope: Scope, today: dt.date) -> QuerySet:
     return SubjectAccessRequest.objects.filter(status=SarStatus.OPEN)
 
 
