@@ -519,6 +519,12 @@ class DesignationCase(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["customer", "state"]),
             # The sweep's and the dashboard's filters: designations by review date.
             models.Index(fields=["state", "review_due_on"]),
+            # The home page's "designated, not yet in force", newest decision first
+            # (`selectors.recently_designated`): read in that order and stopped at the page.
+            # Without it PostgreSQL joined every designated case in scope to its customer
+            # before sorting (1,384 at 100,000 customers, 10 ms).
+            models.Index(fields=["-decided_at"], condition=Q(state="designated"),
+                         name="case_designated_decided_idx"),
             # The directorate report's: decisions and closures in a period, by directorate.
             models.Index(fields=["lead_directorate", "designated_on"]),
             models.Index(fields=["lead_directorate", "closed_at"]),
