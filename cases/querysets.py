@@ -14,13 +14,20 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 
+def case_path(via: str) -> tuple[str, str]:
+    """(the prefix of a case's fields, the path of its id) from a case itself (`via=""`)
+    or from a row of another table that names its case through `via` ("case",
+    "sanction__case")."""
+    return (f"{via}__", f"{via}_id") if via else ("", "pk")
+
+
 def in_directorates_condition(ids: Iterable[int], *, via: str = "",
                               lead_only: bool = False) -> Q:
     """The condition that a case is led by, or involves, one of these directorates: of the
     case itself (`via=""`), or of the case another table's row names through `via`
     ("case", "sanction__case"), asked of that row's own case."""
     ids = list(ids)
-    prefix, ref = (f"{via}__", f"{via}_id") if via else ("", "pk")
+    prefix, ref = case_path(via)
     scope = Q(**{f"{prefix}lead_directorate_id__in": ids})
     if not lead_only:
         through = apps.get_model("cases", "DesignationCase").involved_directorates.through

@@ -28,7 +28,16 @@ def passwords_allowed_for(username: str | None) -> bool:
     return not settings.OIDC_ENABLED or is_break_glass(username)
 
 
-class LocalPasswordBackend(ModelBackend):
+class StaffBackend(ModelBackend):
+    """ModelBackend whose signed-in user comes with the staff profile."""
+
+    def get_user(self, user_id):
+        # With the staff profile, in the one query every signed-in request makes.
+        user = load_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class LocalPasswordBackend(StaffBackend):
     """Django's username and password, refused to everyone but the break-glass accounts
     once single sign-on is configured."""
 
@@ -39,13 +48,8 @@ class LocalPasswordBackend(ModelBackend):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
-    def get_user(self, user_id):
-        # With the staff profile, in the one query every signed-in request makes.
-        user = load_user(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
 
-
-class OIDCBackend(ModelBackend):
+class OIDCBackend(StaffBackend):
     """Single sign-on's backend as AUTHENTICATION_BACKENDS and the sessions signed in through
     the provider name it: a stand-in that answers here what it can and hands the provider's
     answer to `sso.oidc.OIDCBackend` (mozilla-django-oidc's code flow), imported then.
@@ -53,7 +57,7 @@ class OIDCBackend(ModelBackend):
     Django's `authenticate()` makes every listed backend, so a real subclass here would load
     the library, with the HTTP and JWT libraries it brings (about 9 MB), into every worker
     that signs anyone in with a password. Permissions are ModelBackend's, as the library's
-    backend (a ModelBackend) had them.
+    backend (a ModelBackend) had them; the user comes with the staff profile (StaffBackend).
     """
 
     def authenticate(self, request, **kwargs):
@@ -64,8 +68,3 @@ class OIDCBackend(ModelBackend):
         from sso.oidc import OIDCBackend as CodeFlow  # noqa: PLC0415 - see the docstring
 
         return CodeFlow().authenticate(request, **kwargs)
-
-    def get_user(self, user_id):
-        # With the staff profile, in the one query every signed-in request makes.
-        user = load_user(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None

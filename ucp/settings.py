@@ -178,12 +178,19 @@ DATABASES = {
     )
 }
 DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def _server_setting(setting: str) -> None:
+    """A PostgreSQL setting for every connection, as a libpq option (`-c name=value`)."""
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c {setting}".strip()
+
+
 if DATABASE_IS_POSTGRES and os.environ.get("PG_JIT", "0") != "1":
     # PostgreSQL's JIT compiles any query its planner costs high, and a page's scoped
     # queries are costed high (subplans over the council's cases) while running in
     # milliseconds: at 20,000 cases the home page's scan spent 3 s compiling, 0.1 s running.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    _server_setting("jit=off")
 if DATABASE_IS_POSTGRES:
     # pg_trgm's `%` (the duplicate check's similar names, search's near spellings) at 0.5,
     # not its 0.3: the GIN index then finds 358 names like "nixon zach" among 100,000 in
@@ -191,17 +198,14 @@ if DATABASE_IS_POSTGRES:
     # Smyth" is 0.57 like "John Smith", and the duplicate check must still find him.
     # Search asks for 0.6 in SQL (cases.people.SEARCH_SIMILARITY). A libpq option, so it
     # holds for every connection; behind PgBouncer set it with ALTER DATABASE ... SET.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = (_options.get("options", "") +
-                           " -c pg_trgm.similarity_threshold=0.5").strip()
+    _server_setting("pg_trgm.similarity_threshold=0.5")
 if DATABASE_IS_POSTGRES:
     # No parallel workers for a page's query unless PG_PARALLEL_WORKERS says how many: with
     # every core already serving requests, a search that fanned out to two more processes
     # cost more in all (100,000 customers, under load: search 24 req/s with them, 37
     # without; the other pages the same either way).
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = (_options.get("options", "") + " -c max_parallel_workers_per_gather="
-                           + str(int(os.environ.get("PG_PARALLEL_WORKERS") or 0))).strip()
+    _server_setting("max_parallel_workers_per_gather="
+                    f"{int(os.environ.get('PG_PARALLEL_WORKERS') or 0)}")
 # The access log's rows commit without waiting for the disk (cases.access_log.write): a
 # crash of the database server itself could lose the last fraction of a second of them.
 # 1 makes them wait for the flush like every other write.
