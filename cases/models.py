@@ -879,6 +879,10 @@ class CaseEvent(models.Model):
         return CaseState(self.to_state).label if self.to_state else ""
 
 
+# The home page's order of turns (`cases.turns.ORDER`), the tail of CaseTurn's indexes.
+_TURN_ORDER = ["due_on", "urgency", "review_due_on", "case_updated_at", "case"]
+
+
 class CaseTurn(models.Model):
     """Whose move it is on a case: one row for each role (in each of the case's
     directorates) or named person who may have a home-page step on it, and from when.
@@ -910,9 +914,14 @@ class CaseTurn(models.Model):
     case_updated_at = models.DateTimeField()
 
     class Meta:
+        # The home page reads each of a user's branches along one of these in its order
+        # (`cases.turns.candidates`): a role in a directorate, a role anywhere (a
+        # council-wide user), or the person named.
         indexes = [
-            models.Index(fields=["role", "directorate"]),
-            models.Index(fields=["person"]),
+            models.Index(fields=["role", "directorate", *_TURN_ORDER],
+                         name="caseturn_role_dir_order"),
+            models.Index(fields=["role", *_TURN_ORDER], name="caseturn_role_order"),
+            models.Index(fields=["person", *_TURN_ORDER], name="caseturn_person_order"),
             models.Index(fields=["case"]),
         ]
 

@@ -271,17 +271,27 @@ def home_steps(user, *, now: dt.datetime | None = None, limit: int = HOME_LIMIT)
     folded in (`cases.folded`).
     """
     now = now or timezone.now()
-    ordered = turns.candidates(user, now, roles_of(user), directorate_ids_for(user))
+    roles, directorate_ids = roles_of(user), directorate_ids_for(user)
     scope = cases_for(user).select_related(
         "customer", "lead_directorate", "key_officer", "formal_warning")
     found: list[tuple[tuple, HomeRow]] = []
+    seen: set[int] = set()
     read, size, exhausted, bound = 0, limit + HOME_BATCH_SLACK, False, None
     for _batch in range(HOME_MAX_BATCHES):
-        batch = list(ordered[read:read + size])
-        read += len(batch)
-        if batch:
-            scan, folds = folded.fold(scope.filter(pk__in=[c["case"] for c in batch]),
-                                      _prefetches(user))
+        # `size` more cases: a case has a turn per role and directorate, so ask for twice
+        # as many turns, and take them in order until `size` cases are new.
+        upto = read + 2 * size
+        turned = turns.candidates(user, now, roles, directorate_ids, upto)
+        fresh: list[int] = []
+        for turn in turned[read:]:
+            read += 1
+            if turn[-1] not in seen:
+                seen.add(turn[-1])
+                fresh.append(turn[-1])
+                if len(fresh) == size:
+                    break
+        if fresh:
+            scan, folds = folded.fold(scope.filter(pk__in=fresh), _prefetches(user))
             cases = list(scan)
             folded.attach(cases, folds)
             for case in cases:
@@ -292,12 +302,11 @@ def home_steps(user, *, now: dt.datetime | None = None, limit: int = HOME_LIMIT)
                     key = _order_key(row.due_on, turns.urgency_of(case.state),
                                      case.review_due_on, case.updated_at, case.pk)
                     found.append((key, row))
-        if len(batch) < size:
+        if read == len(turned) < upto:
             exhausted = True
             break
-        last = batch[-1]
-        bound = _order_key(last["first_due"], last["first_urgency"], last["review"],
-                           last["updated"], last["case"])
+        # Every unread case's first turn comes after the last one read.
+        bound = _order_key(*turned[read - 1])
         if sum(1 for key, _row in found if key <= bound) > limit:
             break
         size *= 2

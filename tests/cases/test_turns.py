@@ -28,6 +28,7 @@ from tests import factories
 from tests.cases.test_next_steps import SCENARIOS, at, build
 from tests.conftest import LONDON
 from tests.reviews.conftest import put_in_force
+from ucp.errors import CaseChanged
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,53 @@ def test_home_rows_are_what_next_steps_says_of_every_case(role, world, request,
             assert capped["names"] == expected[:limit]
             assert capped["more"] == (len(expected) > limit)
             assert capped["count"] >= min(len(expected), limit + 1) or capped["scanned_all"]
+
+
+def test_a_case_in_two_of_the_users_directorates_is_listed_once_in_its_place(
+    world, children, service_manager, senior_manager, time_machine, monkeypatch,
+):
+    """A case with turns in both of a senior manager's directorates (the lead and an
+    involved one) has two turns for them; the home page reads turns, not cases, along one
+    index branch per role and directorate, and must still list each case once, at its
+    place, however small the batch."""
+    senior_manager.staff_profile.directorates.add(children)
+    senior_manager.refresh_from_db()
+    cases = [case for case in world.values() if isinstance(case, DesignationCase)]
+    for case in cases:
+        try:
+            case_set_coordination(actor=service_manager, case=case,
+                                  key_officer=service_manager, involved_directorates=[children])
+        except CaseChanged:
+            pass  # the coordination is fixed once the case is referred
+    now = at(dt.date(2026, 2, 10), 12)
+    time_machine.move_to(now, tick=False)
+    user = type(senior_manager).objects.get(pk=senior_manager.pk)
+    doubled = {turn.case_id for turn in CaseTurn.objects.filter(
+        role="senior_manager", directorate=children)}
+    assert doubled & {turn.case_id for turn in CaseTurn.objects.filter(
+        role="senior_manager", directorate__short_name="adults")}, "no case has two turns"
+    expected = oracle(user, now)
+    assert len(expected) >= 3
+    assert shown(user, now, limit=100)["names"] == expected
+    for limit in (1, 2, 3):
+        assert shown(user, now, limit=limit)["names"] == expected[:limit]
+    # A first batch of one case, then two, four...: a case's second turn comes in a later
+    # batch than its first, and must not list it again.
+    monkeypatch.setattr(next_steps, "HOME_BATCH_SLACK", 1 - len(expected))
+    monkeypatch.setattr(next_steps, "HOME_MAX_BATCHES", 12)
+    every = shown(user, now, limit=len(expected))
+    assert every["names"] == expected and every["count"] == len(expected)
+    got = turns.candidates(user, now, ["senior_manager"], [adults_id(user), children.pk], 1000)
+    firsts = []
+    for turn in got:
+        if turn[-1] not in firsts:
+            firsts.append(turn[-1])
+    assert len(got) > len(firsts), "the candidates are turns, with a case's turns repeated"
+    assert got == sorted(got, key=lambda turn: next_steps._order_key(*turn))
+
+
+def adults_id(user) -> int:
+    return user.staff_profile.directorates.get(short_name="adults").pk
 
 
 def test_an_independent_reviewer_who_took_part_is_not_offered_the_decision(
@@ -181,3 +229,4 @@ def test_an_early_review_is_on_the_home_page_from_midnight_of_its_first_day(
     assert listed(first + dt.timedelta(minutes=1))
     # Nothing was written in between: the instant decided it.
     assert opens.available_from == CaseTurn.objects.get(pk=opens.pk).available_from
+
