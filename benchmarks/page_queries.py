@@ -83,11 +83,15 @@ def main() -> None:
                         help="the pages benchmarks/pages.py picks from the data")
     parser.add_argument("--explain", action="store_true",
                         help="EXPLAIN ANALYZE each page's SELECTs; print the slowest's plan")
+    parser.add_argument("--profile-out", default="", metavar="FILE",
+                        help="with --profile: also write the raw profile to FILE")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="cProfile N more requests; print the top functions")
     parser.add_argument("--memory", action="store_true",
                         help="the most Python memory a warm request holds at once")
     args = parser.parse_args()
+    global PROFILE_OUT
+    PROFILE_OUT = args.profile_out
     only = set(filter(None, args.only.split(",")))
     users = {u.username: u for u in get_user_model().objects.all()}
     in_force = (DesignationCase.objects.filter(state=CaseState.ACTIVE)
@@ -152,6 +156,9 @@ def memory(client: Client, url: str) -> None:
         print(f"      {stat}")
 
 
+PROFILE_OUT = ""
+
+
 def profile(client: Client, url: str, n: int) -> None:
     """Where a request's time goes in Python: cProfile over `n` requests, the functions
     with the most time of their own, then the most time in all."""
@@ -163,6 +170,8 @@ def profile(client: Client, url: str, n: int) -> None:
     for _ in range(n):
         client.get(url)
     profiler.disable()
+    if PROFILE_OUT:
+        profiler.dump_stats(PROFILE_OUT)  # for pstats' callers and callees
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("tottime").print_stats(25)
     stats.sort_stats("cumulative").print_stats(40)

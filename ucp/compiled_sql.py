@@ -63,11 +63,18 @@ class CompiledSQL:
                 self._store.popitem(last=False)
         return found
 
-    def rows(self, key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
+    def rows(self, key: Hashable, build: Callable[[], QuerySet], *,
+             bind: tuple[object, object] | None = None) -> list[tuple]:
+        """The statement's rows. `bind=(placeholder, value)`: `build()` used `placeholder`
+        (a value nothing else in the query equals) where each call has its own `value`,
+        such as the request's instant, which cannot be part of the key."""
         found = self.statement(key, build)
         if found is _EMPTY:
             return []
         alias, sql, params = found
+        if bind is not None:
+            placeholder, value = bind
+            params = tuple(value if p == placeholder else p for p in params)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

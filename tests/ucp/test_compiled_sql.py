@@ -52,3 +52,22 @@ def test_a_query_that_can_match_nothing_reads_nothing(django_assert_num_queries)
     with django_assert_num_queries(0):
         assert cache.rows("none", lambda: Customer.objects.filter(pk__in=[])
                           .values_list("pk")) == []
+
+
+def test_a_bound_value_is_the_calls_own_each_time():
+    """`bind`: a statement compiled with a stand-in for a value each call has its own (the
+    request's instant) runs with each call's value, compiled once."""
+    cache = CompiledSQL(2)
+    CustomerFactory(full_name="Ann Able")
+    CustomerFactory(full_name="Ann Baker")
+    stand_in = "\u2063stand-in\u2063"
+
+    def after(name):
+        return lambda: (Customer.objects.filter(full_name__gt=name).order_by("full_name")
+                        .values_list("full_name"))
+
+    assert cache.rows("after", after(stand_in), bind=(stand_in, "Ann Able")) == [
+        ("Ann Baker",)]
+    assert cache.rows("after", after(stand_in), bind=(stand_in, "Ann")) == [
+        ("Ann Able",), ("Ann Baker",)]
+    assert (cache.misses, cache.hits) == (1, 1)
