@@ -29,6 +29,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils.dateparse import parse_date, parse_datetime
 
+from ucp.compiled_sql import bind_params
+
 
 class JSONRows(models.Aggregate):
     """The rows of a group as one JSON array."""
@@ -96,20 +98,11 @@ class Fold:
             inner = inner.filter(**{self.fk_name: OuterRef("pk")})
             payload = _payload(self.target, related=self.related, fields=self.fields)
             group = self.fk_name
+        self.converters = {self.target: _converters(self.fields)}
         self.annotation = f"_folded_{name}"
         self.subquery = Subquery(
             inner.order_by().values(group).annotate(rows=JSONRows(payload)).values("rows")
         )
-
-    def _converters(self, model) -> tuple:
-        """(attname, converter) of each field read of `model` (the target, or a related
-        model of `select_related`), worked out once per fold."""
-        cache = self.__dict__.setdefault("_converter_cache", {})
-        found = cache.get(model)
-        if found is None:
-            fields = self.fields if model is self.target else _fields(model)
-            found = cache[model] = tuple((f.attname, _converter(f)) for f in fields)
-        return found
 
     def bind(self, placeholder, value) -> Fold:
         """A copy of this compiled fold (`prepare`) with `value` in place of each parameter
@@ -117,8 +110,7 @@ class Fold:
         entries) is compiled once with a stand-in and bound on each request."""
         bound = copy.copy(self)
         raw = self.subquery
-        bound.subquery = RawSQL(raw.sql, tuple(value if p == placeholder else p
-                                               for p in raw.params),
+        bound.subquery = RawSQL(raw.sql, bind_params(raw.params, placeholder, value),
                                 output_field=raw.output_field)
         return bound
 
@@ -141,13 +133,10 @@ class Fold:
         row._prefetched_objects_cache[self.name] = qs
 
     def _build(self, model, data: dict):
-        names, values = [], []
-        for attname, convert in self._converters(model):
-            if attname in data:
-                value = data[attname]
-                names.append(attname)
-                values.append(None if value is None else convert(value))
-        obj = model.from_db(connection.alias, names, values)
+        converters = self.converters.get(model)
+        if converters is None:  # a related model of `select_related`
+            converters = self.converters[model] = _converters(_fields(model))
+        obj = _from_json(model, converters, data)
         for name in self.related if model is self.target else ():
             nested = data.get(f"__{name}") or {}
             target = model._meta.get_field(name).related_model
@@ -193,6 +182,24 @@ def _converter(field: models.Field):
     return field.to_python
 
 
+def _converters(fields: Iterable[models.Field]) -> tuple:
+    """(attname, converter) of each field, worked out when a fold is made (once per
+    process: the folds are compiled once), not for each value."""
+    return tuple((f.attname, _converter(f)) for f in fields)
+
+
+def _from_json(model, converters: tuple, data: dict):
+    """An instance of `model` from its folded JSON object, as `from_db` makes one: the
+    fields present in `data`, each converted; the rest deferred."""
+    names, values = [], []
+    for attname, convert in converters:
+        if attname in data:
+            value = data[attname]
+            names.append(attname)
+            values.append(None if value is None else convert(value))
+    return model.from_db(connection.alias, names, values)
+
+
 def _order(objs: list, ordering: list) -> None:
     """Sort as the prefetch's queryset would: field names, "-" for descending."""
     for key in reversed([o for o in ordering if isinstance(o, str)]):
@@ -220,6 +227,7 @@ class ForwardFold:
         field = model._meta.get_field(name)
         self.attname = field.attname
         self.target = field.related_model
+        self.converters = _converters(_fields(self.target))
         self.annotation = f"_folded_{name}"
         self.subquery = Subquery(
             self.target.objects.filter(pk=OuterRef(self.attname))
@@ -231,17 +239,7 @@ class ForwardFold:
         data = json.loads(raw) if isinstance(raw, str) else raw
         obj = None
         if data and data.get("id") is not None:
-            converters = self.__dict__.get("_converters")
-            if converters is None:
-                converters = self._converters = tuple(
-                    (f.attname, _converter(f)) for f in _fields(self.target))
-            names, values = [], []
-            for attname, convert in converters:
-                if attname in data:
-                    value = data[attname]
-                    names.append(attname)
-                    values.append(None if value is None else convert(value))
-            obj = self.target.from_db(connection.alias, names, values)
+            obj = _from_json(self.target, self.converters, data)
         row._state.fields_cache[self.name] = obj
 
 

@@ -879,8 +879,9 @@ class CaseEvent(models.Model):
         return CaseState(self.to_state).label if self.to_state else ""
 
 
-# The home page's order of turns (`cases.turns.ORDER`), the tail of CaseTurn's indexes.
-_TURN_ORDER = ["due_on", "urgency", "review_due_on", "case_updated_at", "case"]
+# The home page's order of turns (`cases.turns.ORDER`): the tail of CaseTurn's indexes, and
+# the columns `cases.turns.candidates` reads.
+TURN_ORDER = ["due_on", "urgency", "review_due_on", "case_updated_at", "case"]
 
 
 class CaseTurn(models.Model):
@@ -918,10 +919,10 @@ class CaseTurn(models.Model):
         # (`cases.turns.candidates`): a role in a directorate, a role anywhere (a
         # council-wide user), or the person named.
         indexes = [
-            models.Index(fields=["role", "directorate", *_TURN_ORDER],
+            models.Index(fields=["role", "directorate", *TURN_ORDER],
                          name="caseturn_role_dir_order"),
-            models.Index(fields=["role", *_TURN_ORDER], name="caseturn_role_order"),
-            models.Index(fields=["person", *_TURN_ORDER], name="caseturn_person_order"),
+            models.Index(fields=["role", *TURN_ORDER], name="caseturn_role_order"),
+            models.Index(fields=["person", *TURN_ORDER], name="caseturn_person_order"),
             models.Index(fields=["case"]),
         ]
 

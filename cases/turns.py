@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.roles import CASEWORK_ROLES
 from cases import folded, steps
 from cases.choices import CaseState
-from cases.models import CaseTurn, DesignationCase
+from cases.models import TURN_ORDER, CaseTurn, DesignationCase
 from ucp.compiled_sql import CompiledSQL
 
 # A case nobody acts on: closed, or not yet referred. Every other state may have a step
@@ -167,7 +167,6 @@ def refresh_all(*, batch: int = 500, now: dt.datetime | None = None) -> int:
 # turn in this order carries its place in the page's order.
 ORDER = (F("due_on").asc(nulls_last=True), "urgency", F("review_due_on").asc(nulls_last=True),
          "case_updated_at", "case_id")
-ORDER_COLUMNS = ["due_on", "urgency", "review_due_on", "case_updated_at", "case_id"]
 # Past this many (role, directorate) pairs a user's branches are one per role, the
 # directorates a filter within it (a council-wide user has one branch per role anyway).
 MAX_BRANCHES = 12
@@ -207,12 +206,12 @@ def candidates(user, now: dt.datetime, roles: Iterable[str], directorate_ids, up
         for branch in branches:
             either |= branch
         return list(CaseTurn.objects.filter(either, _available(now)).order_by(*ORDER)
-                    .values_list(*ORDER_COLUMNS)[:upto])
+                    .values_list(*TURN_ORDER)[:upto])
 
     def build():
         parts = [
             CaseTurn.objects.filter(branch, _available(_NOW)).order_by(*ORDER)
-            .values_list(*ORDER_COLUMNS)[:upto]
+            .values_list(*TURN_ORDER)[:upto]
             for branch in branches
         ]
         if len(parts) == 1:

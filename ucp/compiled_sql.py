@@ -30,6 +30,12 @@ from django.db.models import QuerySet
 _EMPTY = object()
 
 
+def bind_params(params, placeholder, value) -> tuple:
+    """`params` with `value` in place of each one equal to `placeholder`: a statement
+    compiled once with a stand-in (the request's instant, the user's id) bound for a call."""
+    return tuple(value if p == placeholder else p for p in params)
+
+
 class CompiledSQL:
     def __init__(self, size: int = 256) -> None:
         self.size = size
@@ -73,8 +79,7 @@ class CompiledSQL:
             return []
         alias, sql, params = found
         if bind is not None:
-            placeholder, value = bind
-            params = tuple(value if p == placeholder else p for p in params)
+            params = bind_params(params, *bind)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import Q
 
 from cases import next_steps, turns, workflow
 from cases.choices import EventKind
-from cases.models import CaseTurn, DesignationCase
+from cases.models import TURN_ORDER, CaseTurn, DesignationCase
 from cases.selectors import cases_for
 from cases.services import case_set_coordination
 from reviews import services as review_services
@@ -230,3 +231,43 @@ def test_an_early_review_is_on_the_home_page_from_midnight_of_its_first_day(
     # Nothing was written in between: the instant decided it.
     assert opens.available_from == CaseTurn.objects.get(pk=opens.pk).available_from
 
+
+
+def _every_turn(user, now, roles, directorate_ids) -> list[tuple]:
+    """The oracle for `candidates`: every turn the user matches, one plain ordered query."""
+    by_role = Q(role__in=list(roles))
+    if directorate_ids is not None:
+        by_role &= Q(directorate_id__in=list(directorate_ids))
+    return list(
+        CaseTurn.objects.filter(by_role | Q(person=user))
+        .filter(Q(available_from__isnull=True) | Q(available_from__lte=now))
+        .order_by(*turns.ORDER).values_list(*TURN_ORDER)
+    )
+
+
+@pytest.mark.parametrize("shape", ["per directorate", "council-wide", "past the branch cap"])
+def test_the_candidates_are_every_matching_turn_in_order_whatever_the_branches(
+    shape, world, children, service_manager, senior_manager, monkeypatch,
+):
+    """Each shape of `_branches`: a branch per role and directorate, one per role for a
+    council-wide user (None), and one per role with the directorates as a filter past
+    MAX_BRANCHES; cut at every length, the turns are the oracle's, in its order."""
+    for case in world.values():
+        if isinstance(case, DesignationCase):
+            try:
+                case_set_coordination(actor=service_manager, case=case,
+                                      key_officer=service_manager,
+                                      involved_directorates=[children])
+            except CaseChanged:
+                pass  # the coordination is fixed once the case is referred
+    roles = ["senior_manager", "service_manager"]
+    directorates = None if shape == "council-wide" else [adults_id(senior_manager),
+                                                         children.pk]
+    if shape == "past the branch cap":
+        monkeypatch.setattr(turns, "MAX_BRANCHES", 1)
+    now = at(dt.date(2026, 2, 10), 12)
+    expected = _every_turn(senior_manager, now, roles, directorates)
+    assert len(expected) > 4
+    for upto in (1, 3, len(expected), len(expected) + 5):
+        got = turns.candidates(senior_manager, now, roles, directorates, upto)
+        assert got == expected[:upto]
