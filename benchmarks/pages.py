@@ -143,6 +143,10 @@ def _pick() -> dict:
             ["search", "senior", f"/customers/?q={common}"],
             ["deadlines", "senior", "/deadlines/"],
             ["reports", "lead-all", "/reports/"],
+            # No target: the app's cheapest signed-in request (the session timeout's JSON,
+            # no page, no personal data). Its ratio is the ceiling of every page above: what
+            # this stack's middleware, session and user cost before a view does anything.
+            ["floor", "senior", "/session/"],
         ],
         "notes": {
             "customer": f"{busiest['n']} contacts",

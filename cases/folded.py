@@ -110,7 +110,7 @@ class Fold:
         entries) is compiled once with a stand-in and bound on each request."""
         bound = copy.copy(self)
         raw = self.subquery
-        bound.subquery = RawSQL(raw.sql, bind_params(raw.params, placeholder, value),
+        bound.subquery = RawSQL(raw.sql, bind_params(raw.params, {placeholder: value}),
                                 output_field=raw.output_field)
         return bound
 

@@ -36,7 +36,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Directorate
-from accounts.roles import GROUP_NAMES, Role, has_role
+from accounts.roles import GROUP_NAMES, Role, has_role, roles_of
 from accounts.selectors import directorate_ids_for
 from cases import access_log, folded, people
 from cases.deadlines import add_months
@@ -63,6 +63,7 @@ from cases.models import (
 )
 from cases.querysets import case_path, in_directorates_condition
 from cases.references import normalise_reference
+from ucp.compiled_sql import CompiledSQL
 from ucp.http import may_do_casework
 
 # Roles that take workflow steps on a case (the independent reviewer joins with challenges).
@@ -168,18 +169,33 @@ class CustomerMerged(Http404):
         self.reference, self.survivor, self.merge = reference, survivor, merge
 
 
+# The stand-in for a reference in a compiled statement (ucp.compiled_sql): no reference is
+# text with invisible separators.
+_REFERENCE = "\u2063reference\u2063"
+_COMPILED = CompiledSQL(256)
+
+
 def get_customer_for_user(user, reference: str, *, fold: Sequence = ()) -> Customer:
     """The customer, or a 404 (or a redirect to the survivor of a merge). `fold`: relations
     (or `folded.prepare`d folds) read in the customer's own query."""
     reference = normalise_reference(reference)
     if reference is None:
         raise Http404("No customer found")
-    qs, folds = folded.fold(customers_for(user), list(fold))
-    try:
-        customer = qs.get(reference=reference)
-    except Customer.DoesNotExist:
+    if fold:
+        qs, folds = folded.fold(customers_for(user), list(fold))
+        found = list(qs.filter(reference=reference))
+    else:
+        # The API's and the front desk's read, on every check: compiled once per scope.
+        folds = []
+        found = _COMPILED.instances(
+            ("customer", user.pk, roles_of(user), directorate_ids_for(user)),
+            lambda: customers_for(user).filter(reference=_REFERENCE),
+            bind={_REFERENCE: reference},
+        )
+    if not found:
         _raise_if_merged(user, reference)
-        raise Http404("No customer found") from None
+        raise Http404("No customer found")
+    customer = found[0]  # a reference is unique
     folded.attach([customer], folds)
     access_log.noted(user, customer)
     return customer

@@ -223,7 +223,7 @@ def candidates(user, now: dt.datetime, roles: Iterable[str], directorate_ids, up
     # request's instant bound in place of a stand-in.
     key = ("turns", user.pk, tuple(sorted(roles)),
            None if directorate_ids is None else tuple(sorted(directorate_ids)), upto)
-    return _COMPILED.rows(key, build, bind=(_NOW, now))
+    return _COMPILED.rows(key, build, bind={_NOW: now})
 
 
 # The stand-in for the request's instant in a compiled statement: no turn is available

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Directorate
 from cases.models import SCATTERGUN_CHANNELS, Channel, Contact, Customer, Matter
 from sanctions.models import WEEKDAYS, CallPeriod, Sanction, SanctionKind, in_force_q
+from ucp.compiled_sql import CompiledSQL
 
 PERSONAL_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
 NOON = dt.time(12, 0)
@@ -60,6 +61,13 @@ _OFFICER_FIELDS = ("named_officer__username",
                    "named_officer__first_name", "named_officer__last_name")
 
 
+# Stand-ins for a compiled statement's customer, instants and their UK dates (ucp.compiled_sql):
+# nothing is in force before 1901, and no customer's id is negative.
+_CUSTOMER = -190_102
+_AT = (dt.datetime(1901, 1, 1, 0, 0, 0, tzinfo=dt.UTC), dt.date(1901, 2, 1))
+_COMPILED = CompiledSQL(32)
+
+
 def sanctions_in_force(
     customer: Customer, at: dt.datetime, directorate: Directorate | None = None
 ) -> list[Sanction]:
@@ -82,24 +90,37 @@ def sanctions_in_force_at(
     distinct = list(dict.fromkeys(instants))
     if not distinct:
         return {}
-    flags = {
-        f"in_force_{i}": ExpressionWrapper(in_force_q(at), output_field=BooleanField())
-        for i, at in enumerate(distinct)
-    }
-    anywhen = Q()
-    for at in distinct:
-        anywhen |= in_force_q(at)
-    qs = (
-        Sanction.objects.filter(anywhen)
-        .applying_to(directorate)
-        .filter(case__customer=customer)
-        .select_related("named_officer")
-        .only(*(f.name for f in Sanction._meta.concrete_fields
-                if f.name not in _SANCTION_DEFERRED), *_OFFICER_FIELDS)
-        .annotate(**flags)
-        .order_by("kind", "id")
-    )
-    rows = list(qs)
+    stand_ins = [(_AT[0] + dt.timedelta(seconds=i), _AT[1] + dt.timedelta(days=i))
+                 for i in range(len(distinct))]
+
+    def build():
+        flags = {
+            f"in_force_{i}": ExpressionWrapper(in_force_q(at, day), output_field=BooleanField())
+            for i, (at, day) in enumerate(stand_ins)
+        }
+        anywhen = Q()
+        for at, day in stand_ins:
+            anywhen |= in_force_q(at, day)
+        return (
+            Sanction.objects.filter(anywhen)
+            .applying_to(directorate)
+            .filter(case__customer_id=_CUSTOMER)
+            .select_related("named_officer")
+            .only(*(f.name for f in Sanction._meta.concrete_fields
+                    if f.name not in _SANCTION_DEFERRED), *_OFFICER_FIELDS)
+            .annotate(**flags)
+            .order_by("kind", "id")
+        )
+
+    # Every check reads this (the API, the front desk, each contact logged): compiled once
+    # per number of instants and directorate, the customer and the instants bound.
+    bind = {_CUSTOMER: customer.pk}
+    for (at_stand_in, day_stand_in), at in zip(stand_ins, distinct, strict=True):
+        bind[at_stand_in] = at
+        bind[day_stand_in] = timezone.localdate(at)
+    rows = _COMPILED.instances(
+        ("in force", len(distinct), directorate.pk if directorate is not None else None),
+        build, bind=bind)
     refusals = [s for s in rows if s.kind == SanctionKind.REFUSE_COMPLAINTS]
     if refusals:
         prefetch_related_objects(

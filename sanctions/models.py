@@ -70,11 +70,12 @@ def end_of_day(on: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(on, dt.time.max))
 
 
-def in_force_q(at: dt.datetime) -> Q:
+def in_force_q(at: dt.datetime, day: dt.date | None = None) -> Q:
     """The condition of `SanctionQuerySet.in_force_at`, as a Q: for a filter, or for a
     flag annotated per instant when one query reads the sanctions of several instants
-    (`sanctions.checks.sanctions_in_force_at`)."""
-    day = timezone.localdate(at)
+    (`sanctions.checks.sanctions_in_force_at`). `day` is the UK date of `at`, given only by
+    a statement compiled with stand-ins for both (ucp.compiled_sql)."""
+    day = timezone.localdate(at) if day is None else day
     return Q(
         in_force_from__lte=at,
         starts_on__lte=day,

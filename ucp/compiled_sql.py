@@ -12,28 +12,112 @@ would run another user's or another day's query, so callers build it from the sa
 they build the query from (see `reviews.dashboard.Scope.key`), and the tests compare each
 cached statement's rows with the ORM's.
 
-The rows are the database driver's tuples, without the ORM's per-field converters: use it
+`rows` gives the database driver's tuples, without the ORM's per-field converters: use it
 for `values_list` queries whose columns the driver already returns as Python values
-(PostgreSQL's dates, numbers and text), not for model instances.
+(PostgreSQL's dates, numbers and text). `instances` gives model instances, built as the ORM
+builds them (the compiler's converters, `select_related`, annotations), on either database:
+for the reads every request makes (the signed-in user, an API token, a customer by
+reference, the sanctions in force), whose building cost more than their answer.
+
+A value each call has its own (a primary key, a reference, an instant) is bound: the
+statement is compiled once with a stand-in in its place, a value nothing else in the query
+can equal, and each call puts its own value where the stand-in is (`bind_params`). On
+SQLite a date or an instant is a parameter as text, so the stand-in's text form is bound
+too (`adapted`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 _EMPTY = object()
 
 
-def bind_params(params, placeholder, value) -> tuple:
-    """`params` with `value` in place of each one equal to `placeholder`: a statement
-    compiled once with a stand-in (the request's instant, the user's id) bound for a call."""
-    return tuple(value if p == placeholder else p for p in params)
+def bind_params(params, binds: Mapping) -> tuple:
+    """`params` with each one equal to a stand-in in `binds` replaced by its value: a
+    statement compiled once with stand-ins (the request's instant, the user's id) bound for
+    a call. Stand-ins must equal nothing else the query holds: not 0 or 1 (which equal
+    `False` and `True`), not a date or a name the data could have."""
+    if not binds:
+        return tuple(params)
+    bound = []
+    for p in params:
+        try:
+            bound.append(binds.get(p, p))
+        except TypeError:  # an unhashable parameter (a list, a dict) is never a stand-in
+            bound.append(p)
+    return tuple(bound)
+
+
+def adapted(binds: Mapping, alias: str) -> dict:
+    """`binds` with the form each date and instant takes as a parameter on this database
+    (text on SQLite; on PostgreSQL the value itself), for the stand-in and the value."""
+    ops = connections[alias].ops
+    found = dict(binds)
+    for stand_in, value in binds.items():
+        if isinstance(stand_in, dt.datetime):
+            found[ops.adapt_datetimefield_value(stand_in)] = ops.adapt_datetimefield_value(value)
+        elif isinstance(stand_in, dt.date):
+            found[ops.adapt_datefield_value(stand_in)] = ops.adapt_datefield_value(value)
+    return found
+
+
+@dataclass(frozen=True)
+class _ModelStatement:
+    """A compiled model query and what the ORM's `ModelIterable` reads from its compiler to
+    build each row's instance."""
+
+    alias: str
+    sql: str
+    params: tuple
+    compiler: object
+    model: type[Model]
+    init_list: tuple[str, ...]
+    span: tuple[int, int]
+    populators: tuple
+    annotations: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def of(cls, qs: QuerySet) -> _ModelStatement:
+        if qs._iterable_class is not ModelIterable:
+            raise TypeError("instances() reads model instances: use rows() for values")
+        if qs._prefetch_related_lookups or qs._known_related_objects:
+            raise TypeError("instances() reads one statement: prefetch after it "
+                            "(prefetch_related_objects)")
+        compiler = qs.query.get_compiler(using=qs.db)
+        sql, params = compiler.as_sql()  # fills the compiler's select and klass_info
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        return cls(
+            alias=qs.db, sql=sql, params=tuple(params), compiler=compiler,
+            model=klass_info["model"],
+            init_list=tuple(f[0].target.attname for f in select[start:end]),
+            span=(start, end),
+            populators=tuple(get_related_populators(klass_info, select, qs.db)),
+            annotations=tuple((compiler.annotation_col_map or {}).items()),
+        )
+
+    def build(self, rows: list[tuple]) -> list[Model]:
+        start, end = self.span
+        found = []
+        for row in self.compiler.results_iter([rows]):
+            obj = self.model.from_db(self.alias, self.init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
 
 
 class CompiledSQL:
@@ -47,9 +131,12 @@ class CompiledSQL:
         with self._lock:
             self._store.clear()
 
-    def statement(self, key: Hashable, build: Callable[[], QuerySet]):
-        """(alias, sql, params) for `key`, compiling `build()` the first time; `_EMPTY`
-        when the query can match nothing (Django's EmptyResultSet)."""
+    def statement(self, key: Hashable, build: Callable[[], QuerySet], *,
+                  models: bool = False):
+        """(alias, sql, params) for `key` (a `_ModelStatement` with `models`), compiling
+        `build()` the first time; `_EMPTY` when the query can match nothing (Django's
+        EmptyResultSet)."""
+        key = ("models", key) if models else key
         with self._lock:
             found = self._store.get(key)
             if found is not None:
@@ -58,8 +145,11 @@ class CompiledSQL:
                 return found
         qs = build()
         try:
-            sql, params = qs.query.get_compiler(using=qs.db).as_sql()
-            found = (qs.db, sql, tuple(params))
+            if models:
+                found = _ModelStatement.of(qs)
+            else:
+                sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+                found = (qs.db, sql, tuple(params))
         except EmptyResultSet:
             found = _EMPTY
         with self._lock:
@@ -70,16 +160,28 @@ class CompiledSQL:
         return found
 
     def rows(self, key: Hashable, build: Callable[[], QuerySet], *,
-             bind: tuple[object, object] | None = None) -> list[tuple]:
-        """The statement's rows. `bind=(placeholder, value)`: `build()` used `placeholder`
-        (a value nothing else in the query equals) where each call has its own `value`,
-        such as the request's instant, which cannot be part of the key."""
+             bind: Mapping | None = None) -> list[tuple]:
+        """The statement's rows. `bind={stand_in: value}`: `build()` used `stand_in` (a
+        value nothing else in the query equals) where each call has its own `value`, such
+        as the request's instant, which cannot be part of the key."""
         found = self.statement(key, build)
         if found is _EMPTY:
             return []
         alias, sql, params = found
-        if bind is not None:
-            params = bind_params(params, *bind)
         with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, bind_params(params, bind or {}))
             return cursor.fetchall()
+
+    def instances(self, key: Hashable, build: Callable[[], QuerySet], *,
+                  bind: Mapping | None = None) -> list[Model]:
+        """The model instances of `build()`'s queryset, as iterating it would give them
+        (its `select_related`, its annotations), from a statement compiled once per key;
+        `bind` as for `rows`, on either database."""
+        found = self.statement(key, build, models=True)
+        if found is _EMPTY:
+            return []
+        params = bind_params(found.params, adapted(bind, found.alias)) if bind else found.params
+        with connections[found.alias].cursor() as cursor:
+            cursor.execute(found.sql, params)
+            rows = cursor.fetchall()
+        return found.build(rows)
