@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from accounts.models import Directorate
 from cases.models import SCATTERGUN_CHANNELS, Channel, Contact, Customer, Matter
-from sanctions.models import WEEKDAYS, CallPeriod, Sanction, SanctionKind, in_force_q
+from sanctions.models import (
+    WEEKDAYS,
+    CallPeriod,
+    Sanction,
+    SanctionKind,
+    in_force_between_q,
+    in_force_q,
+)
 from ucp.compiled_sql import CompiledSQL
 
 PERSONAL_CHANNELS = frozenset({Channel.PHONE, Channel.IN_PERSON})
@@ -65,6 +72,16 @@ _OFFICER_FIELDS = ("named_officer__username",
 # nothing is in force before 1901, and no customer's id is negative.
 _CUSTOMER = -190_102
 _AT = (dt.datetime(1901, 1, 1, 0, 0, 0, tzinfo=dt.UTC), dt.date(1901, 2, 1))
+# The first and last instants and their UK dates.
+_SPAN = (dt.datetime(1901, 3, 1, 0, 0, 0, tzinfo=dt.UTC),
+         dt.datetime(1901, 3, 1, 0, 0, 1, tzinfo=dt.UTC), dt.date(1901, 4, 1),
+         dt.date(1901, 4, 2))
+
+
+def _flags(n: int) -> list[str]:
+    return [f"in_force_{i}" for i in range(n)]
+
+
 _COMPILED = CompiledSQL(32)
 
 
@@ -95,14 +112,11 @@ def sanctions_in_force_at(
 
     def build():
         flags = {
-            f"in_force_{i}": ExpressionWrapper(in_force_q(at, day), output_field=BooleanField())
-            for i, (at, day) in enumerate(stand_ins)
+            name: ExpressionWrapper(in_force_q(at, day), output_field=BooleanField())
+            for name, (at, day) in zip(_flags(len(stand_ins)), stand_ins, strict=True)
         }
-        anywhen = Q()
-        for at, day in stand_ins:
-            anywhen |= in_force_q(at, day)
         return (
-            Sanction.objects.filter(anywhen)
+            Sanction.objects.filter(in_force_between_q(*_SPAN))
             .applying_to(directorate)
             .filter(case__customer_id=_CUSTOMER)
             .select_related("named_officer")
@@ -114,13 +128,18 @@ def sanctions_in_force_at(
 
     # Every check reads this (the API, the front desk, each contact logged): compiled once
     # per number of instants and directorate, the customer and the instants bound.
-    bind = {_CUSTOMER: customer.pk}
+    first, last = min(distinct), max(distinct)
+    bind = {_CUSTOMER: customer.pk, _SPAN[0]: first, _SPAN[1]: last,
+            _SPAN[2]: timezone.localdate(first), _SPAN[3]: timezone.localdate(last)}
     for (at_stand_in, day_stand_in), at in zip(stand_ins, distinct, strict=True):
         bind[at_stand_in] = at
         bind[day_stand_in] = timezone.localdate(at)
     rows = _COMPILED.instances(
         ("in force", len(distinct), directorate.pk if directorate is not None else None),
         build, bind=bind)
+    # The span's filter is what each instant's condition needs; a row is in force at an
+    # instant when its flag for it says so.
+    rows = [s for s in rows if any(getattr(s, f) for f in _flags(len(distinct)))]
     refusals = [s for s in rows if s.kind == SanctionKind.REFUSE_COMPLAINTS]
     if refusals:
         prefetch_related_objects(

@@ -84,6 +84,22 @@ def in_force_q(at: dt.datetime, day: dt.date | None = None) -> Q:
     ) & (Q(in_force_until__isnull=True) | Q(in_force_until__gt=at))
 
 
+def in_force_between_q(first: dt.datetime, last: dt.datetime, first_day: dt.date,
+                       last_day: dt.date) -> Q:
+    """What every sanction in force at some instant from `first` to `last` (UK dates
+    `first_day` to `last_day`) meets: `in_force_q` of each, with its bounds widened to the
+    span. A filter with no `OR` of conditions for the planner to weigh index by index: the
+    sanctions of several instants (`sanctions.checks.sanctions_in_force_at`) are filtered by
+    it, each row's flags then say which instants it is in force at. PostgreSQL planned the
+    `OR` of each instant's `in_force_q` in 3 ms, the answer took 0.1."""
+    return Q(
+        in_force_from__lte=last,
+        starts_on__lte=last_day,
+        ends_on__gte=first_day,
+        case__review_due_on__gte=first_day,
+    ) & (Q(in_force_until__isnull=True) | Q(in_force_until__gt=first))
+
+
 class SanctionQuerySet(models.QuerySet):
     def in_force_at(self, at: dt.datetime):
         """Sanctions restricting contact at the instant `at`.

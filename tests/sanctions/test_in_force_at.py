@@ -19,7 +19,7 @@ from cases import services as case_services
 from cases.models import CaseState, Channel
 from reviews import services as review_services
 from reviews.sweeps import run_sweep
-from sanctions.checks import check_contact
+from sanctions.checks import check_contact, sanctions_in_force_at
 from sanctions.models import ContactBreach, Sanction, SanctionKind
 from tests.sanctions import restrictions
 from tests.sanctions.restrictions import add_sanction, london
@@ -205,3 +205,31 @@ def test_the_migration_dates_existing_sanctions_from_their_designations_coming_i
     assert ended.in_force_until is not None and ended.in_force_until >= ended.in_force_from
     assert Sanction.objects.get(kind=SanctionKind.CALL_LIMIT,
                                 case=in_force_at_2002).in_force_until is None
+
+
+def test_the_sanctions_of_several_instants_are_each_instants_own(in_force_at_2002):
+    """`sanctions_in_force_at` reads several instants in one compiled statement, filtered by
+    their span and flagged per instant: for any set of instants, each one's sanctions are
+    exactly those `Sanction.objects.in_force_at` gives for it alone. One sanction ends
+    early at 09:00 on 20 January; the other's last day is 24 January."""
+    case = in_force_at_2002
+    time_limit, call_limit = case.sanctions.order_by("kind")
+    Sanction.objects.filter(pk=time_limit.pk).update(in_force_until=london(2025, 1, 20, 9, 0))
+    Sanction.objects.filter(pk=call_limit.pk).update(ends_on=dt.date(2025, 1, 24))
+    instants = [london(2025, 1, 8, 20, 1), london(2025, 1, 8, 20, 2),
+                london(2025, 1, 20, 8, 59), london(2025, 1, 20, 9, 0),
+                london(2025, 1, 24, 23, 59), london(2025, 1, 25, 0, 0)]
+
+    def expected(at):
+        return sorted(Sanction.objects.in_force_at(at).filter(case__customer=case.customer)
+                      .values_list("pk", flat=True))
+
+    wanted = {at: expected(at) for at in instants}
+    assert [len(wanted[at]) for at in instants] == [0, 2, 2, 1, 1, 0]
+    for group in ([instants[0]], instants[1:3], instants[2:5], instants[::-1],
+                  [instants[3], instants[3]]):
+        got = sanctions_in_force_at(case.customer, group)
+        assert {at: sorted(s.pk for s in got[at]) for at in group} == {
+            at: wanted[at] for at in group}
+    assert sanctions_in_force_at(case.customer, [instants[0], instants[-1]]) == {
+        instants[0]: [], instants[-1]: []}
