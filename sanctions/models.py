@@ -76,22 +76,20 @@ def in_force_q(at: dt.datetime, day: dt.date | None = None) -> Q:
     (`sanctions.checks.sanctions_in_force_at`). `day` is the UK date of `at`, given only by
     a statement compiled with stand-ins for both (ucp.compiled_sql)."""
     day = timezone.localdate(at) if day is None else day
-    return Q(
-        in_force_from__lte=at,
-        starts_on__lte=day,
-        ends_on__gte=day,
-        case__review_due_on__gte=day,
-    ) & (Q(in_force_until__isnull=True) | Q(in_force_until__gt=at))
+    return in_force_between_q(at, at, day, day)
 
 
 def in_force_between_q(first: dt.datetime, last: dt.datetime, first_day: dt.date,
                        last_day: dt.date) -> Q:
-    """What every sanction in force at some instant from `first` to `last` (UK dates
-    `first_day` to `last_day`) meets: `in_force_q` of each, with its bounds widened to the
-    span. A filter with no `OR` of conditions for the planner to weigh index by index: the
-    sanctions of several instants (`sanctions.checks.sanctions_in_force_at`) are filtered by
-    it, each row's flags then say which instants it is in force at. PostgreSQL planned the
-    `OR` of each instant's `in_force_q` in 3 ms, the answer took 0.1."""
+    """In force at some instant from `first` to `last` (UK dates `first_day` to
+    `last_day`), as a filter every such sanction meets: `in_force_q` is the span of one
+    instant. From the moment it came into force until the moment it was ended early, on
+    the legal days it runs, and only to its case's review date.
+
+    The sanctions of several instants (`sanctions.checks.sanctions_in_force_at`) are
+    filtered by their span, with no `OR` of each instant's condition for the planner to
+    weigh index by index (3 ms to plan, 0.1 to answer, on PostgreSQL); each row's flag per
+    instant then says which instants it is in force at."""
     return Q(
         in_force_from__lte=last,
         starts_on__lte=last_day,
