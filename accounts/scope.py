@@ -62,12 +62,11 @@ def load_user(pk):
         pk = User._meta.pk.to_python(pk)
     except ValidationError:
         return None
-    found = _COMPILED.instances(
+    return _COMPILED.first(
         ("user", User._meta.label),
         lambda: User._default_manager.select_related("staff_profile").filter(pk=_USER_ID),
         bind={_USER_ID: pk},
     )
-    return found[0] if found else None
 
 
 def profile_of(user):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from accounts.models import AccessChange, Directorate
-from accounts.roles import CASEWORK_ROLES, GROUP_NAMES, Role
+from accounts.roles import CASEWORK_ROLES, GROUP_NAMES, Role, roles_of
 from accounts.scope import access_of, profile_of
 
 
@@ -49,6 +49,12 @@ def directorates_for(user) -> QuerySet[Directorate]:
     ids = directorate_ids_for(user)
     qs = Directorate.objects.all()
     return qs if ids is None else qs.filter(id__in=ids)
+
+
+def access_key(user) -> tuple:
+    """Everything a user's scoped queries are built from (who, their roles, their
+    directorates): the key of a statement compiled once per scope (ucp.compiled_sql)."""
+    return (user.pk, roles_of(user), directorate_ids_for(user))
 
 
 def staff_in_directorates(directorate_ids) -> QuerySet:

@@ -21,14 +21,13 @@ class ScopedTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key):
         model = self.get_model()
-        found = _COMPILED.instances(
+        token = _COMPILED.first(
             ("token", model._meta.label),
             lambda: model.objects.select_related("user__staff_profile").filter(key=_KEY),
             bind={_KEY: key},
         )
-        if not found:
+        if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token = found[0]
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return (token.user, token)

@@ -36,8 +36,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Directorate
-from accounts.roles import GROUP_NAMES, Role, has_role, roles_of
-from accounts.selectors import directorate_ids_for
+from accounts.roles import GROUP_NAMES, Role, has_role
+from accounts.selectors import access_key, directorate_ids_for
 from cases import access_log, folded, people
 from cases.deadlines import add_months
 from cases.models import (
@@ -188,7 +188,7 @@ def get_customer_for_user(user, reference: str, *, fold: Sequence = ()) -> Custo
         # The API's and the front desk's read, on every check: compiled once per scope.
         folds = []
         found = _COMPILED.instances(
-            ("customer", user.pk, roles_of(user), directorate_ids_for(user)),
+            ("customer", *access_key(user)),
             lambda: customers_for(user).filter(reference=_REFERENCE),
             bind={_REFERENCE: reference},
         )

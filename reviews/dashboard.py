@@ -71,7 +71,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.roles import Role, roles_of
-from accounts.selectors import directorate_ids_for
+from accounts.selectors import access_key
 from cases import deadlines
 from cases.models import CaseState, DesignationCase
 from cases.selectors import case_row_scope, directorate_cases_for
@@ -191,7 +191,7 @@ class Scope:
         return cls(user=user, is_manager=Role.SENIOR_MANAGER in roles,
                    is_reviewer=Role.INDEPENDENT_REVIEWER in roles,
                    is_information_governance=Role.INFORMATION_GOVERNANCE in roles,
-                   key=(user.pk, roles, directorate_ids_for(user)))
+                   key=access_key(user))
 
     @functools.cached_property
     def managed(self) -> QuerySet[DesignationCase]:

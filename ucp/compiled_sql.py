@@ -185,3 +185,9 @@ class CompiledSQL:
             cursor.execute(found.sql, params)
             rows = cursor.fetchall()
         return found.build(rows)
+
+    def first(self, key: Hashable, build: Callable[[], QuerySet], *,
+              bind: Mapping | None = None) -> Model | None:
+        """The first of `instances`, or None: a read by a unique key."""
+        found = self.instances(key, build, bind=bind)
+        return found[0] if found else None

@@ -3,12 +3,7 @@ features this project leaves off (`api.apps.DRF_EXTRAS_UNUSED`)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.fresh_process import run
 
 # A fresh process as a web worker starts: the settings, the apps, the URL configuration.
 WORKER = """
@@ -27,8 +22,5 @@ print(requests.__name__, yaml.__name__, uritemplate.__name__)
 
 
 def test_a_worker_loads_the_api_without_drfs_unused_extras():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ucp.settings", "DEBUG": "1",
-           "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", WORKER], env=env, cwd=ROOT, text=True,
-                         capture_output=True, timeout=120, check=True).stdout.splitlines()
+    out = run(WORKER)
     assert out[-3:] == ["[]", "None None None None None", "requests yaml uritemplate"]

@@ -3,12 +3,7 @@ request before the next one begins (`ucp/wsgi.py`)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.fresh_process import run
 
 # A fresh process, as a gunicorn worker loads the application.
 WORKER = """
@@ -37,8 +32,5 @@ print(left() is None)
 
 
 def test_a_worker_freezes_start_up_and_collects_before_each_request():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ucp.settings", "DEBUG": "1",
-           "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", WORKER], env=env, cwd=ROOT, text=True,
-                         capture_output=True, timeout=120, check=True).stdout.splitlines()
+    out = run(WORKER)
     assert out[-3:] == ["True", "True", "True"]
