@@ -13,14 +13,15 @@ from django.conf import settings
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def _import_settings(env: dict) -> subprocess.CompletedProcess:
-    """Import ucp.settings in a clean interpreter (not under pytest) with `env`."""
+def _import_settings(env: dict, show: str = "s.DATABASE_IS_POSTGRES, "
+                     "s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG") -> subprocess.CompletedProcess:
+    """Import ucp.settings in a clean interpreter (not under pytest) with `env`, printing
+    the `show` expressions (of `s`, the settings module)."""
     clean = {k: v for k, v in os.environ.items()
              if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import ucp.settings as s; print(s.DATABASE_IS_POSTGRES, "
-         "s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)"],
+        [sys.executable, "-c", f"import ucp.settings as s; print({show})"],
         cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=60,
     )
 
@@ -116,3 +117,37 @@ def test_the_apps_postgresql_sessions_run_without_jit_or_parallel_workers():
             found[name] = cursor.fetchone()[0]
     assert found == {"jit": "off", "max_parallel_workers_per_gather": "0",
                      "pg_trgm.similarity_threshold": "0.5"}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_statement_a_connection_repeats_is_prepared_and_planned_once():
+    """The app's connections bind parameters on the server and keep a repeated statement
+    prepared (PG_PREPARE_THRESHOLD, 2 runs): a page's scoped queries took PostgreSQL
+    longer to plan than to run. Any parameter values: the statement is the same."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    User = get_user_model()
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for username in ("first-probe", "second-probe", "third-probe"):
+        list(User.objects.filter(username=username, is_active=True))
+    statements = [s for s in prepared() if '"auth_user"."username" = $1' in s]
+    assert len(statements) == 1, prepared()
+
+
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler():
+    """PG_PREPARE_THRESHOLD=off: Django's own default (client-side binding, nothing
+    prepared), for PgBouncer in transaction mode without prepared statement support."""
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://u@127.0.0.1:5432/x"}
+    show = ("s.DATABASES['default']['OPTIONS'].get('server_side_binding'), "
+            "s.DATABASES['default']['OPTIONS'].get('prepare_threshold')")
+    off = _import_settings({**env, "PG_PREPARE_THRESHOLD": "off"}, show)
+    assert off.stdout.split() == ["None", "None"], off.stderr
+    assert _import_settings(env, show).stdout.split() == ["True", "2"]
+    assert _import_settings({"DEBUG": "1"}, show).stdout.split() == ["None", "None"]
