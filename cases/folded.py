@@ -124,13 +124,10 @@ class Fold:
             if not self.many_to_many:
                 obj._state.fields_cache[self.fk_name] = row
         _order(objs, self.ordering)
-        manager = getattr(row, self.name)
-        qs = manager.get_queryset()
-        qs._result_cache = objs
-        qs._prefetch_done = True
         if not hasattr(row, "_prefetched_objects_cache"):
             row._prefetched_objects_cache = {}
-        row._prefetched_objects_cache[self.name] = qs
+        row._prefetched_objects_cache[self.name] = FoldedQuerySet.holding(
+            self.target, objs, row, self.name)
 
     def _build(self, model, data: dict):
         converters = self.converters.get(model)
@@ -143,6 +140,51 @@ class Fold:
             built = self._build(target, nested) if nested.get("id") is not None else None
             obj.__dict__[f"__{name}"] = built
         return obj
+
+
+_UNBUILT = object()
+
+
+class FoldedQuerySet(models.QuerySet):
+    """What a folded relation leaves where `prefetch_related` leaves its queryset: the rows
+    already read, and the relation's own query built only if something asks for more than
+    the rows (a `filter()`, `update()`, `aggregate()` ...: anything that reads `query`).
+
+    Building the related manager's filtered queryset for every relation of every row, only
+    to set its result cache, was a fifth of `attach` (15 cases x 8 folds: 1.6 ms, 1.3 ms
+    without it). Whatever reads `query` gets that same queryset's, with its hints and its
+    known related objects, so a chained call asks the database exactly what it asked
+    before, never the unfiltered table."""
+
+    @classmethod
+    def holding(cls, model, objs: list, row, name: str) -> FoldedQuerySet:
+        qs = cls(model=model, query=_UNBUILT)
+        qs._result_cache = objs
+        qs._prefetch_done = True
+        qs._fold_owner = (row, name)
+        return qs
+
+    @property
+    def query(self):
+        if self._query is _UNBUILT:
+            self._build_relation()
+        return super().query
+
+    @query.setter
+    def query(self, value):
+        models.QuerySet.query.fset(self, value)
+
+    def _build_relation(self) -> None:
+        row, name = self._fold_owner
+        cache = row._prefetched_objects_cache
+        mine = cache.pop(name)
+        try:  # the manager, with nothing cached, builds its filtered queryset
+            real = getattr(row, name).get_queryset()
+        finally:
+            cache[name] = mine
+        for key, value in real.__dict__.items():
+            if key not in ("_result_cache", "_prefetch_done"):
+                self.__dict__[key] = value
 
 
 def _datetime(value):

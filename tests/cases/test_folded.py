@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.models import TextField
+from django.db.models import Count, TextField
 from django.test.utils import CaptureQueriesContext
 
 from cases import folded
@@ -68,3 +68,26 @@ def test_a_reverse_relations_rows_point_back_at_their_case(cases, senior_manager
             for challenge in case.challenges.all():
                 assert challenge.case is case
     assert not ctx.captured_queries
+
+
+def test_asking_a_folded_relation_for_more_asks_the_relations_own_query(cases, senior_manager):
+    # The rows come from the fold; a filter, a count of a filter, an update or an
+    # aggregate goes to the database through the relation's own filtered queryset, never
+    # the whole table (the folded queryset builds that query only when asked).
+    scan, folds = folded.fold(cases, _prefetches(senior_manager))
+    rows = list(scan)
+    folded.attach(rows, folds)
+    first, second = rows[0], rows[1]
+    theirs = DesignationCase.objects.get(pk=first.pk)
+    for f in folds:
+        ours = getattr(first, f.name)
+        plain = getattr(theirs, f.name)
+        assert str(ours.filter(pk__gt=0).query) == str(plain.filter(pk__gt=0).query), f.name
+        assert ours.filter(pk__gt=0).count() == plain.count(), f.name
+    assert first.challenges.all()._result_cache is not None  # still the folded rows
+    others = list(second.events.values_list("pk", "summary"))
+    assert first.events.all()
+    first.events.update(summary="changed through the fold")
+    assert list(second.events.values_list("pk", "summary")) == others
+    assert set(theirs.events.values_list("summary", flat=True)) == {"changed through the fold"}
+    assert first.events.aggregate(n=Count("pk"))["n"] == theirs.events.count()
