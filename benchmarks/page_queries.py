@@ -16,7 +16,10 @@ is 12 queries with no repeated shape.
 senior manager's busiest customer, the longest chronology, the commonest surname, ...),
 and `--profile N` runs N more requests under cProfile and prints the top functions, and
 `--explain` runs every SELECT a page made again under `EXPLAIN (ANALYZE, BUFFERS)` and
-prints the slowest one's plan: README's "slowest query on each page".
+prints the slowest one's plan: README's "slowest query on each page". `--query-times N`
+prints each query's median wall time as the app waits for it (a statement the connection
+has prepared is not planned again, which `EXPLAIN ANALYZE` cannot show) and, on
+PostgreSQL, which statements are still planned on every run.
 """
 
 from __future__ import annotations
@@ -87,6 +90,9 @@ def main() -> None:
                         help="with --profile: also write the raw profile to FILE")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="cProfile N more requests; print the top functions")
+    parser.add_argument("--query-times", type=int, default=0, metavar="N",
+                        help="the median wall time of each of the page's queries over N "
+                        "more requests, as the app sees it (prepared statements and all)")
     parser.add_argument("--memory", action="store_true",
                         help="the most Python memory a warm request holds at once")
     args = parser.parse_args()
@@ -123,6 +129,8 @@ def main() -> None:
                     timing = f" {statistics.median(times) * 1000:>6.0f} ms"
                 print(f"{name:18} {cost.status} {cost.bytes:>8} bytes "
                       f"{cost.count:>3} queries {repeated:>2} repeated{timing}")
+                if args.query_times:
+                    query_times(client, url, args.query_times)
                 if args.memory:
                     memory(client, url)
                 if args.profile:
@@ -154,6 +162,51 @@ def memory(client: Client, url: str) -> None:
           f"+{(current - start) / 2**20:.2f} MB kept")
     for stat in after.compare_to(before, "filename")[:5]:
         print(f"      {stat}")
+
+
+def query_times(client: Client, url: str, n: int) -> None:
+    """Each query's median wall time over `n` requests, measured around the driver's
+    execute: what the request waits for, planning included unless the connection has the
+    statement prepared (`EXPLAIN ANALYZE` plans afresh every time, so it cannot show it)."""
+    runs: list[list[tuple[str, float]]] = []
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            runs[-1].append((sql, time.perf_counter() - start))
+
+    with connection.execute_wrapper(timed):
+        for _ in range(n):
+            runs.append([])
+            client.get(url)
+    shapes = [sql for sql, _ in runs[0]]
+    total = []
+    for i, sql in enumerate(shapes):
+        times = [run[i][1] for run in runs if len(run) > i and run[i][0] == sql]
+        total.append(statistics.median(times))
+        print(f"    {total[-1] * 1000:7.2f} ms  {sql[:100]}")
+    print(f"    {sum(total) * 1000:7.2f} ms  in all, of "
+          f"{statistics.median(_request_times(client, url, n)) * 1000:.1f} ms a request")
+    if connection.vendor == "postgresql":
+        # A statement planned afresh on every run (custom plans only) pays its planning
+        # each time, prepared or not: the page's candidates for writing constants in.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT generic_plans, custom_plans, left(statement, 90) "
+                           "FROM pg_prepared_statements ORDER BY custom_plans DESC")
+            print("    prepared on this connection: generic plans, custom plans")
+            for generic, custom, statement in cursor.fetchall():
+                print(f"      {generic:>5} {custom:>5}  {statement}")
+
+
+def _request_times(client: Client, url: str, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - start)
+    return times
 
 
 PROFILE_OUT = ""

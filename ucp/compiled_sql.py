@@ -24,11 +24,21 @@ statement is compiled once with a stand-in in its place, a value nothing else in
 can equal, and each call puts its own value where the stand-in is (`bind_params`). On
 SQLite a date or an instant is a parameter as text, so the stand-in's text form is bound
 too (`adapted`).
+
+On PostgreSQL every other parameter is written into the statement as a literal
+(`inline_constants`): for a given key they never change (the statuses, the user's
+directorates, the day), and a statement whose only parameters are the stand-ins can be
+planned once per connection. With them as parameters PostgreSQL, which keeps a statement
+prepared (`PG_PREPARE_THRESHOLD`), re-planned it on every call: a generic plan cannot use
+a partial index whose predicate names a status, so the deadlines' union planned afresh
+each time, about 4 ms of each 8.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -69,6 +79,47 @@ def adapted(binds: Mapping, alias: str) -> dict:
         elif isinstance(stand_in, dt.date):
             found[ops.adapt_datefield_value(stand_in)] = ops.adapt_datefield_value(value)
     return found
+
+
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def inline_constants(alias: str, sql: str, params, stand_ins) -> tuple[str, tuple]:
+    """`sql` with each parameter that is not a stand-in written in as a literal, quoted by
+    the driver (psycopg's `sql.Literal`), and the parameters that are left. PostgreSQL only;
+    elsewhere, or if a parameter has no literal form, the statement as it was."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return sql, tuple(params)
+    from psycopg import sql as pg_sql  # noqa: PLC0415 - PostgreSQL only
+
+    connection.ensure_connection()
+    raw = connection.connection
+    params = list(params)
+    kept: list = []
+    position = 0
+
+    def replace(match: re.Match) -> str:
+        nonlocal position
+        if match.group() == "%%":
+            return "%%"
+        value = params[position]
+        position += 1
+        try:
+            if value in stand_ins:
+                kept.append(value)
+                return "%s"
+        except TypeError:  # unhashable (a list): never a stand-in
+            pass
+        return pg_sql.Literal(value).as_string(raw).replace("%", "%%")
+
+    try:
+        written = _PLACEHOLDER.sub(replace, sql)
+    except Exception:  # noqa: BLE001 - a value psycopg cannot write as a literal
+        return sql, tuple(params)
+    if position != len(params):
+        return sql, tuple(params)
+    return written, tuple(kept)
 
 
 @dataclass(frozen=True)
@@ -132,10 +183,11 @@ class CompiledSQL:
             self._store.clear()
 
     def statement(self, key: Hashable, build: Callable[[], QuerySet], *,
-                  models: bool = False):
+                  models: bool = False, stand_ins: Mapping | None = None):
         """(alias, sql, params) for `key` (a `_ModelStatement` with `models`), compiling
         `build()` the first time; `_EMPTY` when the query can match nothing (Django's
-        EmptyResultSet)."""
+        EmptyResultSet). On PostgreSQL every parameter but the `stand_ins` is written in
+        (`inline_constants`)."""
         key = ("models", key) if models else key
         with self._lock:
             found = self._store.get(key)
@@ -147,9 +199,12 @@ class CompiledSQL:
         try:
             if models:
                 found = _ModelStatement.of(qs)
+                sql, params = inline_constants(found.alias, found.sql, found.params,
+                                               stand_ins or {})
+                found = dataclasses.replace(found, sql=sql, params=params)
             else:
                 sql, params = qs.query.get_compiler(using=qs.db).as_sql()
-                found = (qs.db, sql, tuple(params))
+                found = (qs.db, *inline_constants(qs.db, sql, params, stand_ins or {}))
         except EmptyResultSet:
             found = _EMPTY
         with self._lock:
@@ -164,7 +219,7 @@ class CompiledSQL:
         """The statement's rows. `bind={stand_in: value}`: `build()` used `stand_in` (a
         value nothing else in the query equals) where each call has its own `value`, such
         as the request's instant, which cannot be part of the key."""
-        found = self.statement(key, build)
+        found = self.statement(key, build, stand_ins=bind)
         if found is _EMPTY:
             return []
         alias, sql, params = found
@@ -177,7 +232,7 @@ class CompiledSQL:
         """The model instances of `build()`'s queryset, as iterating it would give them
         (its `select_related`, its annotations), from a statement compiled once per key;
         `bind` as for `rows`, on either database."""
-        found = self.statement(key, build, models=True)
+        found = self.statement(key, build, models=True, stand_ins=bind)
         if found is _EMPTY:
             return []
         params = bind_params(found.params, adapted(bind, found.alias)) if bind else found.params

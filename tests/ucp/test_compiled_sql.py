@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db.models import BooleanField, ExpressionWrapper, Q
@@ -135,3 +136,66 @@ def test_instances_refuse_what_one_statement_cannot_give():
 
 def test_an_unhashable_parameter_is_left_as_it_is():
     assert bind_params(([1, 2], "a", 5), {"a": "b"}) == ([1, 2], "b", 5)
+
+
+# --- constants written into the statement (PostgreSQL) --------------------------------------
+
+AWKWARD = ["O'Brien", "100% sure", "back\\slash", "'); DROP TABLE cases_customer; --",
+           "%s and %%s", "tab\tnew\nline", "Zoë Ćwik"]
+
+
+@pytest.mark.postgres
+def test_constants_are_written_in_and_only_the_stand_ins_are_bound():
+    """On PostgreSQL a compiled statement's own values are literals, quoted by the driver,
+    and its parameters are only the stand-ins each call binds: the rows are the ORM's for
+    names that need quoting, hold a placeholder or try to end the statement."""
+    for name in AWKWARD:
+        CustomerFactory(full_name=name)
+    CustomerFactory(full_name="Zed")
+    cache = CompiledSQL(16)
+    stand_in = "\u2063stand-in\u2063"
+    for i, name in enumerate(AWKWARD):
+        def build(first=name, last=stand_in):
+            return (Customer.objects.filter(Q(full_name=first) | Q(full_name__contains=first)
+                                            | Q(full_name=last))
+                    .order_by("full_name").values_list("full_name"))
+        got = cache.rows(("awkward", i), build, bind={stand_in: "Zed"})
+        assert got == list(build(last="Zed")), name
+        _alias, sql, params = cache.statement(("awkward", i), build, stand_ins={stand_in: 1})
+        assert params == (stand_in,), name
+        assert re.findall(r"%%|%s", sql).count("%s") == 1, name
+    assert Customer.objects.count() == len(AWKWARD) + 1
+
+
+@pytest.mark.postgres
+def test_a_statement_of_constants_is_planned_once_per_connection():
+    """What writing the constants in is for: PostgreSQL keeps the statement prepared
+    (PG_PREPARE_THRESHOLD) with one generic plan, instead of planning it on every call as
+    it did while the statuses and directorates were parameters."""
+    from django.db import connection  # noqa: PLC0415 - PostgreSQL only
+
+    CustomerFactory(full_name="Ann Able")
+    cache = CompiledSQL(4)
+    marker = "planned-once-marker"
+    for _ in range(8):
+        assert cache.rows("once", lambda: Customer.objects.filter(
+            full_name__startswith="Ann").exclude(full_name=marker)
+            .values_list("full_name")) == [("Ann Able",)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                       "WHERE statement LIKE %s", [f"%{marker}%"])
+        plans = cursor.fetchall()
+    assert len(plans) == 1
+    generic, custom = plans[0]
+    assert custom == 0 and generic >= 1
+
+
+def test_elsewhere_the_statement_is_left_as_the_orm_compiled_it():
+    from django.db import connection  # noqa: PLC0415 - the vendor decides
+
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite's form: on PostgreSQL the constants are written in")
+    cache = CompiledSQL(2)
+    _alias, sql, params = cache.statement(
+        "as-is", lambda: Customer.objects.filter(full_name="O'Brien").values_list("pk"))
+    assert params == ("O'Brien",) and "O'Brien" not in sql
